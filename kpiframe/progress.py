@@ -1,0 +1,348 @@
+"""Progress and staleness arithmetic for KPIs: the one place reports and rules take it from.
+
+This module is deliberately plain (dataclasses and dates, no pydantic, no other kpiframe
+imports) so the arithmetic can be tested on its own and reused by every consumer.
+It never looks at the real clock: ``today`` is always a parameter.
+
+Progress (issue 4)::
+
+    progress %  = (latest - baseline) / (target - baseline) * 100
+    expected %  = share of the days from baseline date to target date elapsed at today, 0..100
+    expected value at today = baseline + expected share * (target - baseline)
+
+Decisions, in the order ``assess`` applies them:
+
+* Only actuals dated on or before ``today`` count, and only finite numeric values:
+  ``today`` is the reference, so numbers "from the future" are ignored rather than
+  trusted. The latest actual is the one with the greatest date; on equal dates the one
+  given last wins (so callers should pass inline actuals first, then CSV rows in file order).
+* Non-finite or non-numeric baseline/target values count as missing; nothing here raises
+  on odd numbers.
+* Status, first match wins:
+
+  1. ``no-target``   the KPI has no (finite) target value.
+  2. ``no-data``     no usable actual at or before today.
+  3. ``achieved``    the latest actual meets the target in the better direction
+                     (``>= target`` for increase, ``<= target`` for decrease). Needs no baseline.
+  4. ``no-baseline`` baseline value or baseline date missing: progress cannot be judged.
+  5. ``no-target``   target date missing: there is no schedule to judge against.
+  6. ``off-track``   zero-width target (target == baseline) that is not met: "hold the
+                     line" KPIs have no band to be partly on, any slip is off track.
+                     ``progress_pct`` and ``gap_pp`` are None here (no ZeroDivisionError).
+  7. ``on-track`` if progress >= expected - tolerances.on_track,
+     ``at-risk``  if progress >= expected - tolerances.at_risk, else ``off-track``.
+
+* Progress is measured in the KPI's better direction:
+  ``direction * (latest - baseline) / |target - baseline|``. This equals the issue's formula
+  whenever the target is better than the baseline; when the target contradicts the
+  direction (rule target-contradicts-direction reports that), an unmet target then reads
+  as negative progress and ``off-track`` instead of a misleading "more than 100%".
+* Expected share: ``(today - baseline_date) / (target_date - baseline_date)``, clamped to
+  0..1. When target date <= baseline date there is no time span: the share is 0 before the
+  target date and 1 from the target date on.
+* ``gap_units = direction * (expected_value - latest)``: how far the latest actual is behind
+  the expected value, in the KPI's unit; positive = behind, negative = ahead.
+  ``gap_pp = expected_pct - progress_pct`` (percentage points, positive = behind).
+* Fields that cannot be computed are None (never NaN or infinity), whatever the status,
+  so reports can show e.g. the expected value of a KPI that has no actuals yet.
+
+Staleness: see ``is_stale``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+# Status strings (exact; reports colour and sort by them, rules test for them).
+ACHIEVED = "achieved"
+ON_TRACK = "on-track"
+AT_RISK = "at-risk"
+OFF_TRACK = "off-track"
+NO_DATA = "no-data"
+NO_TARGET = "no-target"
+NO_BASELINE = "no-baseline"
+
+STATUSES: tuple[str, ...] = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NO_TARGET, NO_BASELINE)
+# The statuses that are a judgement of progress (the rest say why there is none).
+JUDGED_STATUSES: frozenset[str] = frozenset({ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK})
+
+Cadence = Literal["weekly", "monthly", "quarterly", "yearly"]
+CADENCES: tuple[str, ...] = ("weekly", "monthly", "quarterly", "yearly")
+
+# One cadence, in calendar months (weekly is the only one counted in days).
+_CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+_WEEK = timedelta(days=7)
+# Half a cadence, as a fixed number of days: the grace after a number was due.
+GRACE_DAYS: dict[str, int] = {"weekly": 3, "monthly": 15, "quarterly": 45, "yearly": 182}
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """Percentage points below expected progress still counted as on-track / at-risk."""
+
+    on_track: float = 10
+    at_risk: float = 25
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What ``assess`` needs to know about one KPI.
+
+    ``direction`` is +1 / "increase" (higher is better) or -1 / "decrease"; it is stored
+    normalised to +1 or -1. ``actuals`` are (date, value) pairs in any order.
+    """
+
+    direction: int | str
+    baseline_value: float | None = None
+    baseline_date: date | None = None
+    target_value: float | None = None
+    target_date: date | None = None
+    actuals: Sequence[tuple[date, float]] = field(default_factory=tuple)
+    review: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "direction", direction_sign(self.direction))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The judgement of one KPI at ``today``. Percentages are 0..100 scale, not 0..1."""
+
+    status: str
+    latest_value: float | None
+    latest_date: date | None
+    progress_pct: float | None
+    expected_pct: float | None
+    expected_value: float | None
+    gap_units: float | None
+    gap_pp: float | None
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """Whether a KPI's numbers are current.
+
+    ``basis`` says what the due date was computed from: "actual" (the latest actual),
+    "baseline" (no actuals yet) or None (no cadence, or nothing dated to start from).
+    ``next_due`` is when the next number was (or will be) due; ``stale_after`` is the last
+    day it may arrive before the KPI counts as stale (next_due + grace, or next_due itself
+    when there are no actuals yet).
+    """
+
+    stale: bool
+    last_date: date | None
+    next_due: date | None
+    stale_after: date | None
+    basis: str | None
+
+
+def direction_sign(direction: int | str) -> int:
+    """+1 for increase-is-better, -1 for decrease-is-better; ValueError for anything else."""
+    if isinstance(direction, str):
+        signs = {"increase": 1, "decrease": -1}
+        key = direction.strip().lower()
+        if key in signs:
+            return signs[key]
+    elif not isinstance(direction, bool) and direction in (1, -1):
+        return int(direction)
+    raise ValueError(f"direction must be increase, decrease, 1 or -1, not {direction!r}")
+
+
+def assess(measure: Measure, today: date, tolerances: Tolerances = Tolerances()) -> Progress:
+    """Judge ``measure`` at ``today``; see the module docstring for every rule applied."""
+    sign = direction_sign(measure.direction)
+    latest = latest_actual(measure.actuals, today)
+    latest_date, latest_value = latest if latest else (None, None)
+    baseline = _finite(measure.baseline_value)
+    target = _finite(measure.target_value)
+
+    share = expected_share(measure.baseline_date, measure.target_date, today)
+    expected_pct = None if share is None else share * 100.0
+    expected_value = None
+    if share is not None and baseline is not None and target is not None:
+        expected_value = _finite(_interpolate(baseline, target, share))
+    progress_pct = None
+    if latest_value is not None and baseline is not None and target is not None:
+        progress_pct = _progress_pct(latest_value, baseline, target, sign)
+    gap_units = None
+    if latest_value is not None and expected_value is not None:
+        gap_units = _finite(sign * (expected_value - latest_value))
+    gap_pp = None
+    if expected_pct is not None and progress_pct is not None:
+        gap_pp = _finite(expected_pct - progress_pct)
+
+    status = _status(measure, sign, latest_value, baseline, target, progress_pct, expected_pct, tolerances)
+    return Progress(
+        status=status,
+        latest_value=latest_value,
+        latest_date=latest_date,
+        progress_pct=progress_pct,
+        expected_pct=expected_pct,
+        expected_value=expected_value,
+        gap_units=gap_units,
+        gap_pp=gap_pp,
+    )
+
+
+def latest_actual(actuals: Iterable[tuple[date, float]], today: date) -> tuple[date, float] | None:
+    """The usable actual with the greatest date at or before ``today`` (ties: the last given).
+
+    Entries with a non-date, a date after ``today`` or a non-finite value are skipped.
+    """
+    best: tuple[date, float] | None = None
+    for entry in actuals:
+        try:
+            when, raw_value = entry
+        except (TypeError, ValueError):
+            continue
+        when = _as_date(when)
+        value = _finite(raw_value)
+        if when is None or value is None or when > today:
+            continue
+        if best is None or when >= best[0]:
+            best = (when, value)
+    return best
+
+
+def expected_share(baseline_date: date | None, target_date: date | None, today: date) -> float | None:
+    """Share (0..1) of the baseline-to-target time elapsed at ``today``; None without both dates."""
+    start, end = _as_date(baseline_date), _as_date(target_date)
+    if start is None or end is None:
+        return None
+    span = (end - start).days
+    if span <= 0:
+        # No time to spread the target over: it is simply due on the target date.
+        return 1.0 if today >= end else 0.0
+    elapsed = (today - start).days
+    return min(max(elapsed / span, 0.0), 1.0)
+
+
+def _status(
+    measure: Measure,
+    sign: int,
+    latest: float | None,
+    baseline: float | None,
+    target: float | None,
+    progress_pct: float | None,
+    expected_pct: float | None,
+    tolerances: Tolerances,
+) -> str:
+    if target is None:
+        return NO_TARGET
+    if latest is None:
+        return NO_DATA
+    if sign * (latest - target) >= 0:
+        return ACHIEVED
+    if baseline is None or _as_date(measure.baseline_date) is None:
+        return NO_BASELINE
+    if expected_pct is None:  # baseline date is known, so the target date is missing
+        return NO_TARGET
+    if target == baseline:
+        return OFF_TRACK
+    # An overflowing progress is None here; unmet targets can only overflow downwards.
+    progress = -math.inf if progress_pct is None else progress_pct
+    if progress >= expected_pct - tolerances.on_track:
+        return ON_TRACK
+    if progress >= expected_pct - tolerances.at_risk:
+        return AT_RISK
+    return OFF_TRACK
+
+
+def _progress_pct(latest: float, baseline: float, target: float, sign: int) -> float | None:
+    """Progress in the better direction, in percent; None for a zero-width target or overflow."""
+    if target == baseline:
+        return None
+    # Halving first keeps the differences of huge (but finite) values from overflowing.
+    scale = 0.5 if max(abs(latest), abs(baseline), abs(target)) > 1e307 else 1.0
+    width = abs(target * scale - baseline * scale)
+    if width == 0:
+        return None
+    return _finite(sign * (latest * scale - baseline * scale) / width * 100.0)
+
+
+def _interpolate(start: float, end: float, share: float) -> float:
+    # Written as a weighted mean so it cannot overflow for finite inputs.
+    return start * (1.0 - share) + end * share
+
+
+def _finite(value: object) -> float | None:
+    """``value`` as a finite float, or None (for None, bools, non-numbers, NaN, infinities)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _as_date(value: object) -> date | None:
+    # datetime is a date subclass but does not compare with date; keep only the day.
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+# --- cadence arithmetic -------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole calendar months, clamping the day (Jan 31 + 1 month = Feb 28/29)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last_day))
+
+
+def next_due(last: date, cadence: str) -> date:
+    """When the number after one dated ``last`` is due: 7 days, or 1/3/12 calendar months later."""
+    cadence = _check_cadence(cadence)
+    if cadence == "weekly":
+        return last + _WEEK
+    return add_months(last, _CADENCE_MONTHS[cadence])
+
+
+def grace_period(cadence: str) -> timedelta:
+    """Half a cadence, fixed in days: weekly 3, monthly 15, quarterly 45, yearly 182."""
+    return timedelta(days=GRACE_DAYS[_check_cadence(cadence)])
+
+
+def is_stale(
+    latest_actual_date: date | None,
+    baseline_date: date | None,
+    cadence: str | None,
+    today: date,
+) -> Staleness:
+    """Whether the numbers are older than the review cadence allows at ``today``.
+
+    * With an actual: stale when today is after next_due(latest) + half a cadence.
+    * Without actuals: stale when today is after next_due(baseline date), i.e. the baseline
+      is more than one cadence old and still no number has come in.
+    * No cadence, or neither date: never stale (nothing says when a number is due).
+    Callers pass the latest actual at or before today (``Progress.latest_date``); an actual
+    dated after today would simply make the KPI look current.
+    """
+    if cadence is None:
+        return Staleness(False, _as_date(latest_actual_date), None, None, None)
+    last = _as_date(latest_actual_date)
+    if last is not None:
+        due = next_due(last, cadence)
+        stale_after = due + grace_period(cadence)
+        return Staleness(today > stale_after, last, due, stale_after, "actual")
+    start = _as_date(baseline_date)
+    if start is not None:
+        due = next_due(start, cadence)
+        return Staleness(today > due, None, due, due, "baseline")
+    return Staleness(False, None, None, None, None)
+
+
+def _check_cadence(cadence: str) -> str:
+    if not isinstance(cadence, str) or cadence not in GRACE_DAYS:
+        raise ValueError(f"cadence must be one of {', '.join(CADENCES)}, not {cadence!r}")
+    return cadence
