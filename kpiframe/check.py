@@ -1,0 +1,179 @@
+"""The pipeline behind `kpiframe check`: load -> model -> graph -> rules -> one result object.
+
+Nothing here prints. Every renderer takes the :class:`CheckResult`.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+from kpiframe.findings import Finding, Severity
+from kpiframe.graph import build_graph
+from kpiframe.load import discover_files, read_yaml_file
+from kpiframe.load.config import find_config_file
+from kpiframe.model import KINDS, Config, Framework
+from kpiframe.model.configfile import read_config
+from kpiframe.model.validate import validate_document
+from kpiframe.rules import RuleContext
+from kpiframe.rules.engine import RuleSelection, run_rules, settle_findings
+
+# What the check is doing, so that an internal error can say where it happened.
+CURRENT: dict[str, str] = {"stage": "starting", "file": ""}
+
+
+class UsageError(Exception):
+    """The user asked for something impossible (a path that is not a folder): exit code 2."""
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    today: date | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    pause_gc: bool = True
+
+
+@dataclass
+class CheckResult:
+    root: Path
+    framework: Framework
+    today: date
+    findings: list[Finding]
+    suppressed: list[Finding]
+    timings: dict[str, float]
+    facts: dict = field(default_factory=dict)  # numbers rules want in the summary (resolved conflicts, ...)
+    context: RuleContext | None = None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        if fail_on == "never":
+            return 0
+        threshold = Severity(fail_on).rank
+        return 1 if any(f.severity.rank >= threshold for f in self.findings) else 0
+
+    def summary(self) -> dict:
+        return {
+            "root": str(self.root),
+            "organization": self.framework.config.organization,
+            "today": self.today.isoformat(),
+            "files": len(self.framework.files),
+            "documents": self.framework.document_counts(),
+            "findings": {s.value: self.count(s) for s in Severity},
+            "suppressed": len(self.suppressed),
+            **self.facts,
+        }
+
+
+def resolve_root(path: Path) -> tuple[Path, Path | None]:
+    """The framework root and its config file: the folder holding the nearest config, else ``path``."""
+    if not path.exists():
+        raise UsageError(f"{path}: no such folder")
+    if not path.is_dir():
+        raise UsageError(f"{path}: is a file; kpiframe checks a framework folder (try its folder: {path.parent})")
+    config_file = find_config_file(path)
+    return (config_file.parent if config_file else path), config_file
+
+
+def resolve_today(explicit: date | None, config: Config) -> date:
+    """--today (or KPIFRAME_TODAY) beats the config's as_of, which beats the system date."""
+    return explicit or config.as_of or date.today()
+
+
+def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult:
+    timings: dict[str, float] = {}
+    with _gc_paused(options.pause_gc):
+        with _timed(timings, "discover"):
+            root, config_file = resolve_root(path)
+            framework, findings, config_raw = _start_framework(root, config_file)
+            files, discovery = discover_files(root, framework.config.exclude)
+            findings += discovery
+        with _timed(timings, "parse"):
+            raws = _parse_all(files, framework, findings)
+        with _timed(timings, "validate"):
+            _validate_all(raws, framework, findings)
+        with _timed(timings, "graph"):
+            graph = build_graph(framework)
+    today = resolve_today(options.today, framework.config)
+    context = RuleContext(framework=framework, graph=graph, today=today)
+    selection = RuleSelection.build(framework.config, options.select, options.ignore, config_raw)
+    with _timed(timings, "rules"):
+        CURRENT.update(stage="rules", file="")
+        findings += selection.config_findings
+        findings += run_rules(context, selection)
+        active, suppressed = settle_findings(findings, framework, selection)
+    CURRENT.update(stage="render", file="")
+    return CheckResult(root=root, framework=framework, today=today, findings=active, suppressed=suppressed,
+                       timings=timings, facts=context.extras.get("facts", {}), context=context)
+
+
+def _start_framework(root: Path, config_file: Path | None):
+    findings: list[Finding] = []
+    config, raw = Config(), None
+    rel = None
+    if config_file is not None:
+        rel = config_file.relative_to(root).as_posix()
+        CURRENT.update(stage="config", file=rel)
+        config, raw, findings = read_config(config_file, rel)
+    return Framework(root=root, config=config, config_file=rel), findings, raw
+
+
+def _parse_all(files, framework: Framework, findings: list[Finding]):
+    limits = framework.config.limits.as_limits()
+    raws = []
+    for path, rel in files:
+        CURRENT.update(stage="parse", file=rel)
+        parsed = read_yaml_file(path, rel, limits)
+        framework.files.append(rel)
+        findings += parsed.findings
+        documents = [d for d in parsed.documents if d.data is not None]
+        if not documents and not parsed.findings:
+            findings.append(Finding(rule="invalid-value", file=rel, line=1, column=1,
+                                    message="the file holds no document",
+                                    hint="add a document (kind: KPI, Goal, ...), or delete the file"))
+        raws += documents
+    return raws
+
+
+def _validate_all(raws, framework: Framework, findings: list[Finding]) -> None:
+    for raw in raws:
+        CURRENT.update(stage="validate", file=raw.file)
+        kind = raw.data.get("kind") if isinstance(raw.data, dict) else None
+        if kind in KINDS:
+            framework.kinds_seen[kind] += 1
+        document, problems = validate_document(raw)
+        findings += problems
+        if document is not None:
+            framework.add(document)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], phase: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - start
+
+
+@contextmanager
+def _gc_paused(pause: bool) -> Iterator[None]:
+    # Loading allocates millions of small objects that all live until the end of the check, so
+    # the cyclic collector's repeated scans are pure cost (several times the parse itself on a
+    # large framework). Reference counting still frees everything that is dropped.
+    was_enabled = gc.isenabled()
+    if pause and os.environ.get("KPIFRAME_GC") != "on":
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -1,0 +1,121 @@
+"""Stage 7: the command line. Thin typer commands that wire the stages; no logic of their own."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from kpiframe import __version__
+
+app = typer.Typer(
+    name="kpiframe",
+    help="Lint a performance framework kept as YAML: goals, KPIs, drivers, action plans and trade-offs.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"kpiframe {__version__}")
+        raise typer.Exit()
+
+
+def _parse_today(value: Optional[str]) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _split(values: Optional[list[str]]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
+
+
+PathArg = typer.Argument(Path("."), help="The framework folder (its kpiframe.yaml is found by searching upward).")
+TodayOpt = typer.Option(None, "--today", envvar="KPIFRAME_TODAY", metavar="YYYY-MM-DD",
+                        help="The date to judge progress and staleness at (default: as_of in kpiframe.yaml, else the system date).")
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """kpiframe: every KPI traced to a goal, every target backed by a plan, no department working against another."""
+
+
+@app.command()
+def check(
+    path: Path = PathArg,
+    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="Output format."),
+    today: Optional[str] = TodayOpt,
+    select: Optional[list[str]] = typer.Option(None, "--select", help="Only these rules: codes, slugs or prefixes (KF1), comma separated."),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="Skip these rules: codes, slugs or prefixes, comma separated."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit code 1."),
+    timings: bool = typer.Option(False, "--timings", help="Show how long each phase took."),
+) -> None:
+    """Check the framework: schema, alignment, conflicts and execution. Exit 1 on errors."""
+    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.rules.engine import unknown_selectors
+
+    started = time.perf_counter()
+    selected, ignored = _split(select), _split(ignore)
+    unknown = unknown_selectors(selected + ignored)
+    if unknown:
+        raise typer.BadParameter(f"no rule matches {', '.join(map(repr, unknown))}; `kpiframe rules` lists them")
+    options = CheckOptions(today=_parse_today(today), select=selected, ignore=ignored)
+    try:
+        result = run_check(path, options)
+    except UsageError as exc:
+        _usage_error(str(exc))
+    if output_format is CheckFormat.json:
+        from kpiframe.render.json_out import render_check_json
+
+        sys.stdout.write(render_check_json(result, timings=timings))
+    else:
+        from kpiframe.render.text import make_console, print_check_text
+
+        print_check_text(result, make_console(), elapsed=time.perf_counter() - started, timings=timings)
+    raise typer.Exit(result.exit_code(fail_on.value))
+
+
+def _usage_error(message: str) -> None:
+    print(f"kpiframe: error: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def main() -> None:
+    """Entry point: a bug in kpiframe exits 2 with a short report, never a traceback."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        print("kpiframe: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
+        from kpiframe.check import CURRENT
+
+        where = f" while {CURRENT['stage']}" + (f" {CURRENT['file']}" if CURRENT["file"] else "")
+        print(f"kpiframe: internal error{where}: {type(exc).__name__}: {exc}. This is a bug in kpiframe, "
+              "not in your framework; please report it with the file named here. (exit code 2)", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,62 @@
+"""What a check reports: findings and their severities.
+
+A finding is plain data so that every renderer (text, json, markdown, sarif, ...) can take it
+without knowing how it was produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse; used for --fail-on and for sorting by importance."""
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, at one place, found by one rule.
+
+    ``file`` is relative to the framework root, in POSIX form; ``line`` and ``column`` are
+    1-based, 0 when the place is the whole file.
+    """
+
+    rule: str
+    message: str
+    file: str
+    line: int = 0
+    column: int = 0
+    subject: str | None = None
+    related: tuple[str, ...] = ()
+    hint: str = ""
+    code: str = ""
+    severity: Severity = Severity.ERROR
+    suppressed_by: str | None = field(default=None, compare=False)
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.code, self.rule, self.message, self.subject or "")
+
+    def as_dict(self) -> dict:
+        data = {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "subject": self.subject,
+            "related": list(self.related),
+            "hint": self.hint,
+        }
+        if self.suppressed_by is not None:
+            data["suppressed_by"] = self.suppressed_by
+        return data

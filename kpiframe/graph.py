@@ -1,0 +1,72 @@
+"""Stage 3: one networkx graph of the framework, built once and shared by rules and views.
+
+Nodes are document ids with a ``kind`` attribute (and ``department`` where one is set). Edges
+carry ``rel``:
+
+- ``parent``: sub-goal -> parent goal
+- ``supports``: KPI -> goal it measures progress toward
+- ``addresses``: action plan -> KPI it is meant to move
+- ``influences``: KPI/driver -> KPI/driver, with ``sign`` +1 (increase) or -1 (decrease)
+- ``between``: trade-off -> each of its two KPIs
+- ``arbitrates``: trade-off -> the goal that arbitrates it
+
+References to ids that do not exist (or to the wrong kind) are left out; the
+``dangling-reference`` rule reports them.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from kpiframe.model import Driver, Framework, KPI
+
+
+def build_graph(framework: Framework) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for doc_id, document in framework.by_id.items():
+        graph.add_node(doc_id, kind=document.kind_name, department=getattr(document, "department", None))
+    goals, kpis = framework.goals, framework.kpis
+    for goal in goals.values():
+        if goal.parent in goals:
+            graph.add_edge(goal.id, goal.parent, rel="parent")
+    for kpi in kpis.values():
+        for goal_id in kpi.supports:
+            if goal_id in goals:
+                graph.add_edge(kpi.id, goal_id, rel="supports")
+    for source in (*kpis.values(), *framework.drivers.values()):
+        for link in source.influences:
+            target = framework.by_id.get(link.target)
+            if isinstance(target, (KPI, Driver)):
+                graph.add_edge(source.id, link.target, rel="influences", sign=1 if link.effect == "increase" else -1)
+    for plan in framework.plans.values():
+        for kpi_id in plan.addresses:
+            if kpi_id in kpis:
+                graph.add_edge(plan.id, kpi_id, rel="addresses")
+    for tradeoff in framework.tradeoffs.values():
+        for kpi_id in tradeoff.between:
+            if kpi_id in kpis:
+                graph.add_edge(tradeoff.id, kpi_id, rel="between")
+        if tradeoff.goal in goals:
+            graph.add_edge(tradeoff.id, tradeoff.goal, rel="arbitrates")
+    return graph
+
+
+def edges_of(graph: nx.DiGraph, rel: str) -> list[tuple[str, str, dict]]:
+    return [(u, v, d) for u, v, d in graph.edges(data=True) if d["rel"] == rel]
+
+
+def influence_graph(graph: nx.DiGraph) -> nx.DiGraph:
+    """The signed graph of KPIs and drivers: a copy, so algorithms may annotate it freely."""
+    signed = nx.DiGraph()
+    signed.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if d["kind"] in ("KPI", "Driver"))
+    signed.add_edges_from((u, v, {"sign": d["sign"]}) for u, v, d in graph.edges(data=True) if d["rel"] == "influences")
+    return signed
+
+
+def parent_of(graph: nx.DiGraph, goal_id: str) -> str | None:
+    for _, parent, data in graph.out_edges(goal_id, data=True):
+        if data["rel"] == "parent":
+            return parent
+    return None
+
+

@@ -1,0 +1,66 @@
+"""Find the framework's YAML files under its root.
+
+Deterministic (sorted), never follows a link out of the root, never descends into hidden
+folders, and never hangs on link loops: folders reached through a symlink are not walked.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path
+
+from kpiframe.findings import Finding
+
+YAML_SUFFIXES = (".yaml", ".yml")
+CONFIG_NAMES = ("kpiframe.yaml", "kpiframe.yml")
+
+
+def is_excluded(rel: str, patterns: list[str] | tuple[str, ...]) -> bool:
+    """True when ``rel`` (POSIX, relative to the root) or one of its folders matches a glob.
+
+    ``fnmatch``'s ``*`` also crosses ``/``, so ``drafts/*`` and ``drafts/**`` both exclude a
+    whole folder, as people expect from .gitignore-style patterns.
+    """
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(fnmatch.fnmatchcase(p, pat) for pat in patterns for p in prefixes)
+
+
+def discover_files(root: Path, exclude: list[str] | tuple[str, ...] = (),
+                   suffixes: tuple[str, ...] = YAML_SUFFIXES) -> tuple[list[tuple[Path, str]], list[Finding]]:
+    """Return ``[(path, rel)]`` of framework files under ``root``, sorted by ``rel``."""
+    found: list[tuple[Path, str]] = []
+    findings: list[Finding] = []
+    real_root = root.resolve()
+    for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+        base = Path(folder)
+        rel_folder = base.relative_to(root).as_posix()
+        rel_folder = "" if rel_folder == "." else rel_folder + "/"
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and not is_excluded(rel_folder + d, exclude))
+        for name in sorted(filenames):
+            if not name.endswith(suffixes) or name.startswith("."):
+                continue
+            rel = rel_folder + name
+            if not rel_folder and name in CONFIG_NAMES:
+                continue
+            if is_excluded(rel, exclude):
+                continue
+            path = base / name
+            if path.is_symlink() and not _inside(path, real_root):
+                findings.append(Finding(
+                    rule="unreadable-file", file=rel, message="symlink to a file outside the framework folder; not followed",
+                    hint="copy the file into the framework, or point kpiframe at the folder that holds it"))
+                continue
+            found.append((path, rel))
+    found.sort(key=lambda item: item[1])
+    return found, findings
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # broken link or a loop: reading it reports the problem
+        return True
+    return target == real_root or real_root in target.parents

@@ -1,0 +1,378 @@
+"""Parse one YAML file into plain Python values plus the position of every key and value.
+
+Why not ``yaml.safe_load``: it forgets positions, resolves YAML 1.1 surprises (``no`` becomes
+False, ``012`` becomes 10, ``1:30`` becomes 90) before the schema can say what was meant, and
+silently lets a duplicate key win. Here every scalar stays the text the user typed; the schema
+decides whether a field wants a number, a date or a yes/no. Quoted and block scalars come back
+as :class:`Text`, so a number field can refuse ``"12%"`` instead of guessing.
+
+Parsing uses libyaml's C parser to build the node tree (fast), with no implicit type resolution,
+then converts nodes to values here, with budgets on nesting, aliases and node count so that a
+hostile file costs bounded time and memory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+try:  # libyaml is optional; the pure-Python parser gives the same nodes, slower.
+    from yaml._yaml import CParser as _Parser
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - exercised only without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    HAVE_LIBYAML = False
+
+from kpiframe.findings import Finding
+
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+CORE_TAG_PREFIX = "tag:yaml.org,2002:"
+PLAIN_CORE_TAGS = frozenset(
+    CORE_TAG_PREFIX + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+# libyaml's composer recurses in C without a depth check: a file nested ~100,000 levels deep
+# crashes the interpreter. Files that could nest that deep are measured with the event stream
+# (iterative, safe) before they are composed. Below these sizes nesting is bounded anyway.
+_SAFE_NESTING_BRACKETS = 1000
+_SAFE_LINE_LENGTH = 1000
+HARD_MAX_DEPTH = 1000
+
+
+class Text(str):
+    """A scalar the user wrote quoted or as a block: explicitly text, never a number."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Budgets that a normal framework never meets; configurable in kpiframe.yaml."""
+
+    max_file_bytes: int = 5_000_000
+    max_depth: int = 64
+    max_aliases: int = 100
+    max_nodes: int = 200_000
+
+
+Path_ = tuple  # a path into a document: keys (str) and list indices (int)
+
+
+def path_text(path: Path_) -> str:
+    """``("milestones", 2, "due")`` -> ``milestones[2].due``, as a field is named in messages."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One YAML document as plain values, with where each part of it was written."""
+
+    file: str
+    index: int
+    line: int
+    column: int
+    data: Any
+    value_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path_ = (), *, key: bool = False) -> tuple[int, int]:
+        """The 1-based (line, column) of ``path``, or of its nearest ancestor that has one."""
+        table = self.key_positions if key else self.value_positions
+        while True:
+            found = table.get(path)
+            if found is not None:
+                return found
+            if key:  # no key here (a list item, or the document itself): fall back to values
+                table = self.value_positions
+                key = False
+                continue
+            if not path:
+                return (self.line, self.column)
+            path = path[:-1]
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    file: str
+    documents: list[RawDocument]
+    findings: list[Finding]
+
+
+class _Abort(Exception):
+    """Stop converting one document: a budget was exceeded or the structure is unusable."""
+
+    def __init__(self, finding: Finding):
+        self.finding = finding
+
+
+if HAVE_LIBYAML:
+
+    class _NodeParser(_Parser, BaseResolver):
+        """libyaml's composer with no implicit resolvers: every plain scalar stays a string."""
+
+        def __init__(self, stream: str):
+            _Parser.__init__(self, stream)
+            BaseResolver.__init__(self)
+
+else:  # pragma: no cover
+
+    class _NodeParser(Reader, Scanner, Parser, Composer, BaseResolver):
+        def __init__(self, stream: str):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            BaseResolver.__init__(self)
+
+
+def read_yaml_file(path: Path, rel: str, limits: Limits = Limits()) -> ParsedFile:
+    """Read and parse one file; every problem becomes a finding, never an exception."""
+    try:
+        size = os.stat(path).st_size
+        if size > limits.max_file_bytes:
+            return _failed(rel, "limit-exceeded",
+                           f"file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}",
+                           "split the file, or raise limits.max_file_bytes in kpiframe.yaml")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return _failed(rel, "unreadable-file", f"cannot read file: {exc.strerror or exc}",
+                       "check the file's permissions")
+    text, problem = decode_utf8(raw)
+    if problem is not None:
+        return ParsedFile(rel, [], [Finding(rule="unreadable-file", file=rel, **problem)])
+    return parse_text(text, rel, limits)
+
+
+def decode_utf8(raw: bytes) -> tuple[str, dict | None]:
+    """Decode UTF-8 (a BOM is allowed); anything else is reported with where it went wrong."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", {"message": "file is UTF-16; kpiframe reads UTF-8",
+                    "hint": "save the file as UTF-8", "line": 1, "column": 1}
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return "", {"message": f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line})",
+                    "hint": "save the file as UTF-8", "line": line, "column": column}
+
+
+def parse_text(text: str, rel: str, limits: Limits = Limits()) -> ParsedFile:
+    """Parse every document of ``text``; documents before a syntax error are kept."""
+    findings: list[Finding] = []
+    documents: list[RawDocument] = []
+    max_depth = min(limits.max_depth, HARD_MAX_DEPTH)
+    if _could_nest_deeply(text):
+        too_deep = _first_too_deep_event(text, max_depth)
+        if too_deep is not None:
+            line, column = too_deep
+            return ParsedFile(rel, [], [Finding(
+                rule="limit-exceeded", file=rel, line=line, column=column,
+                message=f"nesting is deeper than {max_depth} levels",
+                hint="a framework document needs only a few levels; raise limits.max_depth if this is real")])
+    parser = _NodeParser(text)
+    index = 0
+    try:
+        while parser.check_node():
+            node = parser.get_node()
+            if node is None:
+                continue
+            try:
+                documents.append(_convert_document(node, rel, index, findings, limits, max_depth))
+            except _Abort as abort:
+                findings.append(abort.finding)
+            index += 1
+    except yaml.MarkedYAMLError as exc:
+        findings.append(_syntax_finding(exc, rel, text))
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
+        findings.append(_reader_finding(exc, rel))
+    except RecursionError:  # pure-Python composer on deep nesting
+        findings.append(Finding(rule="limit-exceeded", file=rel, line=1, column=1,
+                                message="nesting is too deep to parse",
+                                hint="flatten the document"))
+    finally:
+        if hasattr(parser, "dispose"):
+            parser.dispose()
+    return ParsedFile(rel, documents, findings)
+
+
+def _could_nest_deeply(text: str) -> bool:
+    if len(text) < _SAFE_LINE_LENGTH:
+        return False
+    if text.count("[") + text.count("{") > _SAFE_NESTING_BRACKETS:
+        return True
+    return max(map(len, text.split("\n"))) > _SAFE_LINE_LENGTH
+
+
+def _first_too_deep_event(text: str, max_depth: int) -> tuple[int, int] | None:
+    """Walk the event stream (iterative, no recursion) and return where nesting passes the limit."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_EventLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > max_depth:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the syntax error is reported by the real parse
+    return None
+
+
+class _EventLoader(_NodeParser):
+    pass
+
+
+def _convert_document(root: Node, rel: str, index: int, findings: list[Finding], limits: Limits,
+                      max_depth: int) -> RawDocument:
+    mark = root.start_mark
+    doc = RawDocument(file=rel, index=index, line=mark.line + 1, column=mark.column + 1, data=None)
+    converter = _Converter(doc, findings, limits, max_depth)
+    doc.data = converter.convert(root, (), 1)
+    return doc
+
+
+class _Converter:
+    """Node tree -> plain values, recording positions, within the document's budgets."""
+
+    __slots__ = ("doc", "findings", "limits", "max_depth", "nodes", "aliases", "seen", "open")
+
+    def __init__(self, doc: RawDocument, findings: list[Finding], limits: Limits, max_depth: int):
+        self.doc = doc
+        self.findings = findings
+        self.limits = limits
+        self.max_depth = max_depth
+        self.nodes = 0
+        self.aliases = 0
+        self.seen: set[int] = set()  # collection nodes already converted: a repeat is an alias
+        self.open: set[int] = set()  # collection nodes being converted: a repeat is a recursive alias
+
+    def convert(self, node: Node, path: tuple, depth: int) -> Any:
+        mark = node.start_mark
+        self.doc.value_positions[path] = (mark.line + 1, mark.column + 1)
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            self._abort(node, "limit-exceeded",
+                        f"document has more than {self.limits.max_nodes:,} values",
+                        "split it into smaller documents, or raise limits.max_nodes")
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if depth > self.max_depth:
+            self._abort(node, "limit-exceeded", f"nesting is deeper than {self.max_depth} levels",
+                        "a framework document needs only a few levels; raise limits.max_depth if this is real")
+        self._check_tag(node)
+        key = id(node)
+        if key in self.open:
+            self._abort(node, "yaml-syntax", "an alias refers to the collection that contains it",
+                        "remove the recursive alias (*name inside &name)")
+        if key in self.seen:
+            self.aliases += 1
+            if self.aliases > self.limits.max_aliases:
+                self._abort(node, "limit-exceeded",
+                            f"more than {self.limits.max_aliases} alias expansions in one document",
+                            "write the values out, or raise limits.max_aliases")
+        self.seen.add(key)
+        self.open.add(key)
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            return self._mapping(node, path, depth)
+        finally:
+            self.open.discard(key)
+
+    def _mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self._abort(key_node, "yaml-syntax", "a key must be a plain word, not a list or mapping",
+                            "write `name: value` pairs")
+            self._check_tag(key_node)
+            key = str(key_node.value)
+            kmark = key_node.start_mark
+            child = path + (key,)
+            if key in result:
+                self._duplicate(key, kmark, self.doc.key_positions[child])
+                continue
+            self.doc.key_positions[child] = (kmark.line + 1, kmark.column + 1)
+            result[key] = self.convert(value_node, child, depth + 1)
+        return result
+
+    def _duplicate(self, key: str, kmark, first: tuple[int, int]) -> None:
+        # Reported, and the first value kept: YAML's "last one wins" would hide a typo.
+        self.findings.append(Finding(
+            rule="duplicate-key", file=self.doc.file, line=kmark.line + 1, column=kmark.column + 1,
+            message=f"`{key}` appears twice in this mapping (first at line {first[0]})",
+            hint="YAML would silently keep only one of them; remove or rename the other"))
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        if node.tag not in PLAIN_CORE_TAGS:
+            self._check_tag(node)
+        if not node.style:  # plain: libyaml says '', the pure-Python parser None
+            value = node.value
+            return None if value in NULL_WORDS else value
+        return Text(node.value)
+
+    def _check_tag(self, node: Node) -> None:
+        tag = node.tag
+        if tag in PLAIN_CORE_TAGS:
+            return
+        shown = "!!" + tag[len(CORE_TAG_PREFIX):] if tag.startswith(CORE_TAG_PREFIX) else tag
+        self._abort(node, "yaml-syntax", f"unsupported tag {shown}: kpiframe reads plain YAML only",
+                    "remove the tag; kpiframe never constructs objects from YAML tags")
+
+    def _abort(self, node: Node, rule: str, message: str, hint: str):
+        mark = node.start_mark
+        raise _Abort(Finding(rule=rule, file=self.doc.file, line=mark.line + 1, column=mark.column + 1,
+                             message=message, hint=hint))
+
+
+
+def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    if exc.context:
+        problem = f"{exc.context}: {problem}" if exc.context not in problem else problem
+    hint = "check indentation and quoting around this line"
+    if _char_at(text, line, column) == "\t":
+        problem = "a tab character where YAML expects spaces"
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    return Finding(rule="yaml-syntax", file=rel, line=line, column=column, message=f"invalid YAML: {problem}",
+                   hint=hint)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line)
+    if len(lines) < line:
+        return ""
+    row = lines[line - 1]
+    return row[column - 1] if 0 < column <= len(row) else ""
+
+
+def _reader_finding(exc: yaml.YAMLError, rel: str) -> Finding:
+    line = getattr(exc, "line", None)
+    column = getattr(exc, "column", None)
+    return Finding(rule="yaml-syntax", file=rel, line=(line or 0) + 1, column=(column or 0) + 1,
+                   message=f"invalid YAML: {exc}".split("\n")[0], hint="remove control characters from the file")
+
+
+def _failed(rel: str, rule: str, message: str, hint: str) -> ParsedFile:
+    return ParsedFile(rel, [], [Finding(rule=rule, file=rel, line=0, column=0, message=message, hint=hint)])
+

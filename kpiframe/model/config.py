@@ -1,0 +1,47 @@
+"""The configuration: ``kpiframe.yaml`` at the framework root, or ``[tool.kpiframe]`` in pyproject.toml."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
+
+from kpiframe.load.yamlfile import Limits
+from kpiframe.model.documents import ListOf, MappingOf
+from kpiframe.model.types import Count, Day, Id, Number, Str, parse_mapping
+
+SeverityName = Literal["error", "warning", "info", "off"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Tolerances(_Section):
+    """Percentage points below expected progress that still count as on track / at risk."""
+
+    on_track: Number = 10
+    at_risk: Number = 25
+
+
+class LimitsConfig(_Section):
+    max_file_bytes: Count = Limits.max_file_bytes
+    max_depth: Count = Limits.max_depth
+    max_aliases: Count = Limits.max_aliases
+    max_nodes: Count = Limits.max_nodes
+
+    def as_limits(self) -> Limits:
+        return Limits(self.max_file_bytes, self.max_depth, self.max_aliases, self.max_nodes)
+
+
+class Config(_Section):
+    organization: Str | None = None
+    as_of: Day | None = None
+    departments: ListOf(Id) | None = None
+    exclude: ListOf(Str) = []
+    actuals: ListOf(Str) = []
+    tolerances: MappingOf(Tolerances) = Tolerances()
+    rules: Annotated[dict[str, SeverityName], BeforeValidator(parse_mapping)] = {}
+    per_file_ignores: Annotated[dict[str, ListOf(Str)], BeforeValidator(parse_mapping)] = Field(
+        default={}, validation_alias=AliasChoices("per-file-ignores", "per_file_ignores"))
+    limits: MappingOf(LimitsConfig) = LimitsConfig()

@@ -1,0 +1,66 @@
+"""Read and validate the configuration file; an invalid config is reported, never ignored."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from kpiframe.findings import Finding
+from kpiframe.load.yamlfile import Limits, RawDocument, Text, decode_utf8, parse_text
+from kpiframe.model.config import Config
+from kpiframe.model.validate import translate_errors
+
+
+def read_config(path: Path, rel: str) -> tuple[Config, RawDocument | None, list[Finding]]:
+    """Return the config (defaults where it is broken), its raw document for positions, and findings."""
+    if path.name == "pyproject.toml":
+        return _read_pyproject(path, rel)
+    try:
+        text, problem = decode_utf8(path.read_bytes())
+    except OSError as exc:
+        return Config(), None, [Finding(rule="unreadable-file", file=rel, message=f"cannot read config: {exc.strerror}")]
+    if problem is not None:
+        return Config(), None, [Finding(rule="unreadable-file", file=rel, **problem)]
+    parsed = parse_text(text, rel, Limits())
+    if parsed.findings or not parsed.documents:
+        return Config(), None, parsed.findings
+    raw = parsed.documents[0]
+    if raw.data is None:
+        return Config(), raw, []
+    return _validate(raw, parsed.findings)
+
+
+def _validate(raw: RawDocument, findings: list[Finding]) -> tuple[Config, RawDocument, list[Finding]]:
+    if not isinstance(raw.data, dict):
+        return Config(), raw, findings + [Finding(
+            rule="invalid-value", file=raw.file, line=raw.line, column=raw.column,
+            message="the configuration must be a mapping of settings", hint="see the README's configuration section")]
+    try:
+        return Config.model_validate(raw.data), raw, findings
+    except ValidationError as exc:
+        return Config(), raw, findings + translate_errors(raw, Config, "configuration", exc)
+
+
+def _read_pyproject(path: Path, rel: str) -> tuple[Config, RawDocument | None, list[Finding]]:
+    text = path.read_text(encoding="utf-8")
+    table = tomllib.loads(text)["tool"]["kpiframe"]
+    match = re.search(r"^\[tool\.kpiframe\]", text, re.MULTILINE)
+    line = text.count("\n", 0, match.start()) + 1 if match else 1
+    raw = RawDocument(file=rel, index=0, line=line, column=1, data=_as_text(table))
+    return _validate(raw, [])
+
+
+def _as_text(value):
+    """TOML values are typed already; give them to the schema as the YAML loader would (text)."""
+    if isinstance(value, dict):
+        return {str(k): _as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    if isinstance(value, str):
+        return Text(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

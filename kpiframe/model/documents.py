@@ -1,0 +1,159 @@
+"""The five kinds of framework document, as pydantic models.
+
+Field names are the file format's contract (see the README's format reference). Every model
+forbids unknown fields, so that a typo (``tagret``) is reported instead of ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+
+from kpiframe.model.types import Day, Flag, Id, NonEmptyStr, Number, Str, parse_list, parse_mapping
+
+Cadence = Literal["weekly", "monthly", "quarterly", "yearly"]
+Direction = Literal["increase", "decrease"]
+Effect = Literal["increase", "decrease"]
+GoalLevel = Literal["company", "department", "team"]
+PlanStatus = Literal["planned", "in_progress", "done", "blocked", "cancelled"]
+KINDS = ("Goal", "KPI", "Driver", "ActionPlan", "Tradeoff")
+API_VERSION = "kpiframe/v1"
+
+
+def ListOf(item: Any, **field: Any) -> Any:
+    return Annotated[list[item], BeforeValidator(parse_list), Field(**field)]
+
+
+def MappingOf(model: Any) -> Any:
+    return Annotated[model, BeforeValidator(parse_mapping)]
+
+
+class Part(BaseModel):
+    """A nested mapping inside a document (a target, a milestone, ...)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Period(Part):
+    start: Day | None = None
+    end: Day | None = None
+
+
+class Measurement(Part):
+    value: Number
+    date: Day
+
+
+class Actual(Part):
+    date: Day
+    value: Number
+
+
+class Influence(Part):
+    target: Id
+    effect: Effect
+
+
+class Milestone(Part):
+    title: NonEmptyStr
+    due: Day | None = None
+    done: Flag = False
+
+
+class Suppression(Part):
+    rule: NonEmptyStr
+    reason: NonEmptyStr
+
+
+class Document(BaseModel):
+    """Fields every document has. ``origin`` says where it was written."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind_name: ClassVar[str] = ""
+
+    kind: Str
+    apiVersion: Literal["kpiframe/v1"] = API_VERSION
+    id: Id
+    description: Str | None = None
+    ignore: ListOf(MappingOf(Suppression)) = []
+
+    _origin: Any = PrivateAttr(default=None)
+
+    @property
+    def origin(self) -> Any:
+        """The :class:`kpiframe.load.RawDocument` this document was read from."""
+        return self._origin
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind_name} '{self.id}'"
+
+
+class Goal(Document):
+    kind_name: ClassVar[str] = "Goal"
+    title: NonEmptyStr
+    level: GoalLevel
+    parent: Id | None = None
+    department: Id | None = None
+    owner: Str | None = None
+    period: MappingOf(Period) | None = None
+
+
+class KPI(Document):
+    kind_name: ClassVar[str] = "KPI"
+    name: NonEmptyStr
+    department: Id
+    owner: NonEmptyStr
+    supports: ListOf(Id) = []
+    unit: NonEmptyStr
+    direction: Direction
+    baseline: MappingOf(Measurement) | None = None
+    target: MappingOf(Measurement) | None = None
+    review: Cadence | None = None
+    source: Str | None = None  # where the number comes from (a field of the format)
+    actuals: ListOf(MappingOf(Actual)) = []
+    influences: ListOf(MappingOf(Influence)) = []
+
+    @property
+    def better(self) -> int:
+        """+1 when a rise is an improvement, -1 when a fall is."""
+        return 1 if self.direction == "increase" else -1
+
+
+class Driver(Document):
+    kind_name: ClassVar[str] = "Driver"
+    title: NonEmptyStr
+    influences: ListOf(MappingOf(Influence)) = []
+
+
+class ActionPlan(Document):
+    kind_name: ClassVar[str] = "ActionPlan"
+    title: NonEmptyStr
+    addresses: ListOf(Id) = []
+    owner: Str | None = None
+    department: Id | None = None
+    start: Day | None = None
+    due: Day | None = None
+    status: PlanStatus = "planned"
+    milestones: ListOf(MappingOf(Milestone)) = []
+    collaborators: ListOf(Id) = []
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ("planned", "in_progress")
+
+
+class Tradeoff(Document):
+    kind_name: ClassVar[str] = "Tradeoff"
+    between: ListOf(Id, min_length=2, max_length=2)
+    resolution: NonEmptyStr
+    owners: ListOf(NonEmptyStr, min_length=1)
+    goal: Id | None = None
+    review: Cadence | None = None
+
+
+MODELS: dict[str, type[Document]] = {
+    "Goal": Goal, "KPI": KPI, "Driver": Driver, "ActionPlan": ActionPlan, "Tradeoff": Tradeoff,
+}
+AnyDocument = Union[Goal, KPI, Driver, ActionPlan, Tradeoff]

@@ -1,0 +1,57 @@
+"""The framework as read: valid documents indexed by id, plus what the loader saw."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kpiframe.model.config import Config
+from kpiframe.model.documents import KINDS, ActionPlan, Document, Driver, Goal, KPI, Tradeoff
+
+
+@dataclass
+class Framework:
+    root: Path
+    config: Config
+    config_file: str | None = None
+    files: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    kinds_seen: Counter = field(default_factory=Counter)  # every document with a known kind, valid or not
+
+    goals: dict[str, Goal] = field(default_factory=dict)
+    kpis: dict[str, KPI] = field(default_factory=dict)
+    drivers: dict[str, Driver] = field(default_factory=dict)
+    plans: dict[str, ActionPlan] = field(default_factory=dict)
+    tradeoffs: dict[str, Tradeoff] = field(default_factory=dict)
+    by_id: dict[str, Document] = field(default_factory=dict)
+
+    def add(self, document: Document) -> None:
+        """Index a valid document. With duplicate ids the first one read wins; a rule reports the rest."""
+        self.documents.append(document)
+        if document.id in self.by_id:
+            return
+        self.by_id[document.id] = document
+        table = {Goal: self.goals, KPI: self.kpis, Driver: self.drivers,
+                 ActionPlan: self.plans, Tradeoff: self.tradeoffs}[type(document)]
+        table[document.id] = document
+
+    @property
+    def company_goals(self) -> list[Goal]:
+        return [g for g in self.goals.values() if g.level == "company"]
+
+    def document_counts(self) -> dict[str, int]:
+        return {kind: self.kinds_seen.get(kind, 0) for kind in KINDS}
+
+    def plans_for(self, kpi_id: str) -> list[ActionPlan]:
+        return self._plans_by_kpi().get(kpi_id, [])
+
+    def _plans_by_kpi(self) -> dict[str, list[ActionPlan]]:
+        cache = self.__dict__.get("_plans_index")
+        if cache is None:
+            cache = {}
+            for plan in self.plans.values():
+                for kpi_id in dict.fromkeys(plan.addresses):
+                    cache.setdefault(kpi_id, []).append(plan)
+            self.__dict__["_plans_index"] = cache
+        return cache

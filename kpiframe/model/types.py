@@ -1,0 +1,135 @@
+"""Field types that read the text the user typed the way a person means it.
+
+The loader hands every scalar over as text (see ``kpiframe.load.yamlfile``). These types turn
+text into numbers, dates and yes/no only where the schema wants them, and refuse what would be
+a guess: a quoted "12%" in a number field, ``.inf``, a date like 2026-13-45.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from kpiframe.load.yamlfile import Text
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+_ID_RE = re.compile(ID_PATTERN)
+_NUMBER_RE = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = frozenset({"true", "yes", "on"})
+_FALSE = frozenset({"false", "no", "off"})
+
+
+def describe(value: Any) -> str:
+    """How a value is named in a message to a business user."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, Text):
+        return f"the quoted text {str(value)!r}"
+    return repr(str(value))
+
+
+def parse_number(value: Any) -> float | int:
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError("kf_number", "must be a number, got {got}", {"got": describe(value)})
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PydanticCustomError("kf_number", "must be a finite number, got {got}", {"got": repr(value)})
+        return value
+    if isinstance(value, Text):
+        raise PydanticCustomError("kf_number", "must be a number, got {got}; numbers are written without quotes",
+                                  {"got": describe(value)})
+    if not isinstance(value, str):
+        raise PydanticCustomError("kf_number", "must be a number, got {got}", {"got": describe(value)})
+    text = value.strip()
+    if text.lower() in {".inf", "+.inf", "-.inf", ".nan"}:
+        raise PydanticCustomError("kf_number", "must be a finite number, got {got} (YAML reads it as infinity or not-a-number)",
+                                  {"got": repr(text)})
+    if not _NUMBER_RE.match(text):
+        raise PydanticCustomError("kf_number", "must be a number, got {got}", {"got": repr(text)})
+    if re.fullmatch(r"[-+]?\d+", text):
+        return int(text)  # leading zeros read as decimal (012 is twelve), not YAML 1.1 octal
+    number = float(text)
+    if not math.isfinite(number):
+        raise PydanticCustomError("kf_number", "must be a finite number, got {got}", {"got": repr(text)})
+    return number
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE_RE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError("kf_date", "must be a real date, got {got}", {"got": repr(str(value))}) from None
+    raise PydanticCustomError("kf_date", "must be a date written YYYY-MM-DD, got {got}", {"got": describe(value)})
+
+
+def parse_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and not isinstance(value, Text):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    raise PydanticCustomError("kf_flag", "must be true or false, got {got}", {"got": describe(value)})
+
+
+def parse_text(value: Any) -> str:
+    if isinstance(value, str):
+        return str(value)
+    raise PydanticCustomError("kf_text", "must be text, got {got}", {"got": describe(value)})
+
+
+def parse_id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("kf_id", "must be an id, got {got}", {"got": describe(value)})
+    if not _ID_RE.match(value):
+        raise PydanticCustomError(
+            "kf_id", "must be a lowercase id (letters, digits, '.', '_' or '-', starting with a letter or digit), got {got}",
+            {"got": repr(str(value))})
+    return str(value)
+
+
+def parse_count(value: Any) -> int:
+    number = parse_number(value)
+    if isinstance(number, float) or number < 1:
+        raise PydanticCustomError("kf_count", "must be a whole number of at least 1, got {got}", {"got": describe(value)})
+    return number
+
+
+def parse_list(value: Any) -> list:
+    if isinstance(value, list):
+        return value
+    if value is None:
+        return []
+    raise PydanticCustomError("kf_list", "must be a list (one `- item` per line, or [a, b]), got {got}",
+                              {"got": describe(value)})
+
+
+def parse_mapping(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value
+    raise PydanticCustomError("kf_mapping", "must be a mapping of `key: value` lines, got {got}",
+                              {"got": describe(value)})
+
+
+Number = Annotated[int | float, BeforeValidator(parse_number)]
+Count = Annotated[int, BeforeValidator(parse_count)]
+Day = Annotated[date, BeforeValidator(parse_date)]
+Flag = Annotated[bool, BeforeValidator(parse_flag)]
+Str = Annotated[str, BeforeValidator(parse_text)]
+NonEmptyStr = Annotated[str, BeforeValidator(parse_text), Field(min_length=1)]
+Id = Annotated[str, BeforeValidator(parse_id)]

@@ -1,0 +1,178 @@
+"""Raw YAML documents -> pydantic models, with every problem as a finding a business user understands."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from typing import Any, Iterable
+
+from pydantic import BaseModel, ValidationError
+
+from kpiframe.findings import Finding
+from kpiframe.load.yamlfile import RawDocument, path_text
+from kpiframe.model.documents import API_VERSION, KINDS, MODELS, Document, Goal, KPI, Tradeoff
+
+_HINTS = {
+    "kf_number": "write a plain number such as 12.5, without quotes or units; the unit goes in `unit`",
+    "kf_date": "write dates as YYYY-MM-DD, for example 2026-12-31",
+    "kf_flag": "write true or false",
+    "kf_id": "ids are lowercase, like new-arr or q3.churn",
+    "kf_list": "write a list: `- item` lines, or [a, b]",
+    "kf_mapping": "write `key: value` lines, indented under the field",
+}
+
+
+def validate_document(raw: RawDocument) -> tuple[Document | None, list[Finding]]:
+    """Turn one raw document into a model, or explain precisely why it cannot be one."""
+    data = raw.data
+    if not isinstance(data, dict):
+        return None, [_at(raw, (), "invalid-value",
+                          f"a document must be a mapping with a `kind`, got {_kind_of(data)}",
+                          "start the document with `kind: KPI` (or Goal, Driver, ActionPlan, Tradeoff)")]
+    kind = data.get("kind")
+    if kind not in MODELS:
+        return None, [_unknown_kind(raw, kind)]
+    model = MODELS[kind]
+    label = f"{kind} '{data['id']}'" if isinstance(data.get("id"), str) else kind
+    try:
+        document = model.model_validate(data)
+    except ValidationError as exc:
+        return None, translate_errors(raw, model, label, exc)
+    document._origin = raw
+    problems = list(_structure_problems(document, raw))
+    return (None if problems else document), problems
+
+
+def translate_errors(raw: RawDocument, model: type[BaseModel], label: str, exc: ValidationError) -> list[Finding]:
+    return [_translate(raw, model, label, error) for error in _dedupe(exc.errors())]
+
+
+def _dedupe(errors: list[dict]) -> list[dict]:
+    seen, unique = set(), []
+    for error in errors:
+        key = (tuple(error["loc"]), error["type"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(error)
+    return unique
+
+
+def _unknown_kind(raw: RawDocument, kind: Any) -> Finding:
+    if kind is None:
+        return _at(raw, (), "unknown-kind", "document has no `kind`",
+                   f"add `kind:` with one of {', '.join(KINDS)}")
+    text = str(kind)
+    match = next((k for k in KINDS if k.lower() == text.lower().replace("_", "").replace("-", "").replace(" ", "")), None)
+    match = match or next(iter(difflib.get_close_matches(text, KINDS, n=1, cutoff=0.6)), None)
+    hint = f"did you mean `{match}`?" if match else f"use one of {', '.join(KINDS)}"
+    return _at(raw, ("kind",), "unknown-kind", f"unknown kind {text!r}", hint)
+
+
+def _translate(raw: RawDocument, model: type[BaseModel], label: str, error: dict) -> Finding:
+    loc = tuple(part for part in error["loc"] if isinstance(part, (int, str)) and not _is_schema_tag(part))
+    kind = error["type"]
+    field = path_text(loc) or "document"
+    if kind == "extra_forbidden":
+        allowed = sorted(_fields_at(model, loc[:-1]))
+        name = str(loc[-1])
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else f"allowed fields here: {', '.join(allowed)}"
+        return _at(raw, loc, "unknown-field", f"{label}: unknown field `{field}`", hint, key=True)
+    if kind == "missing":
+        return _at(raw, loc[:-1], "invalid-value", f"{label}: `{field}` is required",
+                   f"add `{loc[-1]}:` to this {'document' if len(loc) == 1 else 'mapping'}", key=True)
+    if field == "apiVersion":
+        return _at(raw, loc, "invalid-value", f"{label}: `apiVersion` must be {API_VERSION}, got {error['input']!r}",
+                   f"write `apiVersion: {API_VERSION}` or leave it out")
+    message, hint = _describe_error(kind, error)
+    return _at(raw, loc, "invalid-value", f"{label}: `{field}` {message}", hint)
+
+
+def _describe_error(kind: str, error: dict) -> tuple[str, str]:
+    ctx = error.get("ctx") or {}
+    if kind == "literal_error":
+        options = ctx.get("expected", "").replace("'", "")
+        return f"must be {options}, got {_shown(error['input'])}", f"use one of: {options.replace(' or ', ', ')}"
+    if kind in ("too_short", "too_long"):
+        wanted = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        got = ctx.get("actual_length")
+        return f"must list {'at least' if kind == 'too_short' else 'at most'} {wanted}, got {got}", "check the list"
+    if kind == "string_too_short":
+        return "must not be empty", "write a value, or leave the field out if it is optional"
+    return error["msg"], _HINTS.get(kind, "")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (dict, list)) or value is None:
+        return {dict: "a mapping", list: "a list"}.get(type(value), "nothing")
+    return repr(str(value))
+
+
+def _structure_problems(document: Document, raw: RawDocument) -> Iterable[Finding]:
+    """Rules between fields of one document that a type alone cannot say."""
+    label = document.label
+    if isinstance(document, Goal):
+        if document.level == "company":
+            if document.parent is not None:
+                yield _at(raw, ("parent",), "invalid-value", f"{label}: a company goal has no `parent`",
+                          "remove `parent`, or make this a department goal", key=True)
+        else:
+            if document.parent is None:
+                yield _at(raw, (), "invalid-value", f"{label}: a {document.level} goal needs a `parent` goal",
+                          "add `parent:` with the id of the goal this one serves")
+            if document.department is None:
+                yield _at(raw, (), "invalid-value", f"{label}: a {document.level} goal needs a `department`",
+                          "add `department:` with the id of the owning department")
+        period = document.period
+        if period and period.start and period.end and period.end < period.start:
+            yield _at(raw, ("period", "end"), "invalid-value", f"{label}: `period.end` is before `period.start`",
+                      "swap the dates")
+    if isinstance(document, KPI):
+        if document.baseline and document.target and document.target.date < document.baseline.date:
+            yield _at(raw, ("target", "date"), "invalid-value",
+                      f"{label}: `target.date` {document.target.date} is before `baseline.date` {document.baseline.date}",
+                      "the target date is when the target must be met; it comes after the baseline")
+    if isinstance(document, Tradeoff) and document.between[0] == document.between[1]:
+        yield _at(raw, ("between", 1), "invalid-value", f"{label}: `between` names the same KPI twice",
+                  "a trade-off is between two different KPIs")
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> set[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if info is None:
+            return set()
+        current = _nested_model(info.annotation)
+        if current is None:
+            return set()
+    return {info.alias or name for name, info in current.model_fields.items()}
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_schema_tag(part: Any) -> bool:
+    # pydantic inserts validator/union tags such as 'function-before[...]' or 'int' into locations
+    return isinstance(part, str) and ("[" in part or part in {"int", "float", "str", "bool", "list", "dict"})
+
+
+def _kind_of(data: Any) -> str:
+    if isinstance(data, list):
+        return "a list"
+    return f"the value {str(data)!r}"
+
+
+def _at(raw: RawDocument, path: tuple, rule: str, message: str, hint: str = "", *, key: bool = False) -> Finding:
+    line, column = raw.position(path, key=key)
+    subject = raw.data.get("id") if isinstance(raw.data, dict) and isinstance(raw.data.get("id"), str) else None
+    return Finding(rule=rule, message=message, file=raw.file, line=line, column=column, subject=subject, hint=hint)

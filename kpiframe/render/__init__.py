@@ -1,0 +1,1 @@
+"""Stage 6: renderers. Each takes a finished result and returns text; none computes anything."""

@@ -1,0 +1,74 @@
+"""`--format text`: findings grouped by file, for people at a terminal."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich.console import Console
+from rich.text import Text
+
+from kpiframe.check import CheckResult
+from kpiframe.findings import Finding, Severity
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def print_check_text(result: CheckResult, console: Console, *, elapsed: float, timings: bool = False) -> None:
+    for file, group in groupby(result.findings, key=lambda f: f.file):
+        console.print(Text(file or "(framework)", style="bold underline"), soft_wrap=True)
+        for finding in group:
+            _print_finding(console, finding)
+        console.print()
+    console.print(summary_line(result, elapsed), soft_wrap=True)
+    if timings:
+        console.print(timings_line(result), soft_wrap=True)
+
+
+def _print_finding(console: Console, finding: Finding) -> None:
+    where = f"{finding.line}:{finding.column}" if finding.line else "-"
+    line = Text("  ")
+    line.append(f"{where:>7}  ")
+    line.append(f"{finding.severity.value:<7}", style=SEVERITY_STYLE[finding.severity])
+    line.append(f"  {finding.code} ", style="bold")
+    line.append(f"{finding.rule}  ", style="dim")
+    line.append(finding.message)
+    console.print(line, soft_wrap=True)
+    if finding.hint:
+        console.print(Text(f"{'':11}hint: {finding.hint}", style="dim"), soft_wrap=True)
+
+
+def summary_line(result: CheckResult, elapsed: float) -> Text:
+    summary = result.summary()
+    docs = ", ".join(f"{n} {kind}" for kind, n in summary["documents"].items() if n) or "no documents"
+    counts = summary["findings"]
+    text = Text()
+    text.append(f"{summary['files']} files, {docs}. ")
+    text.append(f"{counts['error']} errors", style="bold red" if counts["error"] else "green")
+    text.append(f", {counts['warning']} warnings", style="yellow" if counts["warning"] else "")
+    text.append(f", {counts['info']} info")
+    if summary["suppressed"]:
+        text.append(f", {summary['suppressed']} suppressed")
+    for label, value in extra_facts(summary):
+        text.append(f", {value} {label}")
+    text.append(f" (today {summary['today']}, {elapsed:.2f}s)", style="dim")
+    return text
+
+
+def extra_facts(summary: dict) -> list[tuple[str, object]]:
+    """Facts rules add to the summary (resolved conflicts, capped findings), as (label, value)."""
+    labels = {"resolved_conflicts": "conflicts resolved by trade-offs",
+              "capped_conflicts": "conflicts not shown (capped per department pair)"}
+    return [(labels[key], summary[key]) for key in labels if summary.get(key)]
+
+
+def timings_line(result: CheckResult) -> Text:
+    parts = ", ".join(f"{phase} {seconds:.3f}s" for phase, seconds in result.timings.items())
+    return Text(f"timings: {parts}", style="dim")
+
+
+def make_console(stderr: bool = False) -> Console:
+    """rich honours NO_COLOR and drops colour when the output is not a terminal."""
+    return Console(stderr=stderr, highlight=False, markup=False)
+
+
+__all__ = ["make_console", "print_check_text", "summary_line"]

@@ -1,0 +1,45 @@
+"""What a rule sees (the framework, its graph, today) and what it yields (problems)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from kpiframe.model import Document, Framework
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule found, before the engine gives it a code, a severity and a position."""
+
+    document: Document | None
+    message: str
+    path: tuple = ()
+    key: bool = False
+    hint: str = ""
+    related: tuple[str, ...] = ()
+    file: str | None = None  # for problems outside any document (a CSV row)
+    line: int = 0
+    column: int = 0
+
+
+def problem(document: Document | None, message: str, *, path: tuple = (), key: bool = False, hint: str = "",
+            related: tuple[str, ...] | list[str] = (), file: str | None = None, line: int = 0,
+            column: int = 0) -> Problem:
+    return Problem(document, message, tuple(path), key, hint, tuple(related), file, line, column)
+
+
+@dataclass
+class RuleContext:
+    framework: Framework
+    graph: nx.DiGraph
+    today: date
+    extras: dict[str, Any] = field(default_factory=dict)  # shared results computed once per check
+
+    @cached_property
+    def config(self):
+        return self.framework.config

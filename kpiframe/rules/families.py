@@ -1,0 +1,3 @@
+"""Every rule family, imported once so that their rules are registered."""
+
+from kpiframe.rules import alignment, meta, references, syntax  # noqa: F401

@@ -1,0 +1,165 @@
+"""KF0 identity and references: ids are unique, departments are known, references resolve."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Iterator
+
+from kpiframe.load.yamlfile import path_text
+from kpiframe.model import ActionPlan, Document, Driver, Goal, KPI, Tradeoff
+from kpiframe.rules.context import Problem, RuleContext, problem
+from kpiframe.rules.registry import rule
+
+_GOAL_AND_KPI = """
+    kind: Goal
+    id: grow-revenue
+    title: Grow revenue 20%
+    level: company
+    ---
+    kind: KPI
+    id: new-arr
+    name: New ARR
+    department: sales
+    owner: Dana Kim
+    unit: USD
+    direction: increase
+    supports: [{ref}]
+"""
+
+
+@rule(
+    code="KF006", slug="duplicate-id", severity="error",
+    summary="Two documents use the same id (ids are unique across all kinds).",
+    rationale="""
+        Every reference is by id. With two documents behind one id, a KPI could support the
+        wrong goal, or a plan address the wrong KPI, without anything looking wrong.
+    """,
+    fix="Rename one of the two documents, and the references that meant it.",
+    failing="""
+        kind: Driver
+        id: headcount
+        title: Sales headcount
+        ---
+        kind: Driver
+        id: headcount
+        title: Support headcount
+    """,
+    passing="""
+        kind: Driver
+        id: sales-headcount
+        title: Sales headcount
+        ---
+        kind: Driver
+        id: support-headcount
+        title: Support headcount
+    """,
+)
+def duplicate_id(ctx: RuleContext) -> Iterator[Problem]:
+    first: dict[str, Document] = {}
+    for document in ctx.framework.documents:
+        original = first.setdefault(document.id, document)
+        if original is document:
+            continue
+        where = f"{original.origin.file}:{original.origin.line}"
+        yield problem(document, f"id '{document.id}' is already used by {original.label} at {where}",
+                      path=("id",), hint="ids must be unique across the whole framework; rename one of them",
+                      related=[document.id])
+
+
+@rule(
+    code="KF007", slug="unknown-department", severity="error",
+    summary="A department that is not in the `departments` list of kpiframe.yaml.",
+    rationale="""
+        When the configuration lists the departments, that list is closed: a KPI filed under
+        "Sales" next to "sales" would split one department's view in two and hide it from reports.
+    """,
+    fix="Use one of the configured department ids, or add the department to `departments:` in kpiframe.yaml.",
+    config="departments: [sales, operations]",
+    failing="""
+        kind: Goal
+        id: win-deals
+        title: Win more deals
+        level: department
+        department: sales-team
+        parent: grow-revenue
+    """,
+    passing="""
+        kind: Goal
+        id: win-deals
+        title: Win more deals
+        level: department
+        department: sales
+        parent: grow-revenue
+    """,
+)
+def unknown_department(ctx: RuleContext) -> Iterator[Problem]:
+    known = ctx.config.departments
+    if known is None:
+        return
+    allowed = set(known)
+    for document in ctx.framework.documents:
+        for path, name in _department_fields(document):
+            if name in allowed:
+                continue
+            close = difflib.get_close_matches(name, sorted(allowed), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "add it to `departments:` in kpiframe.yaml"
+            yield problem(document, f"{document.label}: department '{name}' is not in the configured departments",
+                          path=path, hint=hint)
+
+
+def _department_fields(document: Document) -> Iterable[tuple[tuple, str]]:
+    if isinstance(document, (Goal, KPI, ActionPlan)) and document.department:
+        yield ("department",), document.department
+    if isinstance(document, ActionPlan):
+        for i, name in enumerate(document.collaborators):
+            yield ("collaborators", i), name
+
+
+@rule(
+    code="KF008", slug="dangling-reference", severity="error",
+    summary="A reference to an id that does not exist, or to a document of the wrong kind.",
+    rationale="""
+        A KPI that supports a goal id nobody defined traces to nothing, a plan that addresses a
+        misspelt KPI moves nothing. Broken references are where frameworks silently fall apart.
+    """,
+    fix="Correct the id (the hint suggests the closest existing one of the right kind), or create the missing document.",
+    failing=_GOAL_AND_KPI.format(ref="grow-revenu"),
+    passing=_GOAL_AND_KPI.format(ref="grow-revenue"),
+)
+def dangling_reference(ctx: RuleContext) -> Iterator[Problem]:
+    framework = ctx.framework
+    for document in framework.documents:
+        for path, target, kinds in _references(document):
+            found = framework.by_id.get(target)
+            if found is not None and isinstance(found, kinds):
+                continue
+            wanted = " or ".join(k.kind_name for k in kinds)
+            field = path_text(path)
+            if found is not None:
+                yield problem(document, f"{document.label}: `{field}` refers to {found.label}, but it takes a {wanted}",
+                              path=path, hint=f"name a {wanted} here", related=[target])
+                continue
+            candidates = sorted(i for i, d in framework.by_id.items() if isinstance(d, kinds))
+            close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"define a {wanted} with id '{target}', or fix the id"
+            yield problem(document, f"{document.label}: `{field}` refers to '{target}', which does not exist",
+                          path=path, hint=hint, related=[target])
+
+
+def _references(document: Document) -> Iterable[tuple[tuple, str, tuple[type, ...]]]:
+    if isinstance(document, Goal) and document.parent:
+        yield ("parent",), document.parent, (Goal,)
+    if isinstance(document, KPI):
+        for i, goal in enumerate(document.supports):
+            yield ("supports", i), goal, (Goal,)
+    if isinstance(document, (KPI, Driver)):
+        for i, link in enumerate(document.influences):
+            yield ("influences", i, "target"), link.target, (KPI, Driver)
+    if isinstance(document, ActionPlan):
+        for i, kpi in enumerate(document.addresses):
+            yield ("addresses", i), kpi, (KPI,)
+    if isinstance(document, Tradeoff):
+        for i, kpi in enumerate(document.between):
+            yield ("between", i), kpi, (KPI,)
+        if document.goal:
+            yield ("goal",), document.goal, (Goal,)
