@@ -41,7 +41,14 @@ def _validate(raw: RawDocument, findings: list[Finding]) -> tuple[Config, RawDoc
     try:
         return Config.model_validate(raw.data), raw, findings
     except ValidationError as exc:
-        return Config(), raw, findings + translate_errors(raw, Config, "configuration", exc)
+        findings = findings + translate_errors(raw, Config, "configuration", exc)
+        # Keep the settings that are valid: one typo must not switch the whole config off.
+        broken = {error["loc"][0] for error in exc.errors() if error["loc"]}
+        usable = {k: v for k, v in raw.data.items() if k not in broken}
+        try:
+            return Config.model_validate(usable), raw, findings
+        except ValidationError:
+            return Config(), raw, findings
 
 
 def _read_pyproject(path: Path, rel: str) -> tuple[Config, RawDocument | None, list[Finding]]:

@@ -6,13 +6,21 @@ from typing import Iterator
 
 from kpiframe.model import Framework, Goal
 from kpiframe.rules.context import Problem, RuleContext, problem
-from kpiframe.rules.registry import rule
+from kpiframe.rules.registry import documents, rule
 
 _COMPANY = """
     kind: Goal
     id: grow-revenue
     title: Grow revenue 20%
     level: company
+"""
+_WIN_DEALS = """
+    kind: Goal
+    id: win-deals
+    title: Win more deals
+    level: department
+    department: sales
+    parent: {parent}
 """
 _KPI = """
     kind: KPI
@@ -71,8 +79,8 @@ def _traces(ctx: RuleContext) -> dict[str, str]:
         can say what improving it is for.
     """,
     fix="Add `supports:` with the goal (department or company) this KPI measures progress toward.",
-    failing=_COMPANY + "---" + _KPI,
-    passing=_COMPANY + "---" + _KPI + "    supports: [grow-revenue]\n",
+    failing=documents(_COMPANY, _KPI),
+    passing=documents(_COMPANY, _KPI + "    supports: [grow-revenue]\n"),
 )
 def orphan_kpi(ctx: RuleContext) -> Iterator[Problem]:
     for kpi in ctx.framework.kpis.values():
@@ -89,22 +97,8 @@ def orphan_kpi(ctx: RuleContext) -> Iterator[Problem]:
         A KPI under a department goal that hangs in the air looks aligned but is set in a silo.
     """,
     fix="Give the supported goal a `parent` that leads to a company goal, or support another goal.",
-    failing=_KPI + "    supports: [win-deals]\n---" + """
-        kind: Goal
-        id: win-deals
-        title: Win more deals
-        level: department
-        department: sales
-        parent: no-such-goal
-    """,
-    passing=_KPI + "    supports: [win-deals]\n---" + """
-        kind: Goal
-        id: win-deals
-        title: Win more deals
-        level: department
-        department: sales
-        parent: grow-revenue
-    ---""" + _COMPANY,
+    failing=documents(_KPI + "    supports: [win-deals]\n", _WIN_DEALS.format(parent="no-such-goal")),
+    passing=documents(_KPI + "    supports: [win-deals]\n", _WIN_DEALS.format(parent="grow-revenue"), _COMPANY),
 )
 def untraced_kpi(ctx: RuleContext) -> Iterator[Problem]:
     traces = _traces(ctx)
@@ -141,14 +135,7 @@ def untraced_kpi(ctx: RuleContext) -> Iterator[Problem]:
         department: sales
         parent: missing-goal
     """,
-    passing="""
-        kind: Goal
-        id: win-deals
-        title: Win more deals
-        level: department
-        department: sales
-        parent: grow-revenue
-    ---""" + _COMPANY,
+    passing=documents(_WIN_DEALS.format(parent="grow-revenue"), _COMPANY),
 )
 def untraced_goal(ctx: RuleContext) -> Iterator[Problem]:
     traces = _traces(ctx)
@@ -216,21 +203,14 @@ def goal_cycles(goals: dict[str, Goal]) -> list[list[str]]:
         department: sales
         parent: win-deals
     """,
-    passing="""
-        kind: Goal
-        id: win-deals
-        title: Win more deals
-        level: department
-        department: sales
-        parent: grow-revenue
-        ---
+    passing=documents(_WIN_DEALS.format(parent="grow-revenue"), """
         kind: Goal
         id: close-faster
         title: Close faster
         level: team
         department: sales
         parent: win-deals
-    ---""" + _COMPANY,
+    """, _COMPANY),
 )
 def goal_cycle(ctx: RuleContext) -> Iterator[Problem]:
     goals = ctx.framework.goals
@@ -249,7 +229,7 @@ def goal_cycle(ctx: RuleContext) -> Iterator[Problem]:
     """,
     fix="Add a KPI that `supports` this goal (or one of its sub-goals).",
     failing=_COMPANY,
-    passing=_COMPANY + "---" + _KPI + "    supports: [grow-revenue]\n",
+    passing=documents(_COMPANY, _KPI + "    supports: [grow-revenue]\n"),
 )
 def unmeasured_goal(ctx: RuleContext) -> Iterator[Problem]:
     measured = measured_goals(ctx.framework)

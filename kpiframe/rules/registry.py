@@ -62,6 +62,11 @@ def declare(**meta: str) -> None:
     rule(**meta)(None)
 
 
+def documents(*parts: str) -> str:
+    """Join YAML documents (each dedented on its own) into one multi-document example."""
+    return "---\n".join(textwrap.dedent(part).strip("\n") + "\n" for part in parts)
+
+
 def _clean(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 

@@ -157,11 +157,7 @@ declare(
         hostile one (a "billion laughs" alias bomb). A normal framework never comes near them.
     """,
     fix="Split the file or document, or raise the limit under `limits:` in kpiframe.yaml if the size is real.",
-    failing="""
-        kind: Driver
-        id: deep
-        title: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
-    """,
+    failing="kind: Driver\nid: deep\ntitle: " + "[" * 70 + "]" * 70 + "\n",
     passing="""
         kind: Driver
         id: shallow

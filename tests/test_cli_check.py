@@ -1,0 +1,161 @@
+"""`kpiframe check` end to end: exit codes, text and JSON output, broken trees."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpiframe.cli import app
+from tests.conftest import EXAMPLES, write_tree
+
+runner = CliRunner()
+GOOD = {
+    "kpiframe.yaml": "organization: Test Co\ndepartments: [sales]\n",
+    "goals.yaml": "kind: Goal\nid: grow\ntitle: Grow\nlevel: company\n",
+    "kpis.yaml": "kind: KPI\nid: arr\nname: ARR\ndepartment: sales\nowner: Dana\nunit: USD\n"
+                 "direction: increase\nsupports: [grow]\n",
+}
+
+
+def run(*args: str):
+    return runner.invoke(app, [*args], env={"NO_COLOR": "1", "KPIFRAME_TODAY": "2026-06-30"})
+
+
+def test_clean_framework_exits_0_with_a_summary(tmp_path: Path):
+    result = run("check", str(write_tree(tmp_path, GOOD)))
+    assert result.exit_code == 0, result.output
+    assert "2 files, 1 Goal, 1 KPI. 0 errors, 0 warnings, 0 info" in result.output
+
+
+def test_errors_exit_1_and_text_groups_by_file_with_hints(tmp_path: Path):
+    files = dict(GOOD, **{"kpis.yaml": GOOD["kpis.yaml"].replace("increase", "up")})
+    result = run("check", str(write_tree(tmp_path, files)))
+    assert result.exit_code == 1
+    assert "kpis.yaml\n" in result.output
+    assert "7:12  error    KF005 invalid-value  KPI 'arr': `direction` must be increase or decrease, got 'up'" in result.output
+    assert "hint: use one of: increase, decrease" in result.output
+
+
+def test_json_output_has_the_documented_shape(tmp_path: Path):
+    files = dict(GOOD, **{"extra.yaml": "kind: KPI\nid: lonely\nname: L\ndepartment: sales\nowner: A\n"
+                                        "unit: USD\ndirection: increase\n"})
+    result = run("check", str(write_tree(tmp_path, files)), "--format", "json")
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    assert payload["version"] == 1
+    [finding] = payload["findings"]
+    assert set(finding) >= {"code", "rule", "severity", "message", "file", "line", "column", "subject", "related", "hint"}
+    assert (finding["code"], finding["rule"], finding["file"], finding["line"]) == ("KF101", "orphan-kpi", "extra.yaml", 1)
+    assert payload["summary"]["findings"] == {"error": 1, "warning": 0, "info": 0}
+    assert payload["summary"]["documents"]["KPI"] == 2
+
+
+def test_warnings_do_not_fail_by_default_but_do_with_fail_on(tmp_path: Path):
+    files = dict(GOOD, **{"idle.yaml": "kind: Goal\nid: idle\ntitle: Idle\nlevel: company\n"})
+    root = str(write_tree(tmp_path, files))
+    assert run("check", root).exit_code == 0
+    assert run("check", root, "--fail-on", "warning").exit_code == 1
+
+
+def test_select_and_ignore_by_code_slug_and_prefix(tmp_path: Path):
+    files = dict(GOOD, **{"idle.yaml": "kind: Goal\nid: idle\ntitle: Idle\nlevel: company\n",
+                          "x.yaml": "kind: Driver\nid: d\ntitle: D\ninfluences: [{target: nope, effect: increase}]\n"})
+    root = str(write_tree(tmp_path, files))
+    rules = lambda *a: {f["rule"] for f in json.loads(run("check", root, "-f", "json", *a).stdout)["findings"]}
+    assert rules() == {"unmeasured-goal", "dangling-reference"}
+    assert rules("--select", "KF1") == {"unmeasured-goal"}
+    assert rules("--ignore", "unmeasured-goal,KF008") == set()
+    assert run("check", root, "--select", "KF999").exit_code == 2
+
+
+def test_config_severity_override_and_off(tmp_path: Path):
+    files = dict(GOOD, **{"kpiframe.yaml": "rules:\n  orphan-kpi: warning\n  KF105: 'off'\n",
+                          "idle.yaml": "kind: Goal\nid: idle\ntitle: Idle\nlevel: company\n---\n"
+                                       "kind: KPI\nid: o\nname: O\ndepartment: x\nowner: A\nunit: u\ndirection: increase\n"})
+    payload = json.loads(run("check", str(write_tree(tmp_path, files)), "-f", "json").stdout)
+    assert [(f["rule"], f["severity"]) for f in payload["findings"]] == [("orphan-kpi", "warning")]
+
+
+def test_invalid_config_is_reported_with_its_line(tmp_path: Path):
+    files = dict(GOOD, **{"kpiframe.yaml": "organization: X\nrules:\n  orphan-kpis: warning\nexclud: []\n"})
+    payload = json.loads(run("check", str(write_tree(tmp_path, files)), "-f", "json").stdout)
+    found = {(f["rule"], f["file"], f["line"]) for f in payload["findings"]}
+    assert ("unknown-field", "kpiframe.yaml", 4) in found
+    assert ("invalid-value", "kpiframe.yaml", 3) in found
+
+
+def test_suppression_with_reason_is_counted_not_dropped(tmp_path: Path):
+    files = dict(GOOD, **{"x.yaml": "kind: KPI\nid: o\nname: O\ndepartment: sales\nowner: A\nunit: u\n"
+                                    "direction: increase\nignore:\n  - {rule: KF101, reason: tracked elsewhere}\n"})
+    payload = json.loads(run("check", str(write_tree(tmp_path, files)), "-f", "json").stdout)
+    assert payload["findings"] == []
+    assert payload["summary"]["suppressed"] == 1
+    assert payload["suppressed"][0]["suppressed_by"] == "ignore: tracked elsewhere"
+
+
+def test_broken_files_never_hide_the_others(tmp_path: Path):
+    files = dict(GOOD, **{
+        "a-not-yaml.yaml": "kind: [unclosed\n",
+        "b-empty.yaml": "",
+        "c-list.yaml": "- 1\n- 2\n",
+        "d-scalar.yaml": "just text\n",
+        "e-orphan.yaml": "kind: KPI\nid: o\nname: O\ndepartment: sales\nowner: A\nunit: u\ndirection: increase\n",
+    })
+    root = write_tree(tmp_path, files)
+    (root / "f-utf16.yaml").write_bytes("kind: Driver\n".encode("utf-16"))
+    payload = json.loads(run("check", str(root), "-f", "json").stdout)
+    files_with_findings = {f["file"] for f in payload["findings"]}
+    assert files_with_findings == {"a-not-yaml.yaml", "b-empty.yaml", "c-list.yaml", "d-scalar.yaml",
+                                   "e-orphan.yaml", "f-utf16.yaml"}
+
+
+def test_usage_errors_exit_2(tmp_path: Path):
+    assert run("check", str(tmp_path / "missing")).exit_code == 2
+    (tmp_path / "file.yaml").write_text("a: 1\n")
+    assert run("check", str(tmp_path / "file.yaml")).exit_code == 2
+    assert run("check", str(tmp_path), "--today", "2026-02-30").exit_code == 2
+
+
+def test_config_is_found_by_searching_upward(tmp_path: Path):
+    root = write_tree(tmp_path, dict(GOOD, **{"sub/more.yaml": "kind: Driver\nid: d\ntitle: D\n"}))
+    payload = json.loads(run("check", str(root / "sub"), "-f", "json").stdout)
+    assert payload["summary"]["files"] == 3 and payload["summary"]["organization"] == "Test Co"
+
+
+def test_output_is_identical_across_runs(tmp_path: Path):
+    root = str(write_tree(tmp_path, dict(GOOD, **{"x.yaml": "kind: Goal\nid: idle\ntitle: I\nlevel: company\n"})))
+    assert run("check", root, "-f", "json").stdout == run("check", root, "-f", "json").stdout
+
+
+def test_python_dash_m_and_version():
+    out = subprocess.run([sys.executable, "-m", "kpiframe", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("kpiframe ")
+
+
+def test_check_never_writes_into_the_framework(tmp_path: Path):
+    root = write_tree(tmp_path, GOOD)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    run("check", str(root), "-f", "json")
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+@pytest.mark.skipif(not (EXAMPLES / "acme" / "kpiframe.yaml").exists(), reason="examples not written yet")
+def test_acme_example_has_no_errors():
+    result = runner.invoke(app, ["check", str(EXAMPLES / "acme"), "-f", "json"])
+    payload = json.loads(result.stdout)
+    assert [f for f in payload["findings"] if f["severity"] == "error"] == []
+    assert result.exit_code == 0
+    assert payload["summary"]["documents"]["KPI"] >= 30
+
+
+@pytest.mark.skipif(not (EXAMPLES / "silos" / "kpiframe.yaml").exists(), reason="examples not written yet")
+def test_silos_example_fails_with_the_expected_findings():
+    result = runner.invoke(app, ["check", str(EXAMPLES / "silos"), "-f", "json"])
+    assert result.exit_code == 1
+    rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert {"orphan-kpi", "untraced-kpi", "unmeasured-goal"} <= rules

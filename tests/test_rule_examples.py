@@ -1,0 +1,42 @@
+"""Every rule's documented examples: the failing one fires the rule, the passing one does not.
+
+The examples are what `kpiframe explain` shows, so this keeps the documentation honest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kpiframe.rules import all_rules
+from tests.conftest import by_rule, check_tree, write_tree
+
+# Failing examples that cannot be written as YAML text (a UTF-16 file); tested in test_loader.py.
+NOT_TEXT = {"unreadable-file"}
+# A suppression is only judged stale when the rule it names runs too.
+ALSO_SELECT = {"unused-suppression": ("orphan-kpi",)}
+
+
+def _check_example(tmp_path: Path, rule, text: str):
+    files = {"example.yaml": text}
+    if rule.config:
+        files["kpiframe.yaml"] = rule.config
+    root = write_tree(tmp_path, files)
+    return by_rule(check_tree(root, select=(rule.slug, *ALSO_SELECT.get(rule.slug, ()))), rule.slug)
+
+
+@pytest.mark.parametrize("rule", [r for r in all_rules() if r.slug not in NOT_TEXT], ids=lambda r: r.slug)
+def test_failing_example_fires(tmp_path: Path, rule):
+    assert _check_example(tmp_path, rule, rule.failing), f"{rule.slug}: failing example found nothing"
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.slug)
+def test_passing_example_is_clean(tmp_path: Path, rule):
+    assert _check_example(tmp_path, rule, rule.passing) == []
+
+
+def test_every_rule_is_documented():
+    for rule in all_rules():
+        assert rule.summary and rule.rationale and rule.fix, rule.slug
+        assert rule.code.startswith("KF") and rule.slug == rule.slug.lower()
