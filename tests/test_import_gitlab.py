@@ -1,0 +1,332 @@
+"""`kpiframe import gitlab-pi`: GitLab-style performance indicators become KPI documents, nothing lost.
+
+Fixtures in tests/data/import/gitlab/ are invented for these tests. One test runs on GitLab's real
+published files when ../shared/corpus/gitlab-pi/ exists next to the repository, and skips otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import typer
+import yaml
+from typer.testing import CliRunner
+
+from kpiframe.commands.importing import app as import_app
+from kpiframe.importers import ImportInputError, ImportRefused, import_gitlab_pi, parse_target_text
+
+FIXTURES = Path(__file__).parent / "data" / "import" / "gitlab"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gitlab-pi"
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+KPI_FIELDS = {"kind", "apiVersion", "id", "name", "department", "owner", "supports", "unit", "direction",
+              "baseline", "target", "review", "source", "actuals", "influences", "description", "ignore"}
+
+
+def load_framework(out: Path) -> tuple[dict, dict[str, dict]]:
+    """The generated config and every document by id, checked against the format's contract."""
+    config = yaml.safe_load((out / "kpiframe.yaml").read_text(encoding="utf-8"))
+    documents: dict[str, dict] = {}
+    for path in sorted((out / "kpis").glob("*.yaml")):
+        for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            assert document["kind"] == "KPI"
+            assert set(document) <= KPI_FIELDS, set(document) - KPI_FIELDS
+            for required in ("id", "name", "department", "owner", "unit", "direction"):
+                assert isinstance(document[required], str) and document[required].strip(), (required, document)
+            assert ID_RE.match(document["id"]) and document["id"] not in documents
+            assert document["direction"] in ("increase", "decrease")
+            assert document["department"] in config["departments"]
+            assert path.stem == document["department"]
+            documents[document["id"]] = document
+    return config, documents
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture
+def imported(tmp_path: Path):
+    out = tmp_path / "framework"
+    summary = import_gitlab_pi([FIXTURES], out, force=False)
+    config, documents = load_framework(out)
+    return summary, config, documents
+
+
+# --- target phrases -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, value, unit, direction", [
+    ("at or above 84%", 84, "percent", "increase"),
+    ("Below 2500ms at the 90th percentile", 2500, "ms", "decrease"),
+    ("less than $10K/Month", 10000, "USD per month", "decrease"),
+    ("> 90%", 90, "percent", "increase"),
+    ("<= 5", 5, None, "decrease"),
+    ("95%", 95, "percent", None),
+    ("equal or greater than 99.95%", 99.95, "percent", "increase"),
+    ("Greater than 6 MRs per Month", 6, "MRs per month", "increase"),
+    ("Below or equal to 4 working days", 4, "working days", "decrease"),
+    ("at 90 mins", 90, "minutes", None),
+    ("<.58 average location factor", 0.58, "average location factor", "decrease"),
+    ("7 days (until further data is provided)", 7, "days", None),
+    ("Above 8% of all MRs", 8, "percent", "increase"),
+    ("The target for this metric is at or below 30", 30, None, "decrease"),
+])
+def test_unambiguous_target_phrases_are_read(text, value, unit, direction):
+    parsed = parse_target_text(text)
+    assert parsed is not None
+    assert (parsed.value, parsed.unit, parsed.direction) == (value, unit, direction)
+
+
+@pytest.mark.parametrize("text", [
+    "TBD",
+    "See Sisense for target",
+    "Greater than TBD MRs per month",
+    "Less than 10% are over 14 days",  # a second number makes the reading uncertain
+    "5% increase in overall score from previous benchmarking, maintaining an overall score above 79/100.",
+    "at or within 5% of Fiscal Year Operating plan",
+    "The target for this metric is at or below 10:1",
+    "Headcount and non-headcount expenses to be at or below 10% of ARR",
+    "77 (out of 100)",
+    "1,200",  # twelve hundred, or one point two?
+    "Above 10M",  # millions, minutes or metres?
+    '<a href="https://example.com/">Scorecard</a> of 3.14',
+])
+def test_ambiguous_target_phrases_are_not_guessed(text):
+    assert parse_target_text(text) is None
+
+
+# --- mapping the fixture -----------------------------------------------------------------------------
+
+
+def test_every_entry_becomes_a_kpi_and_the_counts_say_so(imported):
+    summary, _, documents = imported
+    assert summary.entries_read == 10  # the list item that is a plain string is not an entry
+    assert summary.kpis_written == len(documents) == 10
+    assert summary.targets_parsed == 7
+    assert summary.targets_written == 0
+    assert summary.goals == []
+    assert len(summary.files_written) == 4
+
+
+def test_org_spellings_become_one_department_listed_in_the_config(imported):
+    summary, config, documents = imported
+    assert config["departments"] == ["customer-care", "platform-team", "unassigned"] == summary.departments
+    assert config["organization"] == "GitLab"
+    assert documents["satisfaction-score"]["department"] == "customer-care"  # org "Customer-care"
+    assert documents["first-reply-time"]["department"] == "customer-care"  # org "Customer Care"
+
+
+def test_owner_is_the_text_of_the_dri_link(imported):
+    _, _, documents = imported
+    assert documents["first-reply-time"]["owner"] == "Jane Doe"
+    assert documents["deploy-lead-time"]["owner"] == "Ana & Bo"
+    assert documents["tooling-spend"]["owner"] == "Sam Rivera"
+    dri_as_written = 'DRI (as written): <a href="https://gitlab.example/jdoe">Jane Doe</a>'
+    assert dri_as_written in documents["first-reply-time"]["description"]
+
+
+def test_missing_dri_gives_a_visible_placeholder_owner(imported):
+    summary, _, documents = imported
+    assert documents["escalation-rate"]["owner"] == "unassigned"
+    assert ("gitlab/customer_care.yml", 43, "dri") in {(a.source, a.line, a.field) for a in summary.attention}
+    assert "no DRI: owner set to 'unassigned'" in documents["escalation-rate"]["description"]
+
+
+def test_target_phrases_give_unit_and_direction(imported):
+    _, _, documents = imported
+    readings = {kpi_id: (documents[kpi_id]["unit"], documents[kpi_id]["direction"])
+                for kpi_id in ("first-reply-time", "satisfaction-score", "tooling-spend", "deploy-lead-time")}
+    assert readings == {
+        "first-reply-time": ("ms", "decrease"),  # Below 2500ms at the 90th percentile
+        "satisfaction-score": ("percent", "increase"),  # at or above 84%
+        "tooling-spend": ("USD per month", "decrease"),  # less than $10K/Month
+        "deploy-lead-time": ("percent", "increase"),  # "> 90%"
+    }
+
+
+def test_targets_without_a_date_are_not_written_but_reported(imported):
+    summary, _, documents = imported
+    assert not any("target" in document for document in documents.values())
+    undated = [a for a in summary.attention if a.why.startswith("target read as a number but has no date")]
+    assert {a.text for a in undated} == {"Below 2500ms at the 90th percentile", "at or above 84%",
+                                         "less than $10K/Month", "12%", ".25", "> 90%", "<= 5"}
+    assert "target reads as 10000 USD per month but has no date" in documents["tooling-spend"]["description"]
+
+
+def test_unknown_direction_and_unit_are_placeholders_listed_in_attention(imported):
+    summary, _, documents = imported
+    escalation = documents["escalation-rate"]  # target "12%": a unit, but which way is better?
+    assert (escalation["unit"], escalation["direction"]) == ("percent", "increase")
+    assert "direction set to 'increase' as a placeholder" in escalation["description"]
+    backlog = documents["backlog-age"]  # target "TBD"
+    assert (backlog["unit"], backlog["direction"]) == ("unspecified", "increase")
+    places = {(a.line, a.why) for a in summary.attention if a.source == "gitlab/customer_care.yml"}
+    assert (58, "target is not machine-readable: kept in the description") in places
+    assert (58, "no unit stated: unit set to 'unspecified'") in places
+
+
+def test_is_key_yes_is_read_as_true(imported):
+    _, _, documents = imported
+    assert "Key performance indicator (is_key): yes" in documents["first-reply-time"]["description"]  # is_key: yes
+    assert "Key performance indicator (is_key): no" in documents["satisfaction-score"]["description"]  # is_key: no
+    assert "Key performance indicator (is_key): yes" in documents["escalation-rate"]["description"]  # is_key: true
+
+
+def test_fields_without_a_kpi_field_are_kept_in_the_description(imported):
+    _, _, documents = imported
+    description = documents["first-reply-time"]["description"]
+    for text in ("Median time from a ticket being opened to the first human reply, measured over business hours.",
+                 "Target (as written): Below 2500ms at the 90th percentile",
+                 "Health: level 2 (Attention)", "- Slower since the March migration", "- Staffing plan under review",
+                 "Parent indicator: /handbook/company/performance-indicators/#customer-experience",
+                 "Handbook page (base_path): /handbook/customer-care/performance-indicators/",
+                 "- https://example.com/dashboards/frt", "Public: true", "chart: 111", "dashboard: 222",
+                 "Imported from gitlab/customer_care.yml, line 2"):
+        assert text in description
+    assert documents["first-reply-time"]["source"] == "Sisense dashboard 222, chart 111"
+    assert "Target (as written): .25" in documents["satisfaction-score-2"]["description"]  # as written, not 0.25
+    assert "- /handbook/customer-care/escalations/" in documents["escalation-rate"]["description"]  # urls under health
+    assert "- Traffic is seasonal" in documents["docs-visits"]["description"]  # lessons
+
+
+def test_duplicate_names_get_numbered_ids(imported):
+    summary, _, documents = imported
+    assert documents["satisfaction-score"]["name"] == documents["satisfaction-score-2"]["name"] == "Satisfaction Score"
+    duplicates = [a for a in summary.attention if a.field == "name" and a.text == "Satisfaction Score"]
+    assert [(a.source, a.line) for a in duplicates] == [("gitlab/customer_care.yml", 65)]
+
+
+def test_missing_fields_are_filled_visibly(imported):
+    summary, _, documents = imported
+    assert documents["open-incidents"]["department"] == "unassigned"  # no org
+    assert documents["docs-visits"]["description"].startswith("Key performance indicator")  # no definition
+    unnamed = [d for d in documents.values() if d["name"].startswith("Unnamed indicator")]
+    assert [d["name"] for d in unnamed] == ["Unnamed indicator (gitlab/platform.yaml line 19)"]
+    skipped = [a for a in summary.attention if "not an indicator" in a.why]
+    assert [(a.line, a.text) for a in skipped] == [(23, "just a string, not an indicator")]
+
+
+def test_kpis_support_no_goal_because_the_source_names_none(imported):
+    _, _, documents = imported
+    assert not any("supports" in document for document in documents.values())
+
+
+def test_strings_that_look_like_yaml_values_are_quoted(tmp_path: Path):
+    source = tmp_path / "odd.yml"
+    source.write_text("- name: 'yes'\n  org: '2024'\n  definition: 'on'\n  dri: 'no'\n", encoding="utf-8")
+    out = tmp_path / "out"
+    import_gitlab_pi([source], out, force=False)
+    _, documents = load_framework(out)
+    assert documents["yes"]["name"] == "yes"
+    assert documents["yes"]["department"] == "2024"
+    assert documents["yes"]["owner"] == "no"
+    assert documents["yes"]["description"].startswith("on")
+
+
+def test_a_key_given_twice_keeps_both_values(tmp_path: Path):
+    source = tmp_path / "twice.yml"
+    source.write_text("- name: Uptime\n  org: Ops\n  target: 99%\n  target: above 99.9%\n", encoding="utf-8")
+    summary = import_gitlab_pi([source], tmp_path / "out", force=False)
+    _, documents = load_framework(tmp_path / "out")
+    description = documents["uptime"]["description"]
+    assert "Target (as written): above 99.9%" in description  # the value YAML uses
+    assert "target (earlier value, line 3): 99%" in description
+    assert ("twice.yml", 3, "target", "99%") in {(a.source, a.line, a.field, a.text) for a in summary.attention}
+
+
+# --- output folder, re-import, errors -------------------------------------------------------------------
+
+
+def test_non_empty_out_is_refused_unless_forced(tmp_path: Path):
+    out = tmp_path / "framework"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="not empty"):
+        import_gitlab_pi([FIXTURES], out, force=False)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    import_gitlab_pi([FIXTURES], out, force=True)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "kpis" / "customer-care.yaml").is_file()
+
+
+def test_reimport_is_byte_identical(tmp_path: Path):
+    import_gitlab_pi([FIXTURES], tmp_path / "a", force=False)
+    first = tree_bytes(tmp_path / "a")
+    import_gitlab_pi([FIXTURES], tmp_path / "a", force=True)
+    import_gitlab_pi([FIXTURES], tmp_path / "b", force=False)
+    assert tree_bytes(tmp_path / "a") == first == tree_bytes(tmp_path / "b")
+
+
+def test_unreadable_sources_are_refused_clearly(tmp_path: Path):
+    not_a_list = tmp_path / "map.yml"
+    not_a_list.write_text("name: x\n", encoding="utf-8")
+    broken = tmp_path / "broken.yml"
+    broken.write_text("- name: x\n  target: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ImportInputError, match="expected a YAML list"):
+        import_gitlab_pi([not_a_list], tmp_path / "out", force=False)
+    with pytest.raises(ImportInputError, match=r"broken\.yml:\d+: not valid YAML"):
+        import_gitlab_pi([broken], tmp_path / "out", force=False)
+    with pytest.raises(ImportInputError, match="no such file"):
+        import_gitlab_pi([tmp_path / "missing.yml"], tmp_path / "out", force=False)
+    assert not (tmp_path / "out").exists()
+
+
+# --- command line ---------------------------------------------------------------------------------------
+
+
+def cli() -> typer.Typer:
+    root = typer.Typer()
+    root.add_typer(import_app, name="import")
+    return root
+
+
+def test_cli_prints_the_summary_and_exits_0(tmp_path: Path):
+    result = CliRunner().invoke(cli(), ["import", "gitlab-pi", str(FIXTURES / "customer_care.yml"),
+                                        str(FIXTURES / "platform.yaml"), "--out", str(tmp_path / "out"),
+                                        "--organization", "Example Co"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 10 entries from 2 file(s)" in result.stdout
+    assert "KPIs written:    10" in result.stdout
+    assert "targets parsed:  7" in result.stdout
+    assert "customer_care.yml:43  dri" in result.stdout
+    config = yaml.safe_load((tmp_path / "out" / "kpiframe.yaml").read_text(encoding="utf-8"))
+    assert config["organization"] == "Example Co"
+
+
+def test_cli_exits_2_with_one_line_on_refusal_and_bad_input(tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.yaml").write_text("kind: Goal\n", encoding="utf-8")
+    refused = CliRunner().invoke(cli(), ["import", "gitlab-pi", str(FIXTURES), "--out", str(out)])
+    assert refused.exit_code == 2
+    assert refused.stderr.count("\n") == 1 and "not empty" in refused.stderr and "--force" in refused.stderr
+    missing = CliRunner().invoke(cli(), ["import", "gitlab-pi", str(tmp_path / "nope.yml"),
+                                         "--out", str(tmp_path / "o")])
+    assert missing.exit_code == 2
+    assert "no such file or folder" in missing.stderr
+    forced = CliRunner().invoke(cli(), ["import", "gitlab-pi", str(FIXTURES), "--out", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+
+
+# --- GitLab's published files ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="GitLab corpus not present next to the repository")
+def test_gitlab_corpus_imports_every_entry_without_losing_text(tmp_path: Path):
+    out = tmp_path / "gitlab"
+    summary = import_gitlab_pi([CORPUS], out, force=False)
+    _, documents = load_framework(out)
+    entries = [entry for path in sorted(CORPUS.rglob("*.yml"))
+               for entry in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    assert summary.entries_read == len(entries) == summary.kpis_written == len(documents)
+    assert "talent-acquisition" in summary.departments
+    descriptions = "\n".join(" ".join(d["description"].split()) for d in documents.values())
+    for entry in entries:
+        for text in [entry.get("definition"), *entry.get("health", {}).get("reasons", []),
+                     entry.get("parent"), entry.get("base_path")]:
+            if isinstance(text, str) and text.strip():
+                assert " ".join(text.split()) in descriptions, (entry["name"], text)
+        if isinstance(entry.get("target"), str):
+            assert f"Target (as written): {' '.join(entry['target'].split())}" in descriptions, entry["name"]
