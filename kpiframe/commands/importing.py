@@ -1,0 +1,122 @@
+"""``kpiframe import``: turn an existing KPI register into a framework folder.
+
+The integrator mounts :data:`app` as ``kpiframe import``. Exit codes: 0 when the framework was
+written (values needing attention are normal: they are the gaps to close), 2 when the import was
+refused or the input could not be read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from kpiframe.importers import Attention, ImportProblem, ImportSummary, import_csv, import_gitlab_pi
+from kpiframe.importers.csv_register import FIELDS
+
+app = typer.Typer(
+    help="Import a KPI register (a spreadsheet export or GitLab performance-indicator YAML) "
+         "into a new framework folder, keeping every value you wrote.",
+    no_args_is_help=True,
+)
+
+MAX_PLACES_SHOWN = 40  # up to this many, every place is listed; each KPI's description has its own notes
+PLACES_PER_REASON = 3
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the framework into (must be empty).",
+                                         file_okay=False)]
+ForceOption = Annotated[bool, typer.Option("--force", help="Write into a non-empty folder, overwriting "
+                                                            "the files the import writes.")]
+OrganizationOption = Annotated[Optional[str], typer.Option("--organization",
+                                                           help="Organization name for kpiframe.yaml.")]
+
+
+@app.command("csv")
+def csv_command(
+    register: Annotated[Path, typer.Argument(help="The KPI register, exported as CSV (one KPI per row).")],
+    out: OutOption,
+    map_: Annotated[Optional[list[str]], typer.Option(
+        "--map", metavar="COLUMN=FIELD",
+        help=f"Read COLUMN as FIELD (repeatable). Fields: {', '.join(FIELDS)}.")] = None,
+    force: ForceOption = False,
+    organization: OrganizationOption = None,
+) -> None:
+    """Import a spreadsheet KPI register: one YAML file per department, plus goals when a goal column exists."""
+    mapping = _parse_map(map_ or [])
+    _run(lambda: import_csv(register, out, mapping=mapping, force=force, organization=organization))
+
+
+@app.command("gitlab-pi")
+def gitlab_pi_command(
+    sources: Annotated[list[Path], typer.Argument(help="GitLab performance-indicator .yml files, or folders of them.",
+                                                  metavar="FILE_OR_DIR...")],
+    out: OutOption,
+    force: ForceOption = False,
+    organization: OrganizationOption = None,
+) -> None:
+    """Import GitLab-style performance indicators (data/performance_indicators/*.yml)."""
+    _run(lambda: import_gitlab_pi(sources, out, force=force, organization=organization))
+
+
+def _parse_map(pairs: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        column, sep, field = pair.rpartition("=")
+        if not sep or not column.strip() or not field.strip():
+            _fail(f"--map expects COLUMN=FIELD, got {pair!r}")
+        mapping[column.strip()] = field.strip()
+    return mapping
+
+
+def _run(do_import) -> None:  # type: ignore[no-untyped-def]
+    try:
+        summary = do_import()
+    except ImportProblem as problem:
+        _fail(str(problem))
+    except OSError as error:
+        _fail(f"cannot write the framework: {error.strerror or error} ({error.filename})")
+    print_summary(summary, Console(highlight=False))
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"kpiframe import: error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def print_summary(summary: ImportSummary, console: Console) -> None:
+    """The numbers first, then each reason for attention with the places it applies to."""
+    read = "rows" if summary.importer == "csv" else "entries"
+    say = lambda text: console.print(text, soft_wrap=True)  # noqa: E731 (paths must not wrap)
+    say(f"[bold]Imported {summary.entries_read} {read}[/] from {len(summary.sources)} file(s) "
+        f"into {escape(str(summary.out))}")
+    say(f"  KPIs written:    {summary.kpis_written}")
+    say(f"  targets parsed:  {summary.targets_parsed} (written with a date: {summary.targets_written})")
+    say(f"  departments:     {len(summary.departments)}"
+        + (f" ({escape(', '.join(summary.departments))})" if summary.departments else ""))
+    say(f"  goals:           {len(summary.goals)}")
+    say(f"  files written:   {len(summary.files_written)}")
+    say(f"  organization:    {escape(summary.organization)} (change it in kpiframe.yaml or with --organization)")
+    if not summary.attention:
+        say("[green]Every value was imported as written.[/]")
+        return
+    say(f"[yellow bold]{len(summary.attention)} value(s) need attention[/] "
+        "(each is also noted under 'Import notes' in its KPI's description):")
+    by_reason: dict[str, list[Attention]] = {}
+    for item in summary.attention:
+        by_reason.setdefault(item.why, []).append(item)
+    shown = len(summary.attention) if len(summary.attention) <= MAX_PLACES_SHOWN else PLACES_PER_REASON
+    for why, items in sorted(by_reason.items(), key=lambda pair: (-len(pair[1]), pair[0])):
+        say(f"  [yellow]{len(items):>4}[/] {escape(why)}")
+        for item in items[:shown]:
+            text = f'  "{escape(_short(item.text))}"' if item.text else ""
+            say(f"         {escape(item.where())}  {escape(item.field)}{text}")
+        if len(items) > shown:
+            say(f"         ... and {len(items) - shown} more")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
