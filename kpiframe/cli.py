@@ -98,6 +98,27 @@ def check(
     raise typer.Exit(result.exit_code(fail_on.value))
 
 
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: code, slug, default severity, family, and what it finds."""
+    from kpiframe.rules import all_rules
+
+    for r in all_rules():
+        print(f"{r.code}  {r.slug:<28} {r.severity.value:<8} {r.family:<10} {r.summary}")
+
+
+@app.command()
+def explain(rule: str = typer.Argument(..., help="A rule code (KF101) or slug (orphan-kpi).")) -> None:
+    """Explain a rule: why it exists, how to fix it, and a failing and a passing example."""
+    from kpiframe.render.rules_doc import explain_text
+    from kpiframe.rules import find_rule
+
+    found = find_rule(rule)
+    if found is None:
+        _usage_error(f"no rule {rule!r}; `kpiframe rules` lists them")
+    sys.stdout.write(explain_text(found))
+
+
 def _usage_error(message: str) -> None:
     print(f"kpiframe: error: {message}", file=sys.stderr)
     raise typer.Exit(2)

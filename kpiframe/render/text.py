@@ -40,11 +40,12 @@ def _print_finding(console: Console, finding: Finding) -> None:
 def summary_line(result: CheckResult, elapsed: float) -> Text:
     summary = result.summary()
     docs = ", ".join(f"{n} {kind}" for kind, n in summary["documents"].items() if n) or "no documents"
+    files = plural(summary["files"], "file")
     counts = summary["findings"]
     text = Text()
-    text.append(f"{summary['files']} files, {docs}. ")
-    text.append(f"{counts['error']} errors", style="bold red" if counts["error"] else "green")
-    text.append(f", {counts['warning']} warnings", style="yellow" if counts["warning"] else "")
+    text.append(f"{files}, {docs}. ")
+    text.append(plural(counts["error"], "error"), style="bold red" if counts["error"] else "green")
+    text.append(", " + plural(counts["warning"], "warning"), style="yellow" if counts["warning"] else "")
     text.append(f", {counts['info']} info")
     if summary["suppressed"]:
         text.append(f", {summary['suppressed']} suppressed")
@@ -52,6 +53,10 @@ def summary_line(result: CheckResult, elapsed: float) -> Text:
         text.append(f", {value} {label}")
     text.append(f" (today {summary['today']}, {elapsed:.2f}s)", style="dim")
     return text
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def extra_facts(summary: dict) -> list[tuple[str, object]]:

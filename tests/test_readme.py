@@ -1,0 +1,20 @@
+"""The README is the front door: its rule table and its commands must stay true."""
+
+from __future__ import annotations
+
+from kpiframe.render.rules_doc import README_END, README_START, rules_markdown
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_rule_table_matches_the_rules():
+    table = README[README.index(README_START) + len(README_START): README.index(README_END)].strip("\n") + "\n"
+    assert table == rules_markdown(), "run `python -m kpiframe.render.rules_doc` to regenerate the README table"
+
+
+def test_readme_shows_both_setup_commands_and_ci_runs_the_test_one():
+    assert "python -m pip install . && kpiframe check examples/acme" in README
+    assert "python -m pip install -e '.[test]' && python -m pytest" in README
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "pip install --quiet -e '.[test]'" in ci and "python -m pytest" in ci
