@@ -119,6 +119,15 @@ def explain(rule: str = typer.Argument(..., help="A rule code (KF101) or slug (o
     sys.stdout.write(explain_text(found))
 
 
+def _mount_import_commands() -> None:
+    from kpiframe.commands.importing import app as import_app
+
+    app.add_typer(import_app, name="import", help="Turn an existing KPI register (spreadsheet CSV, GitLab-style YAML) into a framework.")
+
+
+_mount_import_commands()
+
+
 def _usage_error(message: str) -> None:
     print(f"kpiframe: error: {message}", file=sys.stderr)
     raise typer.Exit(2)
