@@ -17,6 +17,7 @@ from typing import Iterator
 from kpiframe.findings import Finding, Severity
 from kpiframe.graph import build_graph
 from kpiframe.load import discover_files, read_yaml_file
+from kpiframe.load.actuals import read_actuals_files
 from kpiframe.load.config import find_config_file
 from kpiframe.model import KINDS, Config, Framework
 from kpiframe.model.configfile import read_config
@@ -100,6 +101,9 @@ def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult
             raws = _parse_all(files, framework, findings)
         with _timed(timings, "validate"):
             _validate_all(raws, framework, findings)
+        with _timed(timings, "actuals"):
+            CURRENT.update(stage="actuals", file="")
+            findings += _read_actuals(root, framework, config_raw)
         with _timed(timings, "graph"):
             graph = build_graph(framework)
     today = resolve_today(options.today, framework.config)
@@ -153,6 +157,15 @@ def _validate_all(raws, framework: Framework, findings: list[Finding]) -> None:
         findings += problems
         if document is not None:
             framework.add(document)
+
+
+def _read_actuals(root: Path, framework: Framework, config_raw) -> list[Finding]:
+    """Read the config's `actuals:` CSV files into ``framework.csv_actuals``; their problems are findings."""
+    config = framework.config
+    framework.csv_actuals, findings = read_actuals_files(
+        root, config.actuals, config.exclude, config.limits.max_file_bytes, framework.kpis,
+        framework.config_file, config_raw)
+    return findings
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from kpiframe.model.config import Config
@@ -25,6 +26,8 @@ class Framework:
     plans: dict[str, ActionPlan] = field(default_factory=dict)
     tradeoffs: dict[str, Tradeoff] = field(default_factory=dict)
     by_id: dict[str, Document] = field(default_factory=dict)
+    # Actuals read from the config's `actuals:` CSV files, per KPI id, in file then row order.
+    csv_actuals: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
 
     def add(self, document: Document) -> None:
         """Index a valid document. With duplicate ids the first one read wins; a rule reports the rest."""

@@ -1,0 +1,104 @@
+"""Read the actuals CSV files the config names (`actuals: [data/*.csv]`) into findings and rows.
+
+The CSV format itself is read by :mod:`kpiframe.actuals_csv`; this module decides which files
+are read and turns its problems into findings like any YAML mistake.
+
+Decisions:
+
+* Globs are relative to the framework root. Every file any glob matches is read once, in
+  sorted order of its path (so that, on equal dates, the later file's row wins the same way on
+  every machine). Folders in `exclude:` and hidden folders are skipped, as for YAML files.
+* A glob that matches no file is an ``invalid-value`` finding on the config's entry: a typo
+  there would otherwise silently leave every KPI without numbers.
+* A glob that is absolute, or climbs out with ``..``, is refused (findings need a path
+  relative to the root); so is a matched link that leads outside the root.
+* Rows for ids that are not KPIs are dropped, with one ``dangling-reference`` finding per
+  file and id.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Mapping
+
+from kpiframe.actuals_csv import (
+    CSV_HEADER, INVALID_VALUE, CsvActual, CsvProblem, read_actuals_csv, unknown_kpi_problems,
+)
+from kpiframe.findings import Finding
+from kpiframe.load.discover import is_excluded
+from kpiframe.load.yamlfile import RawDocument
+
+# A header mistake is a value of the wrong form, like any other.
+_RULE_OF_KIND = {CSV_HEADER: INVALID_VALUE}
+
+ActualsByKpi = dict[str, list[tuple[date, float]]]
+
+
+def read_actuals_files(root: Path, patterns: list[str], exclude: list[str], max_bytes: int,
+                       kpi_ids: Mapping[str, object], config_file: str | None,
+                       config_raw: RawDocument | None) -> tuple[ActualsByKpi, list[Finding]]:
+    """The rows of every CSV file ``patterns`` match, per KPI id, and a finding for every problem."""
+    findings: list[Finding] = []
+    files: dict[str, Path] = {}
+    for index, pattern in enumerate(patterns):
+        matched, problem = _glob(root, pattern, exclude)
+        if problem:
+            findings.append(_config_finding(config_file, config_raw, index, problem))
+        files.update(matched)
+    rows: list[CsvActual] = []
+    for rel in sorted(files):
+        if not _inside(files[rel], root.resolve()):
+            findings.append(Finding(rule="unreadable-file", file=rel, hint="copy the file into the framework folder",
+                                    message="link to a file outside the framework folder; not followed"))
+            continue
+        actuals, problems = read_actuals_csv(files[rel], rel, max_bytes=max_bytes)
+        rows += actuals
+        findings += [_finding(p) for p in problems]
+    findings += [_finding(p) for p in unknown_kpi_problems(rows, kpi_ids)]
+    by_kpi: ActualsByKpi = {}
+    for row in rows:
+        if row.kpi in kpi_ids:
+            by_kpi.setdefault(row.kpi, []).append((row.date, row.value))
+    return by_kpi, findings
+
+
+def _glob(root: Path, pattern: str, exclude: list[str]) -> tuple[dict[str, Path], str]:
+    """The files ``pattern`` matches, by path relative to the root, or why there are none."""
+    pure = PurePosixPath(pattern)
+    if not pattern.strip() or pure.is_absolute() or ".." in pure.parts:
+        return {}, f"actuals glob '{pattern}' must be a path inside the framework folder, relative to it"
+    try:
+        candidates = sorted(root.glob(pattern))
+    except ValueError as error:  # e.g. '**' inside a name: pathlib refuses it
+        return {}, f"actuals glob '{pattern}' is not a valid glob: {error}"
+    matched: dict[str, Path] = {}
+    for path in candidates:
+        rel = path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in rel.split("/")) or is_excluded(rel, exclude):
+            continue
+        if path.is_file() or path.is_symlink():
+            matched[rel] = path
+    if not matched:
+        return {}, f"actuals glob '{pattern}' matches no file"
+    return matched, ""
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a broken link: reading it reports the problem
+        return True
+    return real_root in target.parents
+
+
+def _config_finding(config_file: str | None, raw: RawDocument | None, index: int, message: str) -> Finding:
+    line, column = raw.position(("actuals", index)) if raw is not None else (0, 0)
+    return Finding(rule="invalid-value", file=config_file or "", line=line, column=column,
+                   message=f"configuration: {message}",
+                   hint="globs in `actuals:` are relative to the folder holding kpiframe.yaml, e.g. data/*.csv")
+
+
+def _finding(p: CsvProblem) -> Finding:
+    return Finding(rule=_RULE_OF_KIND.get(p.kind, p.kind), file=p.file, line=p.line or 0, column=p.column or 0,
+                   message=p.message, hint=p.hint)
