@@ -1,0 +1,150 @@
+"""Where each KPI stands at today: the one adapter between the framework models and progress.py.
+
+Rules (KF3), `kpiframe status` and reports all take a KPI's progress, staleness and plans from
+:func:`kpi_statuses`, so they never disagree about a KPI.
+
+Decisions:
+
+* Actuals: the inline `actuals:` first, then the CSV rows (file order, then row order); on
+  equal dates the last one given wins, so a CSV export overrides a hand-typed number.
+* Tolerances come from the config's `tolerances:` (defaults 10 and 25 percentage points).
+* Course correction (rule uncorrected-off-track): a plan addressing the KPI whose status is
+  `planned` or `in_progress` and whose due date has not passed (due >= today, the same
+  boundary as overdue-action-plan, so an active plan is always either overdue or correcting).
+  A plan without a due date does not count: nobody has committed to when the gap closes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from kpiframe.model import ActionPlan, Framework, KPI
+from kpiframe.progress import (
+    ACHIEVED, AT_RISK, NO_BASELINE, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, Measure, Progress, Staleness,
+    Tolerances, assess, is_stale,
+)
+
+# Worst first: the order `kpiframe status --sort status` lists KPIs in.
+STATUS_ORDER: tuple[str, ...] = (OFF_TRACK, AT_RISK, NO_DATA, NO_BASELINE, NO_TARGET, ON_TRACK, ACHIEVED)
+SORT_KEYS: tuple[str, ...] = ("department", "status", "id")
+_CACHE_KEY = "kpi_statuses"
+
+
+@dataclass(frozen=True)
+class KpiStatus:
+    kpi: KPI
+    progress: Progress
+    staleness: Staleness
+    plans: tuple[ActionPlan, ...]  # every plan addressing the KPI, in file order
+    active_plans: tuple[ActionPlan, ...]  # planned or in_progress
+    correcting_plans: tuple[ActionPlan, ...]  # active and not yet due: someone is acting on the KPI
+
+    @property
+    def status(self) -> str:
+        return self.progress.status
+
+    @property
+    def is_corrected(self) -> bool:
+        return bool(self.correcting_plans)
+
+
+def kpi_statuses(framework: Framework, today: date) -> dict[str, KpiStatus]:
+    """Every KPI's status at ``today``, by id, in the framework's order."""
+    tolerances = Tolerances(on_track=framework.config.tolerances.on_track,
+                            at_risk=framework.config.tolerances.at_risk)
+    return {kpi_id: _status_of(kpi, framework, today, tolerances) for kpi_id, kpi in framework.kpis.items()}
+
+
+def context_statuses(context: Any) -> dict[str, KpiStatus]:
+    """:func:`kpi_statuses` for a rule context, computed once per check and kept in its extras.
+
+    Also records the count of KPIs per status as a summary fact (``kpis_by_status``).
+    """
+    cached = context.extras.get(_CACHE_KEY)
+    if cached is None:
+        cached = kpi_statuses(context.framework, context.today)
+        context.extras[_CACHE_KEY] = cached
+        context.extras.setdefault("facts", {})["kpis_by_status"] = status_counts(cached.values())
+    return cached
+
+
+def status_counts(statuses: Any) -> dict[str, int]:
+    """How many KPIs have each status, in :data:`STATUS_ORDER` (every status present, zeros too)."""
+    counts = Counter(s.status for s in statuses)
+    return {status: counts.get(status, 0) for status in STATUS_ORDER}
+
+
+def actuals_of(kpi: KPI, framework: Framework) -> list[tuple[date, float]]:
+    """Inline actuals first, then the CSV rows for this KPI."""
+    inline = [(a.date, a.value) for a in kpi.actuals]
+    return inline + framework.csv_actuals.get(kpi.id, [])
+
+
+def correcting(plan: ActionPlan, today: date) -> bool:
+    """Whether ``plan`` counts as course correction at ``today`` (see the module docstring)."""
+    return plan.is_active and plan.due is not None and plan.due >= today
+
+
+def order_statuses(statuses: dict[str, KpiStatus], sort: str = "department",
+                   department: str | None = None) -> list[KpiStatus]:
+    """The statuses to show, filtered to one department if given, in a deterministic order."""
+    if sort not in SORT_KEYS:
+        raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}, not {sort!r}")
+    rows = [s for s in statuses.values() if department is None or s.kpi.department == department]
+    rank = {status: i for i, status in enumerate(STATUS_ORDER)}
+    keys = {
+        "department": lambda s: (s.kpi.department, s.kpi.id),
+        "status": lambda s: (rank.get(s.status, len(rank)), s.kpi.department, s.kpi.id),
+        "id": lambda s: (s.kpi.id,),
+    }
+    return sorted(rows, key=keys[sort])
+
+
+def format_number(value: float | None) -> str:
+    """A number as a person writes it: 1200, 12.5, 0.042; '-' when there is none."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    if abs(value) >= 1:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
+
+
+def with_unit(value: float | None, unit: str) -> str:
+    """A number with its unit: '12%' (no space before a percent sign), '1200 USD', '3.5 days'."""
+    text = format_number(value)
+    if value is None or not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Tolerances) -> KpiStatus:
+    measure = Measure(
+        direction=kpi.direction,
+        baseline_value=kpi.baseline.value if kpi.baseline else None,
+        baseline_date=kpi.baseline.date if kpi.baseline else None,
+        target_value=kpi.target.value if kpi.target else None,
+        target_date=kpi.target.date if kpi.target else None,
+        actuals=actuals_of(kpi, framework),
+        review=kpi.review,
+    )
+    progress = assess(measure, today, tolerances)
+    staleness = is_stale(progress.latest_date, measure.baseline_date, kpi.review, today)
+    plans = tuple(framework.plans_for(kpi.id))
+    return KpiStatus(
+        kpi=kpi, progress=progress, staleness=staleness, plans=plans,
+        active_plans=tuple(p for p in plans if p.is_active),
+        correcting_plans=tuple(p for p in plans if correcting(p, today)),
+    )
+
+
+__all__ = [
+    "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_TARGET", "OFF_TRACK", "ON_TRACK", "STATUS_ORDER",
+    "KpiStatus", "actuals_of", "context_statuses", "correcting", "format_number", "kpi_statuses",
+    "order_statuses", "status_counts", "with_unit",
+]
