@@ -1,0 +1,383 @@
+"""KF3 execution: every target has a plan, plans move, numbers are current, gaps get corrected.
+
+Progress, staleness and plan status come from :mod:`kpiframe.status` (computed once per check).
+
+The failing/passing examples of the date-dependent rules assume today = 2026-06-30: the
+example test checks every example at that date (``--today 2026-06-30``).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from typing import Iterator
+
+from kpiframe.model import ActionPlan
+from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK
+from kpiframe.rules.context import Problem, RuleContext, problem
+from kpiframe.rules.registry import rule
+from kpiframe.status import context_statuses, format_number, with_unit
+
+EXAMPLE_TODAY = date(2026, 6, 30)
+
+
+def _docs(*parts: str) -> str:
+    """One multi-document example from YAML documents written as indented blocks."""
+    return "---\n".join(textwrap.dedent(part).strip("\n") + "\n" for part in parts)
+
+
+def _kpi(*extra: str, direction: str = "increase") -> str:
+    """The example KPI (new ARR, in millions of USD), with extra lines at the same indentation."""
+    return "\n".join([
+        "kind: KPI", "id: new-arr", "name: New ARR", "department: sales", "owner: Dana Kim",
+        "supports: [grow-revenue]", "unit: M USD", f"direction: {direction}", *extra])
+
+
+_BASELINE = "baseline: {value: 8, date: 2026-01-01}"
+_TARGET = "target: {value: 12, date: 2026-12-31}"
+_GOAL = """
+    kind: Goal
+    id: grow-revenue
+    title: Grow revenue 20%
+    level: company
+    period: {start: 2026-01-01, end: 2026-12-31}
+"""
+
+
+def _plan(*extra: str, addresses: str = "addresses: [new-arr]") -> str:
+    return "\n".join(["kind: ActionPlan", "id: outbound-push", "title: Outbound push",
+                      "owner: Dana Kim", "department: sales", addresses, *extra])
+
+
+def _days_ago(day: date, today: date) -> str:
+    days = (today - day).days
+    return f"{days} day{'s' if days != 1 else ''} ago"
+
+
+def _still_open(plan: ActionPlan) -> bool:
+    return plan.status not in ("done", "cancelled")
+
+
+@rule(
+    code="KF301", slug="missing-action-plan", severity="error",
+    summary="A KPI with a target that no action plan addresses (cancelled plans do not count).",
+    rationale="""
+        A target without a plan is the failure kpiframe exists for: a number is set, everyone
+        agrees it matters, and nobody has said what will be done differently to reach it.
+        Measuring is not managing.
+    """,
+    fix="Add an ActionPlan with `addresses: [<kpi id>]`, an owner, a status and a due date.",
+    failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET), _plan("status: cancelled")),
+    passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET), _plan("status: in_progress", "due: 2026-09-30")),
+)
+def missing_action_plan(ctx: RuleContext) -> Iterator[Problem]:
+    for kpi in ctx.framework.kpis.values():
+        if kpi.target is None:
+            continue
+        plans = ctx.framework.plans_for(kpi.id)
+        if any(p.status != "cancelled" for p in plans):
+            continue
+        target = f"{with_unit(kpi.target.value, kpi.unit)} by {kpi.target.date}"
+        message = f"{kpi.label} has a target ({target}) but no action plan addresses it"
+        if plans:
+            message += " (only cancelled ones: " + ", ".join(f"'{p.id}'" for p in plans) + ")"
+        yield problem(kpi, message, path=("target",), key=True, related=[p.id for p in plans],
+                      hint=f"add an ActionPlan with `addresses: [{kpi.id}]`, an owner and a due date")
+
+
+@rule(
+    code="KF302", slug="overdue-action-plan", severity="warning",
+    summary="An action plan whose due date has passed and that is not done or cancelled.",
+    rationale="""
+        An overdue plan that still says in progress hides the fact that the KPI it addresses has
+        lost its plan. Either the work is finished, or it needs a new date, or it was abandoned:
+        each is worth saying.
+    """,
+    fix="Set `status: done`, give the plan a new `due` date, or cancel it and plan anew.",
+    failing=_docs(_GOAL, _kpi(), _plan("status: in_progress", "due: 2026-05-31")),
+    passing=_docs(_GOAL, _kpi(), _plan("status: done", "due: 2026-05-31")),
+)
+def overdue_action_plan(ctx: RuleContext) -> Iterator[Problem]:
+    for plan in ctx.framework.plans.values():
+        if plan.due is not None and plan.due < ctx.today and _still_open(plan):
+            yield problem(plan, f"{plan.label} was due {plan.due} ({_days_ago(plan.due, ctx.today)}) "
+                                f"and is still {plan.status}", path=("due",), related=plan.addresses,
+                          hint="mark it done, give it a new due date, or cancel it")
+
+
+@rule(
+    code="KF303", slug="overdue-milestone", severity="warning",
+    summary="A milestone past its due date and not done, in a plan that is not done or cancelled.",
+    rationale="""
+        Milestones are how a plan shows it is moving before its final date. A missed milestone
+        is the earliest warning that the plan, and the KPI behind it, will slip.
+    """,
+    fix="Mark the milestone `done: true`, or move its `due` date and say why in the plan.",
+    failing=_docs(_GOAL, _kpi(), _plan("status: in_progress", "due: 2026-12-31", "milestones:",
+                        "  - {title: Hire two SDRs, due: 2026-04-30, done: false}",
+                        "  - {title: Launch campaign, due: 2026-09-30}")),
+    passing=_docs(_GOAL, _kpi(), _plan("status: in_progress", "due: 2026-12-31", "milestones:",
+                        "  - {title: Hire two SDRs, due: 2026-04-30, done: true}",
+                        "  - {title: Launch campaign, due: 2026-09-30}")),
+)
+def overdue_milestone(ctx: RuleContext) -> Iterator[Problem]:
+    for plan in ctx.framework.plans.values():
+        if not _still_open(plan):
+            continue
+        for index, milestone in enumerate(plan.milestones):
+            if milestone.due is not None and milestone.due < ctx.today and not milestone.done:
+                yield problem(plan, f"{plan.label}: milestone '{milestone.title}' was due {milestone.due} "
+                                    f"({_days_ago(milestone.due, ctx.today)}) and is not done",
+                              path=("milestones", index, "due"),
+                              hint="mark it `done: true`, or move its due date")
+
+
+@rule(
+    code="KF304", slug="blocked-action-plan", severity="warning",
+    summary="An action plan with status `blocked`.",
+    rationale="""
+        A blocked plan is a KPI nobody is moving, usually because something outside the owner's
+        reach is in the way. Listing it puts the blocker in front of the people who can remove it.
+    """,
+    fix="Remove the blocker and set the plan back to `in_progress`, or cancel it and address the KPI with another plan.",
+    failing=_docs(_GOAL, _kpi(), _plan("status: blocked", "due: 2026-09-30")),
+    passing=_docs(_GOAL, _kpi(), _plan("status: in_progress", "due: 2026-09-30")),
+)
+def blocked_action_plan(ctx: RuleContext) -> Iterator[Problem]:
+    for plan in ctx.framework.plans.values():
+        if plan.status != "blocked":
+            continue
+        kpis = ", ".join(f"'{k}'" for k in plan.addresses)
+        verb = "gets" if len(plan.addresses) == 1 else "get"
+        moving = f"; {kpis} {verb} nothing from it until it is unblocked" if kpis else ""
+        yield problem(plan, f"{plan.label} is blocked{moving}", path=("status",), related=plan.addresses,
+                      hint="remove the blocker and set `status: in_progress`, or cancel the plan and plan anew")
+
+
+@rule(
+    code="KF305", slug="plan-without-kpi", severity="warning",
+    summary="An action plan that addresses no KPI.",
+    rationale="""
+        Activity nobody measures: without a KPI there is no way to tell whether the plan worked,
+        and no way to weigh it against the work the KPIs call for.
+    """,
+    fix="Add `addresses: [<kpi id>]` naming the KPI this plan should move (or add the KPI that measures it).",
+    failing=_docs(_plan("status: in_progress", "due: 2026-09-30", addresses="addresses: []")),
+    passing=_docs(_GOAL, _kpi(), _plan("status: in_progress", "due: 2026-09-30")),
+)
+def plan_without_kpi(ctx: RuleContext) -> Iterator[Problem]:
+    for plan in ctx.framework.plans.values():
+        if not plan.addresses:
+            yield problem(plan, f"{plan.label} addresses no KPI: nobody can tell whether it works",
+                          path=("addresses",), key=True,
+                          hint="add `addresses: [<kpi id>]` with the KPI this plan should move")
+
+
+@rule(
+    code="KF306", slug="missing-baseline", severity="warning",
+    summary="A KPI with a target but no baseline.",
+    rationale="""
+        Without the value the KPI started from, and when, nobody can say how far along the way to
+        the target it is, or whether it is on schedule.
+    """,
+    fix="Add `baseline: {value: <number>, date: YYYY-MM-DD}`: the value when the target was set.",
+    failing=_docs(_GOAL, _kpi(_TARGET)),
+    passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET)),
+)
+def missing_baseline(ctx: RuleContext) -> Iterator[Problem]:
+    for kpi in ctx.framework.kpis.values():
+        if kpi.target is not None and kpi.baseline is None:
+            yield problem(kpi, f"{kpi.label} has a target but no baseline: progress toward it cannot be judged",
+                          path=("target",), key=True,
+                          hint="add `baseline: {value: <number>, date: YYYY-MM-DD}` with the value when the target was set")
+
+
+@rule(
+    code="KF307", slug="target-contradicts-direction", severity="error",
+    summary="A target that is not better than the baseline in the KPI's own direction.",
+    rationale="""
+        An `increase` KPI whose target is below its baseline (or a `decrease` KPI whose target is
+        above it) plans to get worse. Almost always the direction or a number is wrong; either
+        way progress would be judged backwards. A target equal to the baseline asks for no
+        improvement at all.
+    """,
+    fix="Correct the target value, the baseline value, or the KPI's `direction`.",
+    failing=_docs(_GOAL, _kpi("baseline: {value: 5, date: 2026-01-01}", "target: {value: 6, date: 2026-12-31}",
+                       direction="decrease")),
+    passing=_docs(_GOAL, _kpi("baseline: {value: 5, date: 2026-01-01}", "target: {value: 4, date: 2026-12-31}",
+                       direction="decrease")),
+)
+def target_contradicts_direction(ctx: RuleContext) -> Iterator[Problem]:
+    for kpi in ctx.framework.kpis.values():
+        if kpi.target is None or kpi.baseline is None:
+            continue
+        target, baseline = kpi.target.value, kpi.baseline.value
+        if kpi.better * (target - baseline) > 0:
+            continue
+        better = "higher" if kpi.direction == "increase" else "lower"
+        shown_target, shown_baseline = with_unit(target, kpi.unit), with_unit(baseline, kpi.unit)
+        if target == baseline:
+            what = f"target {shown_target} equals the baseline: it asks for no improvement"
+        else:
+            what = f"target {shown_target} is {'below' if target < baseline else 'above'} the baseline {shown_baseline}"
+        yield problem(kpi, f"{kpi.label}: {what}, but its direction is {kpi.direction} ({better} is better)",
+                      path=("target", "value"), hint="correct the target, the baseline, or `direction`")
+
+
+@rule(
+    code="KF308", slug="target-after-goal-period", severity="warning",
+    summary="A target date after the end of the period of every goal the KPI supports.",
+    rationale="""
+        A KPI measures progress toward its goals. A target due after all of them have ended
+        cannot tell anyone whether those goals were reached in time.
+    """,
+    fix="Bring the target date inside a supported goal's period, or extend the goal's `period.end`.",
+    failing=_docs(_GOAL, _kpi(_BASELINE, "target: {value: 12, date: 2027-03-31}")),
+    passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET)),
+)
+def target_after_goal_period(ctx: RuleContext) -> Iterator[Problem]:
+    # Only the supported goals' own periods count (not their parents'); a goal without an end
+    # has no period to fall outside of, and unknown goals are dangling-reference's business.
+    goals = ctx.framework.goals
+    for kpi in ctx.framework.kpis.values():
+        if kpi.target is None:
+            continue
+        supported = [goals[g] for g in dict.fromkeys(kpi.supports) if g in goals]
+        if not supported or any(g.period is None or g.period.end is None for g in supported):
+            continue
+        if all(kpi.target.date > g.period.end for g in supported):
+            ends = ", ".join(f"'{g.id}' ends {g.period.end}" for g in supported)
+            yield problem(kpi, f"{kpi.label}: target date {kpi.target.date} is after the end of every goal "
+                               f"it supports ({ends})", path=("target", "date"), related=[g.id for g in supported],
+                          hint="bring the target date inside a goal's period, or extend the goal's period")
+
+
+@rule(
+    code="KF309", slug="expired-target", severity="warning",
+    summary="A target whose date has passed: the KPI needs a new target, or to be retired.",
+    rationale="""
+        Once its date has passed a target no longer steers anything, and every judgement of
+        progress against it is stale. Whether it was reached or not, the owner should set the
+        next one or retire the KPI.
+    """,
+    fix="Set a new `target` (value and date), or remove the KPI if it is no longer tracked.",
+    failing=_docs(_GOAL, _kpi("baseline: {value: 8, date: 2025-07-01}", "target: {value: 12, date: 2026-03-31}")),
+    passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET)),
+)
+def expired_target(ctx: RuleContext) -> Iterator[Problem]:
+    statuses = context_statuses(ctx)
+    for kpi in ctx.framework.kpis.values():
+        if kpi.target is None or kpi.target.date >= ctx.today:
+            continue
+        progress = statuses[kpi.id].progress
+        if progress.latest_value is None:
+            outcome = "with no actual to show whether it was reached"
+        else:
+            latest = f"latest {with_unit(progress.latest_value, kpi.unit)} on {progress.latest_date}"
+            reached = "it was achieved" if progress.status == ACHIEVED else "it was not reached"
+            outcome = f"and {reached} ({latest})"
+        yield problem(kpi, f"{kpi.label}: the target date {kpi.target.date} has passed {outcome}; "
+                           "set a new target or retire the KPI", path=("target", "date"),
+                      hint="set a new `target` (value and date), or remove the KPI if it is no longer tracked")
+
+
+@rule(
+    code="KF310", slug="stale-kpi", severity="warning",
+    summary="A KPI whose latest number is older than its review cadence allows (with half a cadence of grace).",
+    rationale="""
+        A KPI that is not measured is not managed: once the numbers stop coming in, nobody can
+        tell whether it is on track. A KPI is stale when its latest actual is more than one
+        cadence and a half old (weekly 7+3 days, monthly one month + 15 days, quarterly three
+        months + 45 days, yearly a year + 182 days), or when it has no actuals and its baseline
+        is more than one cadence old.
+    """,
+    fix="Add the latest actual (inline `actuals:` or a row in the actuals CSV), or change `review:` to the real cadence.",
+    failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "review: monthly", "actuals:", "  - {date: 2026-03-31, value: 9.1}")),
+    passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "review: monthly", "actuals:", "  - {date: 2026-05-31, value: 9.6}")),
+)
+def stale_kpi(ctx: RuleContext) -> Iterator[Problem]:
+    statuses = context_statuses(ctx)
+    for kpi in ctx.framework.kpis.values():
+        staleness = statuses[kpi.id].staleness
+        if not staleness.stale:
+            continue
+        if staleness.basis == "actual":
+            message = (f"{kpi.label} is stale: the last number came in {staleness.last_date} and, "
+                       f"with a {kpi.review} review, the next was due {staleness.next_due}")
+        else:
+            message = (f"{kpi.label} is stale: no number has come in since the baseline of "
+                       f"{kpi.baseline.date}; with a {kpi.review} review the first was due {staleness.next_due}")
+        yield problem(kpi, message, path=("review",),
+                      hint="add the latest actual (inline `actuals:` or the actuals CSV), or correct `review:`")
+
+
+@rule(
+    code="KF311", slug="off-track-kpi", severity="warning",
+    summary="A KPI that is off track at today: its progress is below expected by more than the at-risk tolerance.",
+    rationale="""
+        Expected progress is the share of the time from baseline to target that has passed.
+        A KPI further behind it than the `at_risk` tolerance (25 percentage points by default)
+        will not reach its target without a change of course.
+    """,
+    fix="Act on the gap: update or add the action plan that addresses the KPI, or revise the target with its owner.",
+    failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 8.4}")),
+    passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 9.8}")),
+)
+def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
+    for status in context_statuses(ctx).values():
+        if status.status != OFF_TRACK:
+            continue
+        kpi, progress = status.kpi, status.progress
+        message = (f"{kpi.label} is off track: latest {with_unit(progress.latest_value, kpi.unit)} "
+                   f"on {progress.latest_date}, expected {with_unit(progress.expected_value, kpi.unit)} "
+                   f"at {ctx.today}: {_gap(progress.gap_units, kpi.unit)}")
+        if progress.progress_pct is not None and progress.expected_pct is not None:
+            message += (f" ({format_number(progress.progress_pct)}% of the way to the target, "
+                        f"{format_number(progress.expected_pct)}% expected)")
+        yield problem(kpi, message, path=("target",), key=True, related=[p.id for p in status.plans],
+                      hint="act on the gap through the KPI's action plan, or revise the target with its owner")
+
+
+def _gap(gap_units: float | None, unit: str) -> str:
+    if gap_units is None:
+        return "the gap cannot be computed"
+    if gap_units < 0:
+        return f"{with_unit(-gap_units, unit)} ahead"
+    return f"{with_unit(gap_units, unit)} behind"
+
+
+@rule(
+    code="KF312", slug="uncorrected-off-track", severity="error",
+    summary="An off-track or at-risk KPI with no active plan whose due date is still ahead: nobody is correcting course.",
+    rationale="""
+        Course correction made checkable. A KPI that is behind needs someone acting on the gap:
+        a plan that is `planned` or `in_progress` and whose due date has not passed. Plans that
+        are done, cancelled, blocked, overdue, or have no due date do not count.
+    """,
+    fix="Add a plan that addresses the KPI (status planned or in_progress, with a due date), or renew an existing one.",
+    failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 8.4}"),
+                  _plan("status: done", "due: 2026-03-31")),
+    passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 8.4}"),
+                  _plan("status: in_progress", "due: 2026-09-30")),
+)
+def uncorrected_off_track(ctx: RuleContext) -> Iterator[Problem]:
+    for status in context_statuses(ctx).values():
+        if status.status not in (OFF_TRACK, AT_RISK) or status.is_corrected:
+            continue
+        kpi = status.kpi
+        if status.plans:
+            why = "; ".join(_why_not_correcting(plan, ctx.today) for plan in status.plans)
+        else:
+            why = "no action plan addresses it"
+        yield problem(kpi, f"{kpi.label} is {status.status} and nobody is correcting course: {why}",
+                      path=("target",), key=True, related=[p.id for p in status.plans],
+                      hint="add or renew a plan addressing it: status planned or in_progress, "
+                           "with a due date that has not passed")
+
+
+def _why_not_correcting(plan: ActionPlan, today: date) -> str:
+    if not plan.is_active:
+        return f"'{plan.id}' is {plan.status}"
+    if plan.due is None:
+        return f"'{plan.id}' is {plan.status} with no due date"
+    return f"'{plan.id}' is {plan.status} but was due {plan.due}"
