@@ -7,7 +7,7 @@ import time
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 import typer
 
@@ -117,6 +117,40 @@ def explain(rule: str = typer.Argument(..., help="A rule code (KF101) or slug (o
     if found is None:
         _usage_error(f"no rule {rule!r}; `kpiframe rules` lists them")
     sys.stdout.write(explain_text(found))
+
+
+@app.command()
+def status(
+    path: Path = PathArg,
+    today: Optional[str] = TodayOpt,
+    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="Output format."),
+    sort: Literal["department", "status", "id"] = typer.Option(
+        "department", "--sort", help="Order of the KPIs (status: worst first)."),
+    department: Optional[str] = typer.Option(
+        None, "--department", metavar="NAME", help="Only this department's KPIs."),
+) -> None:
+    """Show every KPI: baseline, latest actual, target, progress vs expected, status and active plans."""
+    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.status import context_statuses, order_statuses
+
+    try:  # schema rules say which KPIs could not be read; KF3 computes the statuses once
+        result = run_check(path, CheckOptions(today=_parse_today(today), select=("KF0", "KF3")))
+    except UsageError as exc:
+        _usage_error(str(exc))
+    statuses = context_statuses(result.context)
+    known = set(result.framework.config.departments or ()) | {s.kpi.department for s in statuses.values()}
+    if department is not None and department not in known:
+        _usage_error(f"no department {department!r}; known: {', '.join(sorted(known)) or 'none'}")
+    rows = order_statuses(statuses, sort, department)
+    if output_format is CheckFormat.json:
+        from kpiframe.render.status_json import render_status_json
+
+        sys.stdout.write(render_status_json(result, rows, sort=sort, department=department))
+    else:
+        from kpiframe.render.status_table import print_status_table
+        from kpiframe.render.text import make_console
+
+        print_status_table(result, rows, make_console(), grouped=sort == "department")
 
 
 def _mount_import_commands() -> None:

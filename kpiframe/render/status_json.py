@@ -1,0 +1,72 @@
+"""`kpiframe status --format json`: every KPI's standing as one stable JSON object (no rich)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from kpiframe.check import CheckResult
+from kpiframe.status import KpiStatus, status_counts
+
+STATUS_JSON_VERSION = 1
+
+
+def render_status_json(result: CheckResult, rows: list[KpiStatus], *, sort: str, department: str | None) -> str:
+    payload = {
+        "version": STATUS_JSON_VERSION,
+        "root": str(result.root),
+        "organization": result.framework.config.organization,
+        "today": result.today.isoformat(),
+        "sort": sort,
+        "department": department,
+        "counts": status_counts(rows),
+        "schema_errors": schema_errors(result),
+        "kpis": [status_as_dict(row) for row in rows],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_errors(result: CheckResult) -> int:
+    """Errors that may keep documents out of the status (a KPI that fails validation is not listed)."""
+    return sum(1 for f in result.findings if f.code.startswith("KF0") and f.severity.value == "error")
+
+
+def status_as_dict(row: KpiStatus) -> dict[str, Any]:
+    kpi, progress, staleness = row.kpi, row.progress, row.staleness
+    return {
+        "id": kpi.id,
+        "name": kpi.name,
+        "department": kpi.department,
+        "owner": kpi.owner,
+        "unit": kpi.unit,
+        "direction": kpi.direction,
+        "review": kpi.review,
+        "file": kpi.origin.file if kpi.origin is not None else None,
+        "baseline": _measurement(kpi.baseline.value, kpi.baseline.date) if kpi.baseline else None,
+        "target": _measurement(kpi.target.value, kpi.target.date) if kpi.target else None,
+        "latest": _measurement(progress.latest_value, progress.latest_date) if progress.latest_date else None,
+        "status": progress.status,
+        "progress_pct": _round(progress.progress_pct),
+        "expected_pct": _round(progress.expected_pct),
+        "expected_value": _round(progress.expected_value),
+        "gap": _round(progress.gap_units),
+        "stale": staleness.stale,
+        "next_due": _iso(staleness.next_due),
+        "plans": [plan.id for plan in row.plans],
+        "active_plans": [plan.id for plan in row.active_plans],
+        "correcting_plans": [plan.id for plan in row.correcting_plans],
+    }
+
+
+def _measurement(value: float | None, day: date | None) -> dict[str, Any]:
+    return {"value": value, "date": _iso(day)}
+
+
+def _round(value: float | None) -> float | None:
+    # Two decimals: enough for a percentage or a unit value, and stable from run to run.
+    return None if value is None else round(value, 2)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()

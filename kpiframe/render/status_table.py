@@ -1,0 +1,109 @@
+"""`kpiframe status`: a table of every KPI for people at a terminal (rich)."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
+
+from kpiframe.check import CheckResult
+from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
+from kpiframe.render.status_json import schema_errors
+from kpiframe.status import KpiStatus, format_number, status_counts
+
+STATUS_STYLE = {ACHIEVED: "bold green", ON_TRACK: "green", AT_RISK: "yellow", OFF_TRACK: "bold red"}
+BAR_WIDTH = 10
+_UNLIMITED = 10_000
+
+
+def print_status_table(result: CheckResult, rows: list[KpiStatus], console: Console, *, grouped: bool = False) -> None:
+    """The table, then a line of counts. ``grouped``: rows are sorted by department; separate them."""
+    organization = result.framework.config.organization
+    title = f"{organization}: KPI status at {result.today}" if organization else f"KPI status at {result.today}"
+    table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    # Ids, numbers and bars stay on one line; only the department wraps when the terminal is narrow.
+    table.add_column("KPI", no_wrap=True)
+    table.add_column("Department", overflow="fold", min_width=10)
+    table.add_column("Unit", overflow="fold", max_width=10)
+    table.add_column("Baseline", justify="right", no_wrap=True)
+    table.add_column("Latest", justify="right", no_wrap=True)
+    table.add_column("Target", justify="right", no_wrap=True)
+    table.add_column("Progress / expected", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Active plans", justify="right", no_wrap=True)
+    for i, row in enumerate(rows):
+        # Sorted by department, a rule between departments makes each one's block easy to find.
+        last_of_department = i + 1 < len(rows) and rows[i + 1].kpi.department != row.kpi.department
+        table.add_row(*_cells(row), end_section=grouped and last_of_department)
+    # In a file or a pipe nothing limits the width: print the table whole rather than squeezed to 80.
+    if not console.is_terminal:
+        natural = Measurement.get(console, console.options.update_width(_UNLIMITED), table).maximum
+        console.width = max(console.width, natural)
+    console.print(table)
+    console.print(_footer(result, rows), soft_wrap=True)
+
+
+def _cells(row: KpiStatus) -> list[Text | str]:
+    kpi, progress = row.kpi, row.progress
+    baseline = format_number(kpi.baseline.value) if kpi.baseline else "-"
+    target = format_number(kpi.target.value) if kpi.target else "-"
+    return [kpi.id, kpi.department, kpi.unit, baseline, _latest(row), target, progress_bar(row),
+            Text(progress.status, style=STATUS_STYLE.get(progress.status, "dim")), _plans(row)]
+
+
+def _latest(row: KpiStatus) -> Text:
+    progress = row.progress
+    text = Text(format_number(progress.latest_value), style="" if progress.latest_date else "dim")
+    if row.staleness.stale:  # the numbers are not current: say so next to them
+        text.append(" stale", style="bold yellow")
+    return text
+
+
+def progress_bar(row: KpiStatus) -> Text:
+    """'█████·|···  50% / 62%': progress filled in, expected progress marked with '|'."""
+    progress, expected = row.progress.progress_pct, row.progress.expected_pct
+    if progress is None:
+        return Text("-" if expected is None else f"{'·' * BAR_WIDTH}  - / {_pct(expected)}", style="dim")
+    filled = int(min(max(progress, 0.0), 100.0) / 100 * BAR_WIDTH + 0.5)  # half up, not to even
+    cells = ["█"] * filled + ["·"] * (BAR_WIDTH - filled)
+    if expected is not None:
+        mark = min(int(expected / 100 * BAR_WIDTH), BAR_WIDTH - 1)
+        if mark >= filled:
+            cells[mark] = "|"
+    bar = Text("".join(cells), style=STATUS_STYLE.get(row.progress.status, ""))
+    bar.append(f"  {_pct(progress)} / {'-' if expected is None else _pct(expected)}")
+    return bar
+
+
+def _pct(value: float) -> str:
+    return f"{round(value):d}%"
+
+
+def _plans(row: KpiStatus) -> Text:
+    behind = row.progress.status in (OFF_TRACK, AT_RISK)
+    count = Text(str(len(row.active_plans)))
+    if behind and not row.is_corrected:
+        count.stylize("bold red")
+        count.append(" none due ahead" if row.active_plans else "", style="bold red")
+    return count
+
+
+def _footer(result: CheckResult, rows: list[KpiStatus]) -> Text:
+    counts = status_counts(rows)
+    text = Text(f"{len(rows)} KPI{'s' if len(rows) != 1 else ''}")
+    shown = [(status, n) for status, n in counts.items() if n]
+    if shown:
+        text.append(": ")
+        for i, (status, n) in enumerate(shown):
+            text.append(", " if i else "")
+            text.append(f"{n} {status}", style=STATUS_STYLE.get(status, ""))
+    stale = sum(1 for row in rows if row.staleness.stale)
+    if stale:
+        text.append(f"; {stale} stale", style="yellow")
+    errors = schema_errors(result)
+    if errors:
+        text.append(f". {errors} schema error{'s' if errors != 1 else ''}: KPIs that cannot be read are missing "
+                    "here; run `kpiframe check`", style="bold red")
+    return text
