@@ -180,6 +180,7 @@ def test_status_json_shape(root):
     assert payload["today"] == TODAY and payload["organization"] == "Test Co" and payload["sort"] == "id"
     assert payload["counts"] == {"off-track": 1, "at-risk": 1, "no-data": 1, "no-baseline": 0, "no-target": 0,
                                  "on-track": 1, "achieved": 1}
+    assert payload["unread"] == {"kpis": 0, "files": 0}
     assert [k["id"] for k in payload["kpis"]] == ["arr", "cycle-days", "go-lives", "uptime", "win-rate"]
     arr = payload["kpis"][0]
     assert arr == {
@@ -195,6 +196,15 @@ def test_status_json_shape(root):
     assert cycle["latest"] == {"value": 83.0, "date": "2026-06-30"}  # from the CSV export
     go_lives = payload["kpis"][2]
     assert go_lives["stale"] is True and go_lives["plans"] == ["onboarding"] and go_lives["active_plans"] == []
+
+
+def test_status_says_which_kpis_it_cannot_show(root):
+    (root / "broken.yaml").write_text("kind: KPI\nid: churn\nname: Churn\n", encoding="utf-8")  # no unit, owner...
+    (root / "unparsable.yaml").write_text("kind: [\n", encoding="utf-8")
+    result = run(str(root), "--today", TODAY)
+    assert "Not shown: 1 KPI and 1 file that could not be read; run `kpiframe check`" in result.output
+    payload = json.loads(run(str(root), "--today", TODAY, "--format", "json").output)
+    assert payload["unread"] == {"kpis": 1, "files": 1} and len(payload["kpis"]) == 5
 
 
 def test_status_output_is_identical_from_run_to_run(root):

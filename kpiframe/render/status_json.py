@@ -7,9 +7,12 @@ from datetime import date
 from typing import Any
 
 from kpiframe.check import CheckResult
+from kpiframe.model import KPI
 from kpiframe.status import KpiStatus, status_counts
 
 STATUS_JSON_VERSION = 1
+# Findings that mean a whole file (YAML or actuals CSV) was not read, or only partly.
+_UNREADABLE_FILE_RULES = frozenset({"yaml-syntax", "unreadable-file", "limit-exceeded"})
 
 
 def render_status_json(result: CheckResult, rows: list[KpiStatus], *, sort: str, department: str | None) -> str:
@@ -21,15 +24,17 @@ def render_status_json(result: CheckResult, rows: list[KpiStatus], *, sort: str,
         "sort": sort,
         "department": department,
         "counts": status_counts(rows),
-        "schema_errors": schema_errors(result),
+        "unread": unread(result),
         "kpis": [status_as_dict(row) for row in rows],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def schema_errors(result: CheckResult) -> int:
-    """Errors that may keep documents out of the status (a KPI that fails validation is not listed)."""
-    return sum(1 for f in result.findings if f.code.startswith("KF0") and f.severity.value == "error")
+def unread(result: CheckResult) -> dict[str, int]:
+    """What the status cannot show: KPI documents that failed validation, files that could not be read."""
+    valid_kpis = sum(1 for d in result.framework.documents if isinstance(d, KPI))
+    broken_files = {f.file for f in result.findings if f.rule in _UNREADABLE_FILE_RULES}
+    return {"kpis": result.framework.kinds_seen.get("KPI", 0) - valid_kpis, "files": len(broken_files)}
 
 
 def status_as_dict(row: KpiStatus) -> dict[str, Any]:

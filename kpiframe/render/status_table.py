@@ -10,7 +10,7 @@ from rich.text import Text
 
 from kpiframe.check import CheckResult
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
-from kpiframe.render.status_json import schema_errors
+from kpiframe.render.status_json import unread
 from kpiframe.status import KpiStatus, format_number, status_counts
 
 STATUS_STYLE = {ACHIEVED: "bold green", ON_TRACK: "green", AT_RISK: "yellow", OFF_TRACK: "bold red"}
@@ -102,8 +102,8 @@ def _footer(result: CheckResult, rows: list[KpiStatus]) -> Text:
     stale = sum(1 for row in rows if row.staleness.stale)
     if stale:
         text.append(f"; {stale} stale", style="yellow")
-    errors = schema_errors(result)
-    if errors:
-        text.append(f". {errors} schema error{'s' if errors != 1 else ''}: KPIs that cannot be read are missing "
-                    "here; run `kpiframe check`", style="bold red")
+    missing = unread(result)
+    parts = [f"{n} {what}{'s' if n != 1 else ''}" for what, n in (("KPI", missing["kpis"]), ("file", missing["files"])) if n]
+    if parts:
+        text.append(f". Not shown: {' and '.join(parts)} that could not be read; run `kpiframe check`", style="bold red")
     return text
