@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable, Iterator
 
 from kpiframe.load.yamlfile import path_text
 from kpiframe.model import ActionPlan, Document, Driver, Goal, KPI, Tradeoff
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import rule
+from kpiframe.suggest import Suggester, closest
 
 _GOAL_AND_KPI = """
     kind: Goal
@@ -101,8 +101,8 @@ def unknown_department(ctx: RuleContext) -> Iterator[Problem]:
         for path, name in _department_fields(document):
             if name in allowed:
                 continue
-            close = difflib.get_close_matches(name, sorted(allowed), n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "add it to `departments:` in kpiframe.yaml"
+            close = closest(name, allowed)
+            hint = f"did you mean '{close}'?" if close else "add it to `departments:` in kpiframe.yaml"
             yield problem(document, f"{document.label}: department '{name}' is not in the configured departments",
                           path=path, hint=hint)
 
@@ -128,6 +128,7 @@ def _department_fields(document: Document) -> Iterable[tuple[tuple, str]]:
 )
 def dangling_reference(ctx: RuleContext) -> Iterator[Problem]:
     framework = ctx.framework
+    suggesters: dict[tuple[type, ...], Suggester] = {}
     for document in framework.documents:
         for path, target, kinds in _references(document):
             found = framework.by_id.get(target)
@@ -139,9 +140,10 @@ def dangling_reference(ctx: RuleContext) -> Iterator[Problem]:
                 yield problem(document, f"{document.label}: `{field}` refers to {found.label}, but it takes a {wanted}",
                               path=path, hint=f"name a {wanted} here", related=[target])
                 continue
-            candidates = sorted(i for i, d in framework.by_id.items() if isinstance(d, kinds))
-            close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"define a {wanted} with id '{target}', or fix the id"
+            if kinds not in suggesters:
+                suggesters[kinds] = Suggester(i for i, d in framework.by_id.items() if isinstance(d, kinds))
+            close = suggesters[kinds].closest(target)
+            hint = f"did you mean '{close}'?" if close else f"define a {wanted} with id '{target}', or fix the id"
             yield problem(document, f"{document.label}: `{field}` refers to '{target}', which does not exist",
                           path=path, hint=hint, related=[target])
 
