@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Console
-from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from kpiframe.check import CheckResult
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.status_json import unread
+from kpiframe.render.text import print_table
 from kpiframe.status import KpiStatus, format_number, status_counts
 
 STATUS_STYLE = {ACHIEVED: "bold green", ON_TRACK: "green", AT_RISK: "yellow", OFF_TRACK: "bold red"}
 BAR_WIDTH = 10
-_UNLIMITED = 10_000
 
 
 def print_status_table(result: CheckResult, rows: list[KpiStatus], console: Console, *, grouped: bool = False) -> None:
@@ -37,11 +36,7 @@ def print_status_table(result: CheckResult, rows: list[KpiStatus], console: Cons
         # Sorted by department, a rule between departments makes each one's block easy to find.
         last_of_department = i + 1 < len(rows) and rows[i + 1].kpi.department != row.kpi.department
         table.add_row(*_cells(row), end_section=grouped and last_of_department)
-    # In a file or a pipe nothing limits the width: print the table whole rather than squeezed to 80.
-    if not console.is_terminal:
-        natural = Measurement.get(console, console.options.update_width(_UNLIMITED), table).maximum
-        console.width = max(console.width, natural)
-    console.print(table)
+    print_table(console, table)
     console.print(_footer(result, rows), soft_wrap=True)
 
 

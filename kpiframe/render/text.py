@@ -5,6 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 
 from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
 from rich.text import Text
 
 from kpiframe.check import CheckResult
@@ -69,6 +71,14 @@ def extra_facts(summary: dict) -> list[tuple[str, object]]:
 def timings_line(result: CheckResult) -> Text:
     parts = ", ".join(f"{phase} {seconds:.3f}s" for phase, seconds in result.timings.items())
     return Text(f"timings: {parts}", style="dim")
+
+
+def print_table(console: Console, table: Table) -> None:
+    """Print a table; in a file or a pipe nothing limits the width, so print it whole, not squeezed to 80."""
+    if not console.is_terminal:
+        natural = Measurement.get(console, console.options.update_width(10_000), table).maximum
+        console.width = max(console.width, natural)
+    console.print(table)
 
 
 def make_console(stderr: bool = False) -> Console:

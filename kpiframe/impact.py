@@ -1,0 +1,60 @@
+"""What moving one KPI or driver does to every other KPI: the data behind `kpiframe impact`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from kpiframe.graph import influence_graph
+from kpiframe.influence import impact
+from kpiframe.model import Framework
+from kpiframe.rules.conflicts import kpi_poles, tradeoff_pairs
+
+
+@dataclass(frozen=True)
+class ImpactRow:
+    kpi: str
+    name: str
+    department: str
+    outcome: str  # helped | hurt | mixed
+    path: tuple[str, ...]
+    signs: tuple[int, ...]
+    tradeoffs: tuple[str, ...]  # trade-offs that cover the pair (source, kpi)
+
+    def as_dict(self) -> dict:
+        return {"kpi": self.kpi, "name": self.name, "department": self.department, "outcome": self.outcome,
+                "path": list(self.path), "signs": list(self.signs), "tradeoffs": list(self.tradeoffs)}
+
+
+@dataclass(frozen=True)
+class ImpactReport:
+    source: str
+    kind: str  # KPI or Driver
+    department: str | None
+    moves: str  # "improves (increase)" / "rises"
+    rows: tuple[ImpactRow, ...]
+
+    def as_dict(self) -> dict:
+        return {"version": 1, "source": self.source, "kind": self.kind, "department": self.department,
+                "moves": self.moves, "effects": [r.as_dict() for r in self.rows]}
+
+
+def impact_of(framework: Framework, graph: nx.DiGraph, source: str) -> ImpactReport:
+    """Raises KeyError when ``source`` is not a KPI or driver of the framework."""
+    document = framework.kpis.get(source) or framework.drivers.get(source)
+    if document is None:
+        raise KeyError(source)
+    kpis = framework.kpis
+    covered = tradeoff_pairs(framework)
+    effects = impact(influence_graph(graph), kpi_poles(framework), source)
+    rows = tuple(
+        ImpactRow(e.kpi, kpis[e.kpi].name, e.department, e.outcome, e.path, e.signs,
+                  tuple(sorted(t.id for t in covered.get(frozenset((source, e.kpi)), ()))))
+        for e in effects)
+    if source in kpis:
+        moves = f"improves ({kpis[source].direction})"
+        department = kpis[source].department
+    else:
+        moves, department = "rises", None
+    return ImpactReport(source, document.kind_name, department, moves, rows)

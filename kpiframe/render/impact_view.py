@@ -1,0 +1,32 @@
+"""`kpiframe impact` as a rich table."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from kpiframe.impact import ImpactReport
+from kpiframe.influence import format_path
+from kpiframe.render.text import print_table
+
+OUTCOME_STYLE = {"helped": "green", "hurt": "bold red", "mixed": "yellow"}
+
+
+def print_impact(report: ImpactReport, console: Console) -> None:
+    owner = f" ({report.department})" if report.department else ""
+    console.print(f"When {report.kind} {report.source}{owner} {report.moves}:", soft_wrap=True)
+    if not report.rows:
+        console.print("  no KPI is reached through influences.")
+        return
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("KPI", "Department", "Effect", "Path", "Trade-off"):
+        table.add_column(column, overflow="fold")
+    for row in report.rows:
+        covered = ", ".join(row.tradeoffs) or ("-" if row.outcome == "helped" or row.department == report.department
+                                               else "none")
+        table.add_row(row.kpi, row.department, Text(row.outcome, style=OUTCOME_STYLE[row.outcome]),
+                      format_path(row.path, row.signs), covered)
+    print_table(console, table)
+    hurt = sum(1 for r in report.rows if r.outcome != "helped")
+    console.print(f"{len(report.rows)} KPIs reached, {hurt} hurt or mixed.", soft_wrap=True)

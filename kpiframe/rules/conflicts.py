@@ -1,0 +1,217 @@
+"""KF2 conflicts: departments whose KPIs pull against each other through the influence graph.
+
+The search itself is :mod:`kpiframe.influence` (plain functions over a signed networkx graph);
+this module turns its answers into findings, once per check.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from kpiframe.graph import influence_graph
+from kpiframe.influence import Conflict, ConflictScan, KpiPole, find_conflicts, format_path, influence_cycles, path_signs
+from kpiframe.model import Framework, KPI, Tradeoff
+from kpiframe.rules.context import Problem, RuleContext, problem
+from kpiframe.rules.registry import documents, rule
+
+# Findings per department pair, so that a tangled graph stays readable; the rest are counted.
+PER_PAIR_CAP = 5
+
+_SALES = """
+    kind: KPI
+    id: new-deals-closed
+    name: New deals closed
+    department: sales
+    owner: Dana Kim
+    unit: deals
+    direction: increase
+    influences: [{target: delivery-workload, effect: increase}]
+"""
+_DRIVER = """
+    kind: Driver
+    id: delivery-workload
+    title: Delivery workload
+    influences: [{target: operating-cost, effect: increase}]
+"""
+_OPS = """
+    kind: KPI
+    id: operating-cost
+    name: Operating cost
+    department: {department}
+    owner: Priya Nair
+    unit: USD
+    direction: decrease
+"""
+_TRADEOFF = """
+    kind: Tradeoff
+    id: deals-vs-cost
+    between: [new-deals-closed, operating-cost]
+    resolution: Deals over 400 delivery hours need an operations go-live date before signature.
+    owners: [{owners}]
+"""
+
+
+def kpi_poles(framework: Framework) -> dict[str, KpiPole]:
+    return {k.id: KpiPole(department=k.department, better=k.better) for k in framework.kpis.values()}
+
+
+def tradeoff_pairs(framework: Framework) -> dict[frozenset[str], list[Tradeoff]]:
+    """The KPI pairs that agreed trade-offs cover (only trade-offs whose two KPIs exist)."""
+    pairs: dict[frozenset[str], list[Tradeoff]] = {}
+    for tradeoff in framework.tradeoffs.values():
+        pair = frozenset(tradeoff.between)
+        if len(pair) == 2 and pair <= framework.kpis.keys():
+            pairs.setdefault(pair, []).append(tradeoff)
+    return pairs
+
+
+def conflict_scan(ctx: RuleContext) -> ConflictScan:
+    if "conflict_scan" not in ctx.extras:
+        pairs = tradeoff_pairs(ctx.framework)
+        scan = find_conflicts(influence_graph(ctx.graph), kpi_poles(ctx.framework), per_pair_cap=PER_PAIR_CAP,
+                              resolved=[tuple(sorted(p)) for p in pairs])
+        ctx.extras["conflict_scan"] = scan
+        facts = ctx.extras.setdefault("facts", {})
+        facts["resolved_conflicts"] = sum(1 for c in scan.resolved if not c.same_department)
+        facts["capped_conflicts"] = scan.omitted_total
+    return ctx.extras["conflict_scan"]
+
+
+def describe_conflict(conflict: Conflict, kpis: dict[str, KPI]) -> str:
+    """`a -(+)-> x -(+)-> b: improving a raises b, which <dept> wants lower` (plus mixed/mutual notes)."""
+    b = kpis[conflict.b]
+    moves = "lowers" if b.better > 0 else "raises"
+    wants = "higher" if b.better > 0 else "lower"
+    text = (f"{format_path(conflict.path, conflict.signs)}: improving {conflict.a} {moves} {conflict.b}, "
+            f"which {conflict.department_b} wants {wants}")
+    if conflict.mixed:
+        text += " (the influence is mixed: other paths help it)"
+    if conflict.mutual:
+        text += f"; improving {conflict.b} also hurts {conflict.a}"
+    return text
+
+
+def _conflict_problem(conflict: Conflict, ctx: RuleContext) -> Problem:
+    kpis = ctx.framework.kpis
+    a = kpis[conflict.a]
+    head = f"{conflict.a} ({conflict.department_a}) works against {conflict.b} ({conflict.department_b})"
+    return problem(a, f"{head}: {describe_conflict(conflict, kpis)}", related=(conflict.b, *conflict.path[1:-1]),
+                   hint=f"agree a Tradeoff `between: [{conflict.a}, {conflict.b}]` owned by both sides, "
+                        "or change the KPIs so that they pull the same way")
+
+
+@rule(
+    code="KF201", slug="department-conflict", severity="error",
+    summary="Improving one department's KPI worsens another department's KPI, and no trade-off covers the pair.",
+    rationale="""
+        The classic silo: sales is paid on deals closed while operations is measured on cost.
+        More deals mean more delivery workload and higher cost; cutting cost removes the capacity
+        sales needs. Each side does its job and both blame the other. kpiframe follows the signed
+        influences (effects multiply along a path, loops included) and reports each pair once,
+        with the shortest harmful path, until the two departments agree a Tradeoff.
+    """,
+    fix="Agree a Tradeoff between the two KPIs with owners from both departments, or change a KPI or an influence.",
+    failing=documents(_SALES, _DRIVER, _OPS.format(department="operations")),
+    passing=documents(_SALES, _DRIVER, _OPS.format(department="operations"),
+                      _TRADEOFF.format(owners="Dana Kim, Priya Nair")),
+)
+def department_conflict(ctx: RuleContext) -> Iterator[Problem]:
+    for conflict in conflict_scan(ctx).conflicts:
+        if not conflict.same_department:
+            yield _conflict_problem(conflict, ctx)
+
+
+@rule(
+    code="KF202", slug="tradeoff-without-conflict", severity="warning",
+    summary="A trade-off between two KPIs that do not actually conflict (it is stale).",
+    rationale="""
+        A trade-off records an agreement about two KPIs that pull against each other. When the
+        influences change and the KPIs no longer conflict, the trade-off is stale: it documents a
+        tension that is gone, and hides nothing but clutter.
+    """,
+    fix="Remove the trade-off, or restore the influence it was agreed for.",
+    failing=documents(_SALES.replace("influences: [{target: delivery-workload, effect: increase}]\n", ""),
+                      _OPS.format(department="operations"), _TRADEOFF.format(owners="Dana Kim, Priya Nair")),
+    passing=documents(_SALES, _DRIVER, _OPS.format(department="operations"),
+                      _TRADEOFF.format(owners="Dana Kim, Priya Nair")),
+)
+def tradeoff_without_conflict(ctx: RuleContext) -> Iterator[Problem]:
+    pairs = tradeoff_pairs(ctx.framework)
+    for a, b in conflict_scan(ctx).no_conflict:
+        for tradeoff in pairs.get(frozenset((a, b)), ()):
+            yield problem(tradeoff, f"{tradeoff.label}: {a} and {b} do not conflict (improving neither worsens "
+                                    "the other through any influence)", path=("between",), related=(a, b),
+                          hint="remove the trade-off if the tension is gone, or check the influences")
+
+
+@rule(
+    code="KF203", slug="tradeoff-missing-owner", severity="warning",
+    summary="A trade-off whose owners do not include the owner of each of its two KPIs.",
+    rationale="""
+        A trade-off is a cross-functional agreement. Signed by one side only, it is a decision
+        imposed on the other department, and the silo stays. The owners must include each KPI's owner.
+    """,
+    fix="Add the missing KPI owner to `owners`.",
+    failing=documents(_SALES, _DRIVER, _OPS.format(department="operations"), _TRADEOFF.format(owners="Dana Kim")),
+    passing=documents(_SALES, _DRIVER, _OPS.format(department="operations"),
+                      _TRADEOFF.format(owners="Dana Kim, Priya Nair")),
+)
+def tradeoff_missing_owner(ctx: RuleContext) -> Iterator[Problem]:
+    kpis = ctx.framework.kpis
+    for tradeoff in ctx.framework.tradeoffs.values():
+        owners = {o.strip().casefold() for o in tradeoff.owners}
+        missing = [kpis[k] for k in dict.fromkeys(tradeoff.between)
+                   if k in kpis and kpis[k].owner.strip().casefold() not in owners]
+        if missing:
+            who = ", ".join(f"{k.owner} ({k.id}, {k.department})" for k in missing)
+            yield problem(tradeoff, f"{tradeoff.label}: owners do not include {who}", path=("owners",),
+                          related=[k.id for k in missing],
+                          hint="both KPIs' owners must agree a trade-off: add them to `owners`")
+
+
+@rule(
+    code="KF204", slug="department-tension", severity="info",
+    summary="Two KPIs of the same department work against each other.",
+    rationale="""
+        Inside one department a tension between KPIs is normal (speed against quality) and one
+        manager can arbitrate it, so it is not a silo failure; it is still worth knowing.
+    """,
+    fix="Nothing is required; a Tradeoff between the two KPIs documents how the department balances them.",
+    failing=documents(_SALES, _DRIVER, _OPS.format(department="sales")),
+    passing=documents(_SALES, _DRIVER, _OPS.format(department="sales"), _TRADEOFF.format(owners="Dana Kim, Priya Nair")),
+)
+def department_tension(ctx: RuleContext) -> Iterator[Problem]:
+    for conflict in conflict_scan(ctx).conflicts:
+        if conflict.same_department:
+            yield _conflict_problem(conflict, ctx)
+
+
+@rule(
+    code="KF205", slug="influence-cycle", severity="info",
+    summary="A feedback loop among drivers and KPIs.",
+    rationale="""
+        Loops are legitimate (more deals need more capacity, capacity wins more deals), but they
+        amplify or dampen every change that enters them; knowing where they are helps read the
+        conflicts. Each loop is named once.
+    """,
+    fix="Nothing is required; check that the loop is real.",
+    failing=documents("""
+        kind: Driver
+        id: delivery-capacity
+        title: Delivery capacity
+        influences: [{target: delivery-workload, effect: decrease}]
+    """, """
+        kind: Driver
+        id: delivery-workload
+        title: Delivery workload
+        influences: [{target: delivery-capacity, effect: decrease}]
+    """),
+    passing=documents(_DRIVER, _OPS.format(department="operations")),
+)
+def influence_cycle(ctx: RuleContext) -> Iterator[Problem]:
+    graph = influence_graph(ctx.graph)
+    for loop in influence_cycles(graph):
+        closed = loop + [loop[0]]
+        shown = format_path(closed, path_signs(graph, closed))
+        yield problem(ctx.framework.by_id[loop[0]], f"feedback loop: {shown}", path=("influences",), key=True,
+                      related=loop[1:], hint="loops are allowed; make sure this one is real")
