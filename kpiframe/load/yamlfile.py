@@ -14,6 +14,7 @@ hostile file costs bounded time and memory.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,9 @@ PLAIN_CORE_TAGS = frozenset(
 _SAFE_NESTING_BRACKETS = 1000
 _SAFE_LINE_LENGTH = 1000
 HARD_MAX_DEPTH = 1000
+# A document that repeats one mistake thousands of times is reported with this many findings of
+# a kind and a note that more follow: the output stays readable and its size bounded.
+MAX_FINDINGS_PER_DOCUMENT = 50
 
 
 _DEFAULT_TAGS = {
@@ -167,12 +171,13 @@ else:  # pragma: no cover
 def read_yaml_file(path: Path, rel: str, limits: Limits = Limits()) -> ParsedFile:
     """Read and parse one file; every problem becomes a finding, never an exception."""
     try:
-        size = os.stat(path).st_size
-        if size > limits.max_file_bytes:
-            return _failed(rel, "limit-exceeded",
-                           f"file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}",
-                           "split the file, or raise limits.max_file_bytes in kpiframe.yaml")
-        raw = path.read_bytes()
+        raw = read_bounded(path, limits.max_file_bytes)
+    except _TooBig as exc:
+        return _failed(rel, "limit-exceeded", f"file is {exc.size:,} bytes, over the limit of {limits.max_file_bytes:,}",
+                       "split the file, or raise limits.max_file_bytes in kpiframe.yaml")
+    except _NotAFile:
+        return _failed(rel, "unreadable-file", "not a regular file (a pipe, socket or device); not read",
+                       "framework files are plain files; remove or rename this one")
     except OSError as exc:
         return _failed(rel, "unreadable-file", f"cannot read file: {exc.strerror or exc}",
                        "check the file's permissions")
@@ -184,8 +189,9 @@ def read_yaml_file(path: Path, rel: str, limits: Limits = Limits()) -> ParsedFil
 
 def decode_utf8(raw: bytes) -> tuple[str, dict | None]:
     """Decode UTF-8 (a BOM is allowed); anything else is reported with where it went wrong."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "", {"message": "file is UTF-16; kpiframe reads UTF-8",
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        return "", {"message": f"file is {wide}; kpiframe reads UTF-8",
                     "hint": "save the file as UTF-8", "line": 1, "column": 1}
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -199,35 +205,78 @@ def decode_utf8(raw: bytes) -> tuple[str, dict | None]:
                     "hint": "save the file as UTF-8", "line": line, "column": column}
 
 
+class _TooBig(ValueError):
+    def __init__(self, size: int):
+        super().__init__(f"{size:,} bytes")
+        self.size = size
+
+
+class _NotAFile(ValueError):
+    pass
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; never blocks and never reads more.
+    Raises OSError when it cannot be read, ValueError when it is too big or not a regular file.
+
+    Opened non-blocking and checked with fstat, so a FIFO named ``x.yaml`` cannot hang the
+    check; read with a cap, so a file that grows (or a size that lies, as in /proc) stays bounded.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotAFile()
+        if info.st_size > max_bytes:
+            raise _TooBig(info.st_size)
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise _TooBig(len(raw))
+    return raw
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32, with or without a byte-order mark, or None. Detected before decoding so
+    the finding names the encoding instead of complaining about NUL characters."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    # Without a mark: mostly-ASCII text in a wide encoding has a NUL in every other byte.
+    head = raw[:64]
+    if len(head) < 4 or max(head[0::2].count(0), head[1::2].count(0)) * 4 < len(head) * 3 // 2:
+        return None
+    quads = [head[i::4].count(0) for i in range(4)]
+    return "UTF-32" if sorted(quads)[1] * 4 >= len(head) * 3 // 4 else "UTF-16"
+
+
 def parse_text(text: str, rel: str, limits: Limits = Limits()) -> ParsedFile:
     """Parse every document of ``text``; documents before a syntax error are kept."""
     findings: list[Finding] = []
     documents: list[RawDocument] = []
     max_depth = min(limits.max_depth, HARD_MAX_DEPTH)
-    if _could_nest_deeply(text):
-        too_deep = _first_too_deep_event(text, max_depth)
-        if too_deep is not None:
-            line, column = too_deep
-            return ParsedFile(rel, [], [Finding(
-                rule="limit-exceeded", file=rel, line=line, column=column,
-                message=f"nesting is deeper than {max_depth} levels",
-                hint="a framework document needs only a few levels; raise limits.max_depth if this is real")])
+    if _could_nest_deeply(text) or _could_pass_node_budget(text, limits):
+        over = _first_event_over_budget(text, max_depth, limits.max_nodes)
+        if over is not None:
+            return ParsedFile(rel, [], [Finding(rule="limit-exceeded", file=rel, **over)])
     parser = _NodeParser(text)
-    index = 0
+    index = used = 0  # used: nodes so far; the budget is per file, so documents cannot add up past it
     try:
-        while parser.check_node():
+        while used <= limits.max_nodes and parser.check_node():
             node = parser.get_node()
             if node is None:
                 continue
+            converter = _Converter(_new_document(node, rel, index), findings, limits, max_depth, used)
             try:
-                documents.append(_convert_document(node, rel, index, findings, limits, max_depth))
+                documents.append(converter.run(node))
             except _Abort as abort:
                 findings.append(abort.finding)
+            used = converter.nodes
             index += 1
     except yaml.MarkedYAMLError as exc:
         findings.append(_syntax_finding(exc, rel, text))
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
-        findings.append(_reader_finding(exc, rel))
+        findings.append(_reader_finding(exc, rel, text))
     except RecursionError:  # pure-Python composer on deep nesting
         findings.append(Finding(rule="limit-exceeded", file=rel, line=1, column=1,
                                 message="nesting is too deep to parse",
@@ -246,49 +295,78 @@ def _could_nest_deeply(text: str) -> bool:
     return max(map(len, text.split("\n"))) > _SAFE_LINE_LENGTH
 
 
-def _first_too_deep_event(text: str, max_depth: int) -> tuple[int, int] | None:
-    """Walk the event stream (iterative, no recursion) and return where nesting passes the limit."""
-    depth = 0
+def _could_pass_node_budget(text: str, limits: Limits) -> bool:
+    # Every node takes at least about one character (`{a,b}` is five nodes), so shorter texts cannot.
+    return len(text) > limits.max_nodes // 2
+
+
+def _first_event_over_budget(text: str, max_depth: int, max_nodes: int) -> dict | None:
+    """Walk the event stream (iterative, no recursion, no tree kept) and say where the file
+    nests deeper than ``max_depth`` or passes ``max_nodes`` nodes (keys and aliases count).
+
+    Run before composing: libyaml builds a document's whole node tree first (about 300 bytes a
+    node), so a 5 MB list of a million numbers would cost gigabytes before any budget could stop it.
+    """
+    depth = nodes = 0
+    hint_depth = "a framework document needs only a few levels; raise limits.max_depth if this is real"
     try:
         for event in yaml.parse(text, Loader=_EventLoader):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > max_depth:
-                    return event.start_mark.line + 1, event.start_mark.column + 1
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            kind = event.__class__
+            if kind in _NODE_EVENTS:
+                nodes += 1
+                if nodes > max_nodes:
+                    return _event_place(event, f"file has more than {max_nodes:,} values",
+                                        "split it into smaller files, or raise limits.max_nodes")
+                if kind in _OPEN_EVENTS:
+                    depth += 1
+                    if depth > max_depth:
+                        return _event_place(event, f"nesting is deeper than {max_depth} levels", hint_depth)
+            elif kind in _CLOSE_EVENTS:
                 depth -= 1
     except yaml.YAMLError:
         return None  # the syntax error is reported by the real parse
     return None
 
 
+_OPEN_EVENTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, *_OPEN_EVENTS)
+
+
+def _event_place(event: yaml.Event, message: str, hint: str) -> dict:
+    mark = event.start_mark
+    return {"line": mark.line + 1, "column": mark.column + 1, "message": message, "hint": hint}
+
+
 class _EventLoader(_NodeParser):
     pass
 
 
-def _convert_document(root: Node, rel: str, index: int, findings: list[Finding], limits: Limits,
-                      max_depth: int) -> RawDocument:
+def _new_document(root: Node, rel: str, index: int) -> RawDocument:
     mark = root.start_mark
-    doc = RawDocument(file=rel, index=index, line=mark.line + 1, column=mark.column + 1, data=None)
-    converter = _Converter(doc, findings, limits, max_depth)
-    doc.data = converter.convert(root, (), 1)
-    return doc
+    return RawDocument(file=rel, index=index, line=mark.line + 1, column=mark.column + 1, data=None)
 
 
 class _Converter:
-    """Node tree -> plain values, recording positions, within the document's budgets."""
+    """Node tree -> plain values, recording positions, within the file's budgets."""
 
-    __slots__ = ("doc", "findings", "limits", "max_depth", "nodes", "aliases", "seen", "open")
+    __slots__ = ("doc", "findings", "limits", "max_depth", "nodes", "aliases", "duplicates", "seen", "open")
 
-    def __init__(self, doc: RawDocument, findings: list[Finding], limits: Limits, max_depth: int):
+    def __init__(self, doc: RawDocument, findings: list[Finding], limits: Limits, max_depth: int,
+                 nodes_before: int = 0):
         self.doc = doc
         self.findings = findings
         self.limits = limits
         self.max_depth = max_depth
-        self.nodes = 0
+        self.nodes = nodes_before
         self.aliases = 0
+        self.duplicates = 0
         self.seen: set[int] = set()  # collection nodes already converted: a repeat is an alias
         self.open: set[int] = set()  # collection nodes being converted: a repeat is a recursive alias
+
+    def run(self, root: Node) -> RawDocument:
+        self.doc.data = self.convert(root, (), 1)
+        return self.doc
 
     def convert(self, node: Node, path: tuple, depth: int) -> Any:
         self.doc.value_positions[path] = node.start_mark
@@ -300,8 +378,8 @@ class _Converter:
     def _count(self, node: Node) -> None:
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
-            self._abort(node, "limit-exceeded", f"document has more than {self.limits.max_nodes:,} values",
-                        "split it into smaller documents, or raise limits.max_nodes")
+            self._abort(node, "limit-exceeded", f"file has more than {self.limits.max_nodes:,} values",
+                        "split it into smaller files, or raise limits.max_nodes")
 
     def _collection(self, node: Node, path: tuple, depth: int) -> Any:
         if depth > self.max_depth:
@@ -341,6 +419,7 @@ class _Converter:
                 self._refuse_tag(key_node)
             key = key_node.value
             child = path + (key,)
+            self._count(key_node)
             if key in result:
                 self._duplicate(key, key_node.start_mark, self.doc.position(child, key=True))
                 continue
@@ -355,6 +434,15 @@ class _Converter:
 
     def _duplicate(self, key: str, kmark, first: tuple[int, int]) -> None:
         # Reported, and the first value kept: YAML's "last one wins" would hide a typo.
+        self.duplicates += 1
+        if self.duplicates > MAX_FINDINGS_PER_DOCUMENT:
+            if self.duplicates == MAX_FINDINGS_PER_DOCUMENT + 1:
+                self.findings.append(Finding(
+                    rule="duplicate-key", file=self.doc.file, line=kmark.line + 1, column=kmark.column + 1,
+                    message=f"more duplicate keys from here on; only the first {MAX_FINDINGS_PER_DOCUMENT} "
+                            "in this document are listed",
+                    hint="YAML would silently keep only one of each; remove the repeats"))
+            return
         self.findings.append(Finding(
             rule="duplicate-key", file=self.doc.file, line=kmark.line + 1, column=kmark.column + 1,
             message=f"`{key}` appears twice in this mapping (first at line {first[0]})",
@@ -403,11 +491,17 @@ def _char_at(text: str, line: int, column: int) -> str:
     return row[column - 1] if 0 < column <= len(row) else ""
 
 
-def _reader_finding(exc: yaml.YAMLError, rel: str) -> Finding:
-    line = getattr(exc, "line", None)
-    column = getattr(exc, "column", None)
-    return Finding(rule="yaml-syntax", file=rel, line=(line or 0) + 1, column=(column or 0) + 1,
-                   message=f"invalid YAML: {exc}".split("\n")[0], hint="remove control characters from the file")
+def _reader_finding(exc: yaml.YAMLError, rel: str, text: str) -> Finding:
+    position = getattr(exc, "position", None)  # a ReaderError's character index into the text
+    line = column = 1
+    if isinstance(position, int) and 0 <= position <= len(text):
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = getattr(exc, "character", None)  # an int (the code point) from both parsers
+    shown = f" U+{character:04X}" if isinstance(character, int) else ""
+    reason = getattr(exc, "reason", None) or "not allowed in YAML"
+    return Finding(rule="yaml-syntax", file=rel, line=line, column=column,
+                   message=f"invalid YAML: character{shown}: {reason}", hint="remove control characters from the file")
 
 
 def _failed(rel: str, rule: str, message: str, hint: str) -> ParsedFile:
