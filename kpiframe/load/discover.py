@@ -33,16 +33,23 @@ def discover_files(root: Path, exclude: list[str] | tuple[str, ...] = (),
     found: list[tuple[Path, str]] = []
     findings: list[Finding] = []
     real_root = root.resolve()
-    for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+
+    def unreadable_folder(error: OSError) -> None:
+        # os.walk skips a folder it cannot list; without this its files would vanish silently.
+        rel = printable(Path(error.filename).relative_to(root).as_posix()) if error.filename else "."
+        findings.append(Finding(rule="unreadable-file", file=rel, message=f"cannot read folder: {error.strerror or error}",
+                                hint="check the folder's permissions; the files in it were not checked"))
+
+    for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=unreadable_folder):
         base = Path(folder)
-        rel_folder = base.relative_to(root).as_posix()
+        rel_folder = printable(base.relative_to(root).as_posix())
         rel_folder = "" if rel_folder == "." else rel_folder + "/"
         dirnames[:] = sorted(d for d in dirnames
                              if not d.startswith(".") and not is_excluded(rel_folder + d, exclude))
         for name in sorted(filenames):
             if not name.endswith(suffixes) or name.startswith("."):
                 continue
-            rel = rel_folder + name
+            rel = rel_folder + printable(name)
             if not rel_folder and name in CONFIG_NAMES:
                 continue
             if is_excluded(rel, exclude):
@@ -56,6 +63,16 @@ def discover_files(root: Path, exclude: list[str] | tuple[str, ...] = (),
             found.append((path, rel))
     found.sort(key=lambda item: item[1])
     return found, findings
+
+
+def printable(name: str) -> str:
+    """A file name as it can be shown and printed. A name that is not valid UTF-8 reaches Python
+    with lone surrogates, which no output can encode; its bad bytes are shown as \\xNN instead."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _inside(path: Path, real_root: Path) -> bool:
