@@ -54,20 +54,35 @@ def parse_number(value: Any) -> float | int:
     if text.lower() in {".inf", "+.inf", "-.inf", ".nan"}:
         raise PydanticCustomError("kf_number", "must be a finite number, got {got} (YAML reads it as infinity or not-a-number)",
                                   {"got": repr(text)})
-    if not _NUMBER_RE.match(text):
+    if not _NUMBER_RE.fullmatch(text):
         raise PydanticCustomError("kf_number", "must be a number, got {got}", {"got": repr(text)})
     if re.fullmatch(r"[-+]?\d+", text):
-        return int(text)  # leading zeros read as decimal (012 is twelve), not YAML 1.1 octal
+        return _whole_number(text)
     number = float(text)
     if not math.isfinite(number):
         raise PydanticCustomError("kf_number", "must be a finite number, got {got}", {"got": repr(text)})
     return number
 
 
+def _whole_number(text: str) -> int:
+    """Leading zeros read as decimal (012 is twelve), not YAML 1.1 octal.
+
+    Rules compute with floats, so a whole number beyond a float's range (or the 4,300 digits
+    Python will convert) is refused here rather than failing somewhere in a rule.
+    """
+    try:
+        number = int(text)
+        float(number)
+    except (ValueError, OverflowError):
+        raise PydanticCustomError("kf_number", "must be a number of a usable size, got a number of {digits} digits",
+                                  {"digits": len(text.lstrip("+-"))}) from None
+    return number
+
+
 def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _DATE_RE.match(value.strip()):
+    if isinstance(value, str) and _DATE_RE.fullmatch(value.strip()):
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
@@ -96,7 +111,7 @@ def parse_text(value: Any) -> str:
 def parse_id(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("kf_id", "must be an id, got {got}", {"got": describe(value)})
-    if not _ID_RE.match(value):
+    if not _ID_RE.fullmatch(value):
         raise PydanticCustomError(
             "kf_id", "must be a lowercase id (letters, digits, '.', '_' or '-', starting with a letter or digit), got {got}",
             {"got": repr(str(value))})

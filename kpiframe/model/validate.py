@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from kpiframe.findings import Finding
-from kpiframe.load.yamlfile import RawDocument, path_text
+from kpiframe.load.yamlfile import MAX_FINDINGS_PER_DOCUMENT, RawDocument, path_text
 from kpiframe.model.documents import API_VERSION, KINDS, MODELS, Document, Goal, KPI, Tradeoff
 
 _HINTS = {
@@ -30,10 +30,10 @@ def validate_document(raw: RawDocument) -> tuple[Document | None, list[Finding]]
                           f"a document must be a mapping with a `kind`, got {_kind_of(data)}",
                           "start the document with `kind: KPI` (or Goal, Driver, ActionPlan, Tradeoff)")]
     kind = data.get("kind")
-    if kind not in MODELS:
+    if not isinstance(kind, str) or kind not in MODELS:  # a list or mapping here is not even hashable
         return None, [_unknown_kind(raw, kind)]
     model = MODELS[kind]
-    label = f"{kind} '{data['id']}'" if isinstance(data.get("id"), str) else kind
+    label = f"{kind} '{data['id']}'" if _shown_id(data) else kind
     try:
         document = model.model_validate(data)
     except ValidationError as exc:
@@ -44,7 +44,16 @@ def validate_document(raw: RawDocument) -> tuple[Document | None, list[Finding]]
 
 
 def translate_errors(raw: RawDocument, model: type[BaseModel], label: str, exc: ValidationError) -> list[Finding]:
-    return [_translate(raw, model, label, error) for error in _dedupe(exc.errors())]
+    errors = _dedupe(exc.errors())
+    findings = [_translate(raw, model, label, error) for error in errors[:MAX_FINDINGS_PER_DOCUMENT]]
+    if len(errors) > MAX_FINDINGS_PER_DOCUMENT:  # one mistake repeated over 10,000 actuals: say so once
+        rest = len(errors) - MAX_FINDINGS_PER_DOCUMENT
+        last = findings[-1]
+        findings.append(Finding(rule="invalid-value", file=raw.file, line=last.line, column=last.column,
+                                subject=last.subject, message=f"{label}: {rest:,} more problems in this document "
+                                f"are not listed (only the first {MAX_FINDINGS_PER_DOCUMENT} are)",
+                                hint="fix the ones listed; the rest are often the same mistake repeated"))
+    return findings
 
 
 def _dedupe(errors: list[dict]) -> list[dict]:
@@ -61,6 +70,9 @@ def _unknown_kind(raw: RawDocument, kind: Any) -> Finding:
     if kind is None:
         return _at(raw, (), "unknown-kind", "document has no `kind`",
                    f"add `kind:` with one of {', '.join(KINDS)}")
+    if not isinstance(kind, str):
+        return _at(raw, ("kind",), "unknown-kind", f"`kind` must be one word, got {_shown(kind)}",
+                   f"write `kind:` with one of {', '.join(KINDS)}")
     text = str(kind)
     match = next((k for k in KINDS if k.lower() == text.lower().replace("_", "").replace("-", "").replace(" ", "")), None)
     match = match or next(iter(difflib.get_close_matches(text, KINDS, n=1, cutoff=0.6)), None)
@@ -166,6 +178,12 @@ def _is_schema_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"int", "float", "str", "bool", "list", "dict"})
 
 
+def _shown_id(data: Any) -> bool:
+    """Whether the document's id can name it in messages: a newline or a page of text cannot."""
+    value = data.get("id") if isinstance(data, dict) else None
+    return isinstance(value, str) and 0 < len(value) <= 200 and value.isprintable()
+
+
 def _kind_of(data: Any) -> str:
     if isinstance(data, list):
         return "a list"
@@ -174,5 +192,5 @@ def _kind_of(data: Any) -> str:
 
 def _at(raw: RawDocument, path: tuple, rule: str, message: str, hint: str = "", *, key: bool = False) -> Finding:
     line, column = raw.position(path, key=key)
-    subject = raw.data.get("id") if isinstance(raw.data, dict) and isinstance(raw.data.get("id"), str) else None
+    subject = raw.data["id"] if _shown_id(raw.data) else None
     return Finding(rule=rule, message=message, file=raw.file, line=line, column=column, subject=subject, hint=hint)
