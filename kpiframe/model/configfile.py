@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kpiframe.findings import Finding
-from kpiframe.load.yamlfile import Limits, RawDocument, Text, decode_utf8, parse_text
+from kpiframe.load.yamlfile import Limits, RawDocument, Text, decode_utf8, parse_text, read_bounded
 from kpiframe.model.config import Config
 from kpiframe.model.validate import translate_errors
 
@@ -18,13 +18,18 @@ def read_config(path: Path, rel: str) -> tuple[Config, RawDocument | None, list[
     """Return the config (defaults where it is broken), its raw document for positions, and findings."""
     if path.name == "pyproject.toml":
         return _read_pyproject(path, rel)
+    limits = Limits()  # the config cannot raise the limits for reading itself
     try:
-        text, problem = decode_utf8(path.read_bytes())
+        text, problem = decode_utf8(read_bounded(path, limits.max_file_bytes))
     except OSError as exc:
         return Config(), None, [Finding(rule="unreadable-file", file=rel, message=f"cannot read config: {exc.strerror}")]
+    except ValueError:  # too big, or not a regular file
+        return Config(), None, [Finding(rule="limit-exceeded", file=rel,
+                                        message=f"the configuration is not a regular file of at most {limits.max_file_bytes:,} bytes",
+                                        hint="kpiframe.yaml holds a few settings; see the README's configuration section")]
     if problem is not None:
         return Config(), None, [Finding(rule="unreadable-file", file=rel, **problem)]
-    parsed = parse_text(text, rel, Limits())
+    parsed = parse_text(text, rel, limits)
     if parsed.findings or not parsed.documents:
         return Config(), None, parsed.findings
     raw = parsed.documents[0]
