@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from pathlib import Path
 
 from kpiframe.findings import Finding
@@ -67,12 +68,16 @@ def discover_files(root: Path, exclude: list[str] | tuple[str, ...] = (),
 
 def printable(name: str) -> str:
     """A file name as it can be shown and printed. A name that is not valid UTF-8 reaches Python
-    with lone surrogates, which no output can encode; its bad bytes are shown as \\xNN instead."""
+    with lone surrogates, which no output can encode, and a name may hold control characters,
+    which would reach the terminal: both are shown as \\xNN instead."""
     try:
         name.encode("utf-8")
-        return name
     except UnicodeEncodeError:
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _inside(path: Path, real_root: Path) -> bool:

@@ -13,7 +13,9 @@ hostile file costs bounded time and memory.
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +53,9 @@ HARD_MAX_DEPTH = 1000
 # A document that repeats one mistake thousands of times is reported with this many findings of
 # a kind and a note that more follow: the output stays readable and its size bounded.
 MAX_FINDINGS_PER_DOCUMENT = 50
+# Control characters other than tab and newline. YAML's reader refuses them in the file itself,
+# but a double-quoted scalar can still spell them as escapes.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 _DEFAULT_TAGS = {
@@ -100,6 +105,7 @@ class RawDocument:
     # kept as the parser made them: converting half a million of them up front is measurable.
     value_positions: dict[Path_, Any] = field(default_factory=dict)
     key_positions: dict[Path_, Any] = field(default_factory=dict)
+    line_map: "LineMap | None" = None  # only for texts whose marks count lines differently from editors
 
     def position(self, path: Path_ = (), *, key: bool = False) -> tuple[int, int]:
         """The 1-based (line, column) of ``path``, or of its nearest ancestor that has one."""
@@ -107,7 +113,7 @@ class RawDocument:
         while True:
             found = table.get(path)
             if found is not None:
-                return _line_column(found)
+                return _line_column(found, self.line_map)
             if key:  # no key here (a list item, or the document itself): fall back to values
                 table = self.value_positions
                 key = False
@@ -117,10 +123,42 @@ class RawDocument:
             path = path[:-1]
 
 
-def _line_column(position: Any) -> tuple[int, int]:
+def _line_column(position: Any, line_map: "LineMap | None" = None) -> tuple[int, int]:
     if isinstance(position, tuple):
         return position
+    if line_map is not None:
+        return line_map.place(position.index)
     return position.line + 1, position.column + 1
+
+
+_UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
+_EDITOR_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+class LineMap:
+    """Character index -> the (line, column) an editor shows.
+
+    YAML counts U+0085, U+2028 and U+2029 as line breaks; editors and people do not. A text that
+    holds one (pasted from a PDF or a word processor) would otherwise have every later position
+    reported a line too far.
+    """
+
+    __slots__ = ("starts",)
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in _EDITOR_BREAKS.finditer(text)]
+
+    @classmethod
+    def needed_for(cls, text: str) -> "LineMap | None":
+        return cls(text) if _UNICODE_BREAKS.search(text) else None
+
+    def place(self, index: int) -> tuple[int, int]:
+        row = bisect.bisect_right(self.starts, index) - 1
+        return row + 1, index - self.starts[row] + 1
+
+
+def _place(mark: Any, line_map: LineMap | None) -> tuple[int, int]:
+    return _line_column(mark, line_map)
 
 
 @dataclass(slots=True)
@@ -255,8 +293,9 @@ def parse_text(text: str, rel: str, limits: Limits = Limits()) -> ParsedFile:
     findings: list[Finding] = []
     documents: list[RawDocument] = []
     max_depth = min(limits.max_depth, HARD_MAX_DEPTH)
+    line_map = LineMap.needed_for(text)
     if _could_nest_deeply(text) or _could_pass_node_budget(text, limits):
-        over = _first_event_over_budget(text, max_depth, limits.max_nodes)
+        over = _first_event_over_budget(text, max_depth, limits.max_nodes, line_map)
         if over is not None:
             return ParsedFile(rel, [], [Finding(rule="limit-exceeded", file=rel, **over)])
     parser = _NodeParser(text)
@@ -266,7 +305,7 @@ def parse_text(text: str, rel: str, limits: Limits = Limits()) -> ParsedFile:
             node = parser.get_node()
             if node is None:
                 continue
-            converter = _Converter(_new_document(node, rel, index), findings, limits, max_depth, used)
+            converter = _Converter(_new_document(node, rel, index, line_map), findings, limits, max_depth, used)
             try:
                 documents.append(converter.run(node))
             except _Abort as abort:
@@ -274,7 +313,7 @@ def parse_text(text: str, rel: str, limits: Limits = Limits()) -> ParsedFile:
             used = converter.nodes
             index += 1
     except yaml.MarkedYAMLError as exc:
-        findings.append(_syntax_finding(exc, rel, text))
+        findings.append(_syntax_finding(exc, rel, text, line_map))
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
         findings.append(_reader_finding(exc, rel, text))
     except RecursionError:  # pure-Python composer on deep nesting
@@ -300,7 +339,7 @@ def _could_pass_node_budget(text: str, limits: Limits) -> bool:
     return len(text) > limits.max_nodes // 2
 
 
-def _first_event_over_budget(text: str, max_depth: int, max_nodes: int) -> dict | None:
+def _first_event_over_budget(text: str, max_depth: int, max_nodes: int, line_map: LineMap | None) -> dict | None:
     """Walk the event stream (iterative, no recursion, no tree kept) and say where the file
     nests deeper than ``max_depth`` or passes ``max_nodes`` nodes (keys and aliases count).
 
@@ -315,12 +354,12 @@ def _first_event_over_budget(text: str, max_depth: int, max_nodes: int) -> dict 
             if kind in _NODE_EVENTS:
                 nodes += 1
                 if nodes > max_nodes:
-                    return _event_place(event, f"file has more than {max_nodes:,} values",
+                    return _event_place(event, line_map, f"file has more than {max_nodes:,} values",
                                         "split it into smaller files, or raise limits.max_nodes")
                 if kind in _OPEN_EVENTS:
                     depth += 1
                     if depth > max_depth:
-                        return _event_place(event, f"nesting is deeper than {max_depth} levels", hint_depth)
+                        return _event_place(event, line_map, f"nesting is deeper than {max_depth} levels", hint_depth)
             elif kind in _CLOSE_EVENTS:
                 depth -= 1
     except yaml.YAMLError:
@@ -333,24 +372,25 @@ _CLOSE_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, *_OPEN_EVENTS)
 
 
-def _event_place(event: yaml.Event, message: str, hint: str) -> dict:
-    mark = event.start_mark
-    return {"line": mark.line + 1, "column": mark.column + 1, "message": message, "hint": hint}
+def _event_place(event: yaml.Event, line_map: LineMap | None, message: str, hint: str) -> dict:
+    line, column = _place(event.start_mark, line_map)
+    return {"line": line, "column": column, "message": message, "hint": hint}
 
 
 class _EventLoader(_NodeParser):
     pass
 
 
-def _new_document(root: Node, rel: str, index: int) -> RawDocument:
-    mark = root.start_mark
-    return RawDocument(file=rel, index=index, line=mark.line + 1, column=mark.column + 1, data=None)
+def _new_document(root: Node, rel: str, index: int, line_map: LineMap | None) -> RawDocument:
+    line, column = _place(root.start_mark, line_map)
+    return RawDocument(file=rel, index=index, line=line, column=column, data=None, line_map=line_map)
 
 
 class _Converter:
     """Node tree -> plain values, recording positions, within the file's budgets."""
 
-    __slots__ = ("doc", "findings", "limits", "max_depth", "nodes", "aliases", "duplicates", "seen", "open")
+    __slots__ = ("doc", "findings", "limits", "max_depth", "nodes", "aliases", "duplicates", "controls", "seen",
+                 "open")
 
     def __init__(self, doc: RawDocument, findings: list[Finding], limits: Limits, max_depth: int,
                  nodes_before: int = 0):
@@ -361,6 +401,7 @@ class _Converter:
         self.nodes = nodes_before
         self.aliases = 0
         self.duplicates = 0
+        self.controls = 0
         self.seen: set[int] = set()  # collection nodes already converted: a repeat is an alias
         self.open: set[int] = set()  # collection nodes being converted: a repeat is a recursive alias
 
@@ -418,6 +459,8 @@ class _Converter:
             if key_node.tag not in PLAIN_CORE_TAGS:
                 self._refuse_tag(key_node)
             key = key_node.value
+            if key_node.style == '"' and _CONTROL.search(key):
+                key = self._visible(key_node)
             child = path + (key,)
             self._count(key_node)
             if key in result:
@@ -437,14 +480,16 @@ class _Converter:
         self.duplicates += 1
         if self.duplicates > MAX_FINDINGS_PER_DOCUMENT:
             if self.duplicates == MAX_FINDINGS_PER_DOCUMENT + 1:
+                line, column = _place(kmark, self.doc.line_map)
                 self.findings.append(Finding(
-                    rule="duplicate-key", file=self.doc.file, line=kmark.line + 1, column=kmark.column + 1,
+                    rule="duplicate-key", file=self.doc.file, line=line, column=column,
                     message=f"more duplicate keys from here on; only the first {MAX_FINDINGS_PER_DOCUMENT} "
                             "in this document are listed",
                     hint="YAML would silently keep only one of each; remove the repeats"))
             return
+        line, column = _place(kmark, self.doc.line_map)
         self.findings.append(Finding(
-            rule="duplicate-key", file=self.doc.file, line=kmark.line + 1, column=kmark.column + 1,
+            rule="duplicate-key", file=self.doc.file, line=line, column=column,
             message=f"`{key}` appears twice in this mapping (first at line {first[0]})",
             hint="YAML would silently keep only one of them; remove or rename the other"))
 
@@ -454,7 +499,23 @@ class _Converter:
         if not node.style:  # plain: libyaml says '', the pure-Python parser None
             value = node.value
             return None if value in NULL_WORDS else value
+        if node.style == '"' and _CONTROL.search(node.value):
+            return Text(self._visible(node))
         return Text(node.value)
+
+    def _visible(self, node: ScalarNode) -> str:
+        """A double-quoted scalar's escapes (\\e, \\x1b, \\r, ...) can put control characters in a
+        value, and from there into a terminal, where they can recolour, hide or rewrite the report.
+        They are reported and kept visible as \\xNN."""
+        self.controls += 1
+        if self.controls <= MAX_FINDINGS_PER_DOCUMENT:
+            first = _CONTROL.search(node.value).group()
+            line, column = _place(node.start_mark, self.doc.line_map)
+            self.findings.append(Finding(
+                rule="invalid-value", file=self.doc.file, line=line, column=column,
+                message=f"a quoted value holds the control character U+{ord(first):04X}, shown as \\x{ord(first):02x}",
+                hint="remove it; control characters in a report can change what a terminal shows"))
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", node.value)
 
     def _refuse_tag(self, node: Node) -> None:
         tag = node.tag
@@ -463,15 +524,15 @@ class _Converter:
                     "remove the tag; kpiframe never constructs objects from YAML tags")
 
     def _abort(self, node: Node, rule: str, message: str, hint: str):
-        mark = node.start_mark
-        raise _Abort(Finding(rule=rule, file=self.doc.file, line=mark.line + 1, column=mark.column + 1,
+        line, column = _place(node.start_mark, self.doc.line_map)
+        raise _Abort(Finding(rule=rule, file=self.doc.file, line=line, column=column,
                              message=message, hint=hint))
 
 
 
-def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Finding:
+def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str, line_map: LineMap | None) -> Finding:
     mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, column = _place(mark, line_map) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
     if exc.context:
         problem = f"{exc.context}: {problem}" if exc.context not in problem else problem
@@ -479,6 +540,9 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Finding:
     if _char_at(text, line, column) == "\t":
         problem = "a tab character where YAML expects spaces"
         hint = "YAML does not allow tabs for indentation; use spaces"
+    elif line_map is not None:
+        hint += ("; the file holds a Unicode line separator (U+0085, U+2028 or U+2029), which YAML reads "
+                 "as a line break: replace it with a space or a newline")
     return Finding(rule="yaml-syntax", file=rel, line=line, column=column, message=f"invalid YAML: {problem}",
                    hint=hint)
 
@@ -495,8 +559,7 @@ def _reader_finding(exc: yaml.YAMLError, rel: str, text: str) -> Finding:
     position = getattr(exc, "position", None)  # a ReaderError's character index into the text
     line = column = 1
     if isinstance(position, int) and 0 <= position <= len(text):
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        line, column = LineMap(text).place(position)
     character = getattr(exc, "character", None)  # an int (the code point) from both parsers
     shown = f" U+{character:04X}" if isinstance(character, int) else ""
     reason = getattr(exc, "reason", None) or "not allowed in YAML"
