@@ -19,6 +19,7 @@ _HINTS = {
     "kf_id": "ids are lowercase, like new-arr or q3.churn",
     "kf_list": "write a list: `- item` lines, or [a, b]",
     "kf_mapping": "write `key: value` lines, indented under the field",
+    "kf_text": "write the text after the colon; `~`, `null` and an empty value mean nothing",
 }
 
 
