@@ -1,0 +1,1 @@
+"""The gap report (`kpiframe report`): :mod:`.model` computes it, the renderers format it."""
