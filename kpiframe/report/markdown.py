@@ -1,0 +1,422 @@
+"""The gap report as GitHub-flavoured Markdown: formats a :class:`Report`, computes nothing.
+
+Free text from the framework (titles, names, owners, resolutions, messages) goes through
+:func:`md`, which puts it on one line and backslash-escapes Markdown punctuation, the table
+pipe included, so a title can neither break a table nor turn into a link or a heading. Ids
+are written as code spans (they cannot hold a backtick or a pipe).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
+from kpiframe.render.mermaid import Flowchart
+from kpiframe.report.diagram import Diagram
+from kpiframe.report.model import (
+    Alignment, Dated, GoalEntry, KpiView, OverdueMilestone, PlanView, Report, ScoreLine, TradeoffView,
+)
+from kpiframe.status import format_number, with_unit
+
+STATUS_MARK = {OFF_TRACK: "🔴", AT_RISK: "🟠", ON_TRACK: "🟢", ACHIEVED: "✅"}
+NO_STATUS_MARK = "⚪"
+# Characters that can start Markdown syntax (or end a table cell). '_' only at a word edge:
+# inside a word (in_progress) GFM never reads it as emphasis, and the source stays readable.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_WHITESPACE = re.compile(r"\s+")
+
+# Mermaid styles: goals in blues, KPIs by status, conflicts red, trade-offs grey.
+CLASS_DEFS = {
+    "company": "fill:#1f3b73,stroke:#1f3b73,color:#ffffff",
+    "department": "fill:#dbe4f3,stroke:#1f3b73,color:#000000",
+    "team": "fill:#eef2f9,stroke:#5b7bb5,color:#000000",
+    "off_track": "fill:#f8d7da,stroke:#d62728,color:#000000",
+    "at_risk": "fill:#fff3cd,stroke:#e0a800,color:#000000",
+    "on_track": "fill:#d4edda,stroke:#28a745,color:#000000",
+    "achieved": "fill:#c3e6cb,stroke:#1e7e34,color:#000000",
+    "no_status": "fill:#f0f0f0,stroke:#999999,color:#000000",
+    "external": "stroke-dasharray:4 3",
+}
+LINK_STYLES = {"conflict": "stroke:#d62728,stroke-width:2px", "tradeoff": "stroke:#888888,stroke-width:1px"}
+_STATUS_CLASS = {OFF_TRACK: "off_track", AT_RISK: "at_risk", ON_TRACK: "on_track", ACHIEVED: "achieved"}
+
+
+def md(text: object) -> str:
+    """Free text on one line, with Markdown punctuation escaped (safe in a table cell too)."""
+    return _MD_SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", str(text)).strip())
+
+
+def code(identifier: str) -> str:
+    return f"`{identifier}`"
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], align: Sequence[str] | None = None) -> list[str]:
+    """A GFM table; ``align`` per column: 'l' or 'r'. Cells must already be escaped."""
+    align = align or ["l"] * len(header)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    sections = [
+        _header(report), _alignment(report), _performance(report), _execution(report), _conflicts(report),
+        _departments(report), _diagrams(report), _appendix(report),
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+
+
+# --------------------------------------------------------------------------- small formats
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{round(value):d}%"
+
+
+def _share(line: ScoreLine) -> str:
+    if line.percent is None:
+        return "n/a"
+    # Never round to 100% or 0% when the count says otherwise.
+    shown = round(line.percent)
+    if line.count < line.total:
+        shown = min(shown, 99)
+    if line.count > 0:
+        shown = max(shown, 1)
+    return f"{shown}%"
+
+
+def _dated(value: Dated | None, unit: str, word: str = "on") -> str:
+    if value is None:
+        return "-"
+    text = md(with_unit(value.value, unit))
+    return f"{text} {word} {value.date}" if value.date else text
+
+
+def _mark(status: str) -> str:
+    return STATUS_MARK.get(status, NO_STATUS_MARK)
+
+
+def _kpi_state(kpi: KpiView) -> str:
+    """'on-track, 72% of the way to the target (75% expected)'; 'stale' when numbers are late."""
+    text = f"{_mark(kpi.status)} {kpi.status}"
+    if kpi.progress_pct is not None:
+        text += f", {percent(kpi.progress_pct)} of the way to the target"
+        if kpi.expected_pct is not None and kpi.status != ACHIEVED:
+            text += f" ({percent(kpi.expected_pct)} expected)"
+    if kpi.stale:
+        text += ", numbers stale"
+    return text
+
+
+def _plan_state(plan: PlanView) -> str:
+    text = f"{code(plan.id)} {plan.status.replace('_', ' ')}"
+    if plan.due is not None:
+        text += f", due {plan.due}"
+    if plan.overdue_days is not None:
+        text += f" ({plan.overdue_days} days overdue)"
+    return text
+
+
+def _plans_cell(report: Report, kpi: KpiView) -> str:
+    return "; ".join(_plan_state(report.plans[p]) for p in kpi.plans) or "none"
+
+
+def _none(text: str) -> list[str]:
+    return [text]
+
+
+# --------------------------------------------------------------------------- 1. header
+
+
+def _header(report: Report) -> list[str]:
+    h = report.header
+    counts = ", ".join(f"{n} {kind}" for kind, n in h.documents.items() if n) or "no documents"
+    lines = [
+        f"# Gap report: {md(h.title)}",
+        "",
+        f"As of **{h.today}**. Generated by `kpiframe report` from {h.files} "
+        f"file{'' if h.files == 1 else 's'} ({counts}).",
+        "",
+        f"**Verdict:** {md(h.verdict_text)}",
+        "",
+        *table(["Framework health", "Share", "Count"],
+               ([md(line.label), _share(line), f"{line.count} of {line.total}"] for line in h.scorecard),
+               ["l", "r", "r"]),
+    ]
+    unread = [f"{n} {what}{'' if n == 1 else 's'}" for what, n in (("KPI", h.unread_kpis), ("file", h.unread_files)) if n]
+    if unread:
+        lines += ["", f"**Not included:** {' and '.join(unread)} could not be read; the appendix lists why."]
+    if h.findings.get("error") or h.findings.get("warning"):
+        lines += ["", f"Findings: {h.findings['error']} errors, {h.findings['warning']} warnings, "
+                      f"{h.findings['info']} info, {h.suppressed} suppressed (see the appendix)."]
+    return lines
+
+
+# --------------------------------------------------------------------------- 2. alignment
+
+
+def _alignment(report: Report) -> list[str]:
+    alignment = report.alignment
+    lines = ["## Alignment", "",
+             "Each company goal with the department and team goals under it, and the KPIs that measure them."]
+    if not alignment.trees:
+        lines += ["", "No company goals are defined."]
+    for tree in alignment.trees:
+        lines += ["", *_tree(report, tree.entries)]
+    lines += ["", *_not_traced(report, alignment), "", "### Unmeasured goals", ""]
+    if alignment.unmeasured_goals:
+        lines.append("Company and department goals no KPI measures, directly or through a sub-goal:")
+        lines.append("")
+        lines += [f"- {_goal_text(report, g)}" for g in alignment.unmeasured_goals]
+    else:
+        lines.append("None: every company and department goal is measured by at least one KPI.")
+    return lines
+
+
+def _goal_text(report: Report, goal_id: str) -> str:
+    goal = report.goals[goal_id]
+    details = [code(goal.id), f"{goal.level} goal"]
+    if goal.department:
+        details.append(md(goal.department))
+    if goal.owner:
+        details.append(md(goal.owner))
+    return f"**{md(goal.title)}** ({', '.join(details)})"
+
+
+def _kpi_text(report: Report, kpi_id: str) -> str:
+    kpi = report.kpis[kpi_id]
+    return f"{md(kpi.name)} ({code(kpi.id)}, {md(kpi.department)}, {md(kpi.owner)}): {_kpi_state(kpi)}"
+
+
+def _tree(report: Report, entries: Sequence[GoalEntry]) -> list[str]:
+    root = entries[0]
+    goal = report.goals[root.goal]
+    lines = [f"### {md(goal.title)}", "", f"{code(goal.id)}, company goal" + (f", {md(goal.owner)}" if goal.owner else "")
+             + ("" if goal.measured else ". **Not measured by any KPI.**"), ""]
+    for entry in entries:
+        indent = "  " * entry.depth
+        if entry.depth:
+            measured = "" if report.goals[entry.goal].measured else " **Not measured by any KPI.**"
+            lines.append(f"{'  ' * (entry.depth - 1)}- {_goal_text(report, entry.goal)}{measured}")
+        lines += [f"{indent}- KPI {_kpi_text(report, k)}" for k in entry.kpis]
+    if len(entries) == 1 and not root.kpis:
+        lines.append("- No department goals or KPIs under it.")
+    return lines
+
+
+def _not_traced(report: Report, alignment: Alignment) -> list[str]:
+    lines = ["### Not traced to a company goal", ""]
+    if not (alignment.orphan_kpis or alignment.untraced_kpis or alignment.untraced_goals):
+        return lines + ["None: every KPI and every goal leads up to a company goal."]
+    lines += [f"- Orphan KPI {_kpi_text(report, k)}. It supports no goal." for k in alignment.orphan_kpis]
+    lines += [f"- Untraced KPI {_kpi_text(report, u.id)}. It {md(u.reason)}." for u in alignment.untraced_kpis]
+    lines += [f"- Untraced goal {_goal_text(report, u.id)}: {md(u.reason)}." for u in alignment.untraced_goals]
+    return lines
+
+
+# --------------------------------------------------------------------------- 3. performance gaps
+
+
+def _performance(report: Report) -> list[str]:
+    lines = ["## Performance gaps", ""]
+    if not report.performance_gaps:
+        return lines + _none("No KPI is off track or at risk.")
+    lines += [f"KPIs behind where they should be on {report.header.today}, worst first. Expected is where the "
+              "KPI would be if it moved from baseline to target at an even pace; the gap in points is the "
+              "share of the way from baseline to target it is behind.", ""]
+    rows = []
+    for kpi_id in report.performance_gaps:
+        kpi = report.kpis[kpi_id]
+        rows.append([
+            f"{md(kpi.name)} ({code(kpi.id)})", md(kpi.department), md(kpi.owner), f"{_mark(kpi.status)} {kpi.status}",
+            _dated(kpi.baseline, kpi.unit), _dated(kpi.latest, kpi.unit),
+            md(with_unit(kpi.expected_value, kpi.unit)) + (f" ({percent(kpi.expected_pct)})" if kpi.expected_pct is not None else ""),
+            _dated(kpi.target, kpi.unit, "by"), _gap(kpi), "-" if kpi.gap_pp is None else format_number(kpi.gap_pp),
+            _plans_cell(report, kpi),
+        ])
+    return lines + table(["KPI", "Department", "Owner", "Status", "Baseline", "Latest", "Expected now", "Target",
+                          "Gap", "Gap (points)", "Plans"], rows,
+                         ["l", "l", "l", "l", "r", "r", "r", "r", "r", "r", "l"])
+
+
+def _gap(kpi: KpiView) -> str:
+    if kpi.gap_units is None:
+        return "-"
+    side = "behind" if kpi.gap_units >= 0 else "ahead"
+    return f"{md(with_unit(abs(kpi.gap_units), kpi.unit))} {side}"
+
+
+# --------------------------------------------------------------------------- 4. execution gaps
+
+
+def _execution(report: Report) -> list[str]:
+    ex = report.execution
+    kpis, plans = report.kpis, report.plans
+    lines = ["## Execution gaps", "", "Whether someone is acting on each KPI: plans exist, move, and are current."]
+
+    lines += ["", "### KPIs with a target and no action plan", ""]
+    lines += table(["KPI", "Department", "Owner", "Target"],
+                   ([f"{md(kpis[k].name)} ({code(k)})", md(kpis[k].department), md(kpis[k].owner),
+                     _dated(kpis[k].target, kpis[k].unit, "by")] for k in ex.kpis_without_plan)
+                   ) if ex.kpis_without_plan else _none("None: every KPI with a target has a plan.")
+
+    lines += ["", "### Behind, and nobody correcting course", ""]
+    lines += table(["KPI", "Owner", "Status", "Why no plan counts"],
+                   ([f"{md(kpis[u.kpi].name)} ({code(u.kpi)})", md(kpis[u.kpi].owner),
+                     f"{_mark(u.status)} {u.status}", md(u.reason)] for u in ex.uncorrected)
+                   ) if ex.uncorrected else _none(
+        "None: every KPI that is behind has a planned or in-progress plan due ahead.")
+
+    lines += ["", "### Overdue action plans", ""]
+    lines += table(["Plan", "Owner", "Status", "Due", "Overdue by", "Addresses"],
+                   ([_plan_name(plans[p]), md(plans[p].owner or "-"), plans[p].status.replace("_", " "),
+                     str(plans[p].due), f"{plans[p].overdue_days} days", _ids(plans[p].addresses)]
+                    for p in ex.overdue_plans), ["l", "l", "l", "r", "r", "l"]
+                   ) if ex.overdue_plans else _none("None.")
+
+    lines += ["", "### Blocked action plans", ""]
+    lines += table(["Plan", "Owner", "Due", "Addresses"],
+                   ([_plan_name(plans[p]), md(plans[p].owner or "-"), str(plans[p].due or "-"),
+                     _ids(plans[p].addresses)] for p in ex.blocked_plans)
+                   ) if ex.blocked_plans else _none("None.")
+
+    lines += ["", "### Overdue milestones", ""]
+    lines += table(["Plan", "Milestone", "Due", "Overdue by"],
+                   (_milestone_row(plans[m.plan], m) for m in ex.overdue_milestones), ["l", "l", "r", "r"]
+                   ) if ex.overdue_milestones else _none("None.")
+
+    lines += ["", "### Stale numbers", ""]
+    lines += table(["KPI", "Owner", "Review", "Latest number", "Next was due"],
+                   ([f"{md(kpis[k].name)} ({code(k)})", md(kpis[k].owner), kpis[k].review or "-",
+                     _dated(kpis[k].latest, kpis[k].unit), str(kpis[k].next_due or "-")] for k in ex.stale_kpis)
+                   ) if ex.stale_kpis else _none("None: every KPI's numbers are as current as its review cadence asks.")
+    return lines
+
+
+def _plan_name(plan: PlanView) -> str:
+    return f"{md(plan.title)} ({code(plan.id)})"
+
+
+def _ids(ids: Sequence[str]) -> str:
+    return ", ".join(code(i) for i in ids) or "-"
+
+
+def _milestone_row(plan: PlanView, milestone: OverdueMilestone) -> list[str]:
+    return [_plan_name(plan), md(milestone.title), str(milestone.due), f"{milestone.overdue_days} days"]
+
+
+# --------------------------------------------------------------------------- 5. conflicts
+
+
+def _conflicts(report: Report) -> list[str]:
+    c = report.conflicts
+    lines = ["## Conflicts", "", "### Unresolved conflicts between departments", ""]
+    if not c.unresolved and not c.omitted:
+        lines.append("None: no KPIs of different departments work against each other without an agreed trade-off"
+                     + (f" ({c.resolved} covered by trade-offs)." if c.resolved else "."))
+    for conflict in c.unresolved:
+        text = (f"- **{code(conflict.a)} ({md(conflict.department_a)}) works against {code(conflict.b)} "
+                f"({md(conflict.department_b)}).** {md(conflict.words)} Path: {code(conflict.arrows)}.")
+        if conflict.suppressed:
+            text += f" Accepted without a trade-off ({md(conflict.suppressed)})."
+        lines.append(text)
+    for omitted in c.omitted:
+        a, b = omitted.departments
+        lines.append(f"- ... and {omitted.count} more between {md(a)} and {md(b)}, not listed "
+                     "(the check reports the shortest few per pair of departments).")
+    lines += ["", "### Trade-offs", ""]
+    if not c.tradeoffs:
+        lines.append("No trade-offs are agreed.")
+    lines += [line for t in c.tradeoffs for line in _tradeoff(t)]
+    return lines
+
+
+def _tradeoff(t: TradeoffView) -> list[str]:
+    sides = " and ".join(f"{code(k)} ({md(d) if d else 'unknown KPI'})" for k, d in zip(t.between, t.departments))
+    text = f"- **{code(t.id)}** between {sides}. Owners: {md(', '.join(t.owners))}."
+    if t.goal:
+        text += f" Arbitrated by {code(t.goal)}."
+    if t.review:
+        text += f" Reviewed {t.review}."
+    notes = []
+    if not t.conflicting:
+        notes.append("its KPIs do not work against each other (any more): it may be stale")
+    if t.missing_owners:
+        notes.append(f"not signed by {md(', '.join(t.missing_owners))}, who own{'s' if len(t.missing_owners) == 1 else ''} its KPIs")
+    lines = [text, f"  - Resolution: {md(t.resolution)}"]
+    if notes:
+        lines.append(f"  - Note: {'; '.join(notes)}.")
+    return lines
+
+
+# --------------------------------------------------------------------------- 6. departments
+
+
+def _departments(report: Report) -> list[str]:
+    lines = ["## Departments", ""]
+    if not report.departments:
+        return lines + _none("No departments.")
+    rows = ([md(d.department) if d.department else "(no department)", str(d.kpis), str(d.traced),
+             str(d.with_active_plan), str(d.current), str(d.on_course), str(d.errors), str(d.warnings)]
+            for d in report.departments)
+    return lines + table(["Department", "KPIs", "Traced", "With active plan", "Current", "On track",
+                          "Errors", "Warnings"], rows, ["l"] + ["r"] * 7)
+
+
+# --------------------------------------------------------------------------- 7. diagrams
+
+
+def _diagrams(report: Report) -> list[str]:
+    lines = ["## Picture", ""]
+    if not any(d.nodes for d in report.diagrams):
+        return lines + _none("Nothing to draw yet.")
+    lines.append("Goals at the top, the KPIs that measure them below, coloured by status. A red dotted arrow is "
+                 "an unresolved conflict (it points at the KPI that is hurt); a grey dotted line is an agreed "
+                 "trade-off." + (" One diagram per company goal; a dashed KPI belongs to another diagram."
+                                 if len(report.diagrams) > 1 else ""))
+    for diagram in report.diagrams:
+        if diagram.title is not None:
+            lines += ["", f"### {md(diagram.title)}"]
+        lines += ["", "```mermaid", mermaid_diagram(report, diagram).rstrip("\n"), "```"]
+    return lines
+
+
+def mermaid_diagram(report: Report, diagram: Diagram) -> str:
+    chart = Flowchart(direction="TD")
+    for node in diagram.nodes:
+        if node.kind == "kpi":
+            kpi = report.kpis[node.id]
+            state = kpi.status + (f" {percent(kpi.progress_pct)}" if kpi.progress_pct is not None else "")
+            chart.node(node.id, [kpi.name, state], _STATUS_CLASS.get(kpi.status, "no_status"))
+            if node.external:
+                chart.node_class(node.id, "external")
+        else:
+            goal = report.goals[node.id]
+            chart.node(node.id, [goal.title, f"{goal.level} goal" + (f" · {goal.department}" if goal.department else "")],
+                       node.kind)
+    for edge in diagram.edges:
+        if edge.kind == "conflict":
+            chart.edge(edge.source, edge.target, arrow="-.->", label="conflict", style="conflict")
+        elif edge.kind == "tradeoff":
+            chart.edge(edge.source, edge.target, arrow="-.-", label="trade-off", style="tradeoff")
+        else:
+            chart.edge(edge.source, edge.target)
+    return chart.text(CLASS_DEFS, LINK_STYLES)
+
+
+# --------------------------------------------------------------------------- 8. appendix
+
+
+def _appendix(report: Report) -> list[str]:
+    lines = ["## Appendix: findings", ""]
+    if not report.findings:
+        return lines + _none("No findings.")
+    lines += ["Every finding of `kpiframe check` at this date; suppressed ones are marked.", ""]
+    rows = []
+    for f in report.findings:
+        where = md(f.file or "(framework)") + (f":{f.line}" if f.line else "")
+        severity = f.severity if f.suppressed is None else f"{f.severity}, suppressed"
+        message = md(f.message) + (f" (suppressed: {md(f.suppressed)})" if f.suppressed else "")
+        rows.append([f.code or "-", severity, where, message])
+    return lines + table(["Code", "Severity", "Where", "Message"], rows)
