@@ -1,0 +1,110 @@
+"""`kpiframe tree`: the alignment of the gap report as a rich tree in the terminal.
+
+Company goals, the department and team goals under them, the KPIs of each goal with a coloured
+status and progress, and under each KPI the plans addressing it. What it shows comes from the
+report model (:mod:`kpiframe.report.model`), so tree and report never disagree.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.measure import Measurement
+from rich.text import Text
+from rich.tree import Tree
+
+from kpiframe.render.status_table import STATUS_STYLE
+from kpiframe.report.model import BEHIND, Alignment, GoalEntry, Report, department_slice
+
+PLAN_STYLE = {"in_progress": "green", "planned": "cyan", "blocked": "bold red", "done": "dim", "cancelled": "dim strike"}
+
+
+def print_tree(report: Report, console: Console, department: str | None = None) -> None:
+    tree = build_tree(report, department)
+    if not console.is_terminal:  # a file or a pipe: nothing limits the width, so never crop a line
+        natural = Measurement.get(console, console.options.update_width(10_000), tree).maximum
+        console.width = max(console.width, natural)
+    console.print(tree)
+
+
+def build_tree(report: Report, department: str | None = None) -> Tree:
+    alignment = report.alignment if department is None else department_slice(report, department)
+    title = Text(f"{report.header.title}: goals and KPIs at {report.header.today}", style="bold")
+    if department is not None:
+        title.append(f" (department {department})", style="bold cyan")
+    root = Tree(title)
+    if not alignment.trees:
+        root.add(Text("no company goals" + (f" with {department} goals or KPIs under them" if department else ""),
+                      style="dim"))
+    for tree in alignment.trees:
+        _add_entries(root, report, tree.entries)
+    _add_not_traced(root, report, alignment)
+    return root
+
+
+def _add_entries(root: Tree, report: Report, entries: tuple[GoalEntry, ...]) -> None:
+    branches: list[Tree] = []  # the open branch at each depth
+    for entry in entries:
+        del branches[entry.depth:]
+        parent = branches[-1] if branches else root
+        branch = parent.add(_goal_label(report, entry.goal))
+        branches.append(branch)
+        for kpi_id in entry.kpis:
+            _add_kpi(branch, report, kpi_id)
+
+
+def _goal_label(report: Report, goal_id: str) -> Text:
+    goal = report.goals[goal_id]
+    text = Text(goal.title, style="bold" if goal.level == "company" else "")
+    where = goal.level if not goal.department else f"{goal.department}, {goal.level}"
+    text.append(f"  {goal.id} ({where})", style="dim")
+    if goal.level in ("company", "department") and not goal.measured:
+        text.append("  not measured by any KPI", style="yellow")
+    return text
+
+
+def _add_kpi(parent: Tree, report: Report, kpi_id: str, note: str = "") -> None:
+    kpi = report.kpis[kpi_id]
+    label = Text("KPI ", style="dim")
+    label.append(kpi.name)
+    label.append(f"  {kpi.id}", style="dim")
+    label.append("  ")
+    label.append(kpi.status, style=STATUS_STYLE.get(kpi.status, "dim"))
+    if kpi.progress_pct is not None:
+        label.append(f"  {round(kpi.progress_pct):d}%")
+        if kpi.expected_pct is not None and kpi.status != "achieved":
+            label.append(f" / {round(kpi.expected_pct):d}% expected", style="dim")
+    if kpi.stale:
+        label.append("  stale", style="bold yellow")
+    if note:
+        label.append(f"  {note}", style="yellow")
+    branch = parent.add(label)
+    for plan_id in kpi.plans:
+        branch.add(_plan_label(report, plan_id))
+    if not kpi.plans and kpi.target is not None:
+        branch.add(Text("no action plan", style="bold red" if kpi.status in BEHIND else "yellow"))
+
+
+def _plan_label(report: Report, plan_id: str) -> Text:
+    plan = report.plans[plan_id]
+    label = Text("plan ", style="dim")
+    label.append(plan.title)
+    label.append(f"  {plan.id}  ", style="dim")
+    label.append(plan.status.replace("_", " "), style=PLAN_STYLE.get(plan.status, ""))
+    if plan.due is not None:
+        label.append(f", due {plan.due}")
+    if plan.overdue_days is not None:
+        label.append(f" ({plan.overdue_days} days overdue)", style="bold red")
+    return label
+
+
+def _add_not_traced(root: Tree, report: Report, alignment: Alignment) -> None:
+    if not (alignment.orphan_kpis or alignment.untraced_kpis or alignment.untraced_goals):
+        return
+    branch = root.add(Text("Not traced to a company goal", style="bold yellow"))
+    for untraced in alignment.untraced_goals:
+        goal = branch.add(_goal_label(report, untraced.id))
+        goal.add(Text(untraced.reason, style="yellow"))
+    for kpi_id in alignment.orphan_kpis:
+        _add_kpi(branch, report, kpi_id, "supports no goal")
+    for untraced in alignment.untraced_kpis:
+        _add_kpi(branch, report, untraced.id, untraced.reason)
