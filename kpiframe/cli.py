@@ -153,6 +153,92 @@ def status(
         print_status_table(result, rows, make_console(), grouped=sort == "department")
 
 
+@app.command()
+def report(
+    path: Path = PathArg,
+    output: Optional[Path] = typer.Option(
+        None, "--output", "--output-file", "-o", metavar="FILE",
+        help="Write the report to FILE (atomically) instead of printing it."),
+    output_format: Literal["markdown", "json"] = typer.Option(
+        "markdown", "--format", "-f", help="markdown (GitHub-flavoured) or json (the same content as data)."),
+    today: Optional[str] = TodayOpt,
+) -> None:
+    """Write the gap report: alignment, performance and execution gaps, conflicts, a diagram, every finding.
+
+    Exit 0 whatever the report finds: a report is not a check (use `kpiframe check` to fail a build).
+    """
+    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.report.model import build_report
+
+    try:
+        result = run_check(path, CheckOptions(today=_parse_today(today)))
+    except UsageError as exc:
+        _usage_error(str(exc))
+    gap_report = build_report(result)
+    if output_format == "json":
+        from kpiframe.report.json_report import render_report_json
+
+        text = render_report_json(gap_report)
+    else:
+        from kpiframe.report.markdown import render_markdown
+
+        text = render_markdown(gap_report)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from kpiframe.fsutil import write_atomic
+
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        _usage_error(f"cannot write {output}: {exc.strerror or exc}")
+    print(f"Wrote the gap report of {gap_report.header.title} at {gap_report.header.today} to {output}.")
+
+
+@app.command()
+def tree(
+    path: Path = PathArg,
+    department: Optional[str] = typer.Option(
+        None, "--department", metavar="NAME",
+        help="Only this department's goals and KPIs (with the company goals they roll up to)."),
+    today: Optional[str] = TodayOpt,
+) -> None:
+    """Show company goals, the department and team goals under them, their KPIs with status, and each KPI's plans."""
+    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.render.text import make_console
+    from kpiframe.render.tree_view import print_tree
+    from kpiframe.report.model import build_report
+
+    try:
+        result = run_check(path, CheckOptions(today=_parse_today(today)))
+    except UsageError as exc:
+        _usage_error(str(exc))
+    gap_report = build_report(result)
+    if department is not None:
+        known = set(result.framework.config.departments or ()) | {k.department for k in gap_report.kpis.values()} \
+            | {g.department for g in gap_report.goals.values() if g.department}
+        if department not in known:
+            _usage_error(f"no department {department!r}; known: {', '.join(sorted(known)) or 'none'}")
+    print_tree(gap_report, make_console(), department)
+
+
+@app.command()
+def graph(
+    path: Path = PathArg,
+    output_format: Literal["mermaid", "dot", "json"] = typer.Option(
+        "mermaid", "--format", "-f", help="mermaid, dot (Graphviz) or json (networkx node-link data)."),
+) -> None:
+    """Print the whole graph: goals, KPIs, drivers, plans, trade-offs and every link (influences with their sign)."""
+    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.render.graph_export import RENDERERS, export_graph
+
+    try:  # the graph needs only what could be read, not the rules' judgement
+        result = run_check(path, CheckOptions(select=("KF0",)))
+    except UsageError as exc:
+        _usage_error(str(exc))
+    sys.stdout.write(RENDERERS[output_format](export_graph(result.framework, result.context.graph)))
+
+
 def _mount_import_commands() -> None:
     from kpiframe.commands.importing import app as import_app
 
