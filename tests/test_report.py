@@ -1,0 +1,419 @@
+"""`kpiframe report`: the gap report a strategy lead pastes into a pull request or a wiki.
+
+Snapshots: the Markdown of the examples at their own date is checked in under tests/snapshots/.
+After a deliberate change, regenerate them and review the diff:
+
+    KPIFRAME_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpiframe import fsutil
+from kpiframe.cli import app
+from tests.conftest import EXAMPLES, REPO, write_tree
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+EXAMPLE_TODAY = "2026-09-30"  # both examples' as_of
+SECTIONS = ["# Gap report: ", "## Alignment", "## Performance gaps", "## Execution gaps", "## Conflicts",
+            "## Departments", "## Picture", "## Appendix: findings"]
+ENV = {"NO_COLOR": "1", "KPIFRAME_TODAY": None, "COLUMNS": None, "FORCE_COLOR": None}
+
+
+def report(*args: str):
+    return CliRunner().invoke(app, ["report", *args], env=ENV)
+
+
+def markdown_of(path: Path, today: str = EXAMPLE_TODAY) -> str:
+    result = report(str(path), "--today", today)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+# --------------------------------------------------------------------------- Markdown structure helpers
+
+
+def split_cells(row: str) -> list[str]:
+    """Split a GFM table row the way GitHub does: a backslash escapes the next character."""
+    cells, current, i = [], "", 0
+    body = row.strip()
+    assert body.startswith("|") and body.endswith("|") and not body.endswith("\\|"), row
+    body = body[1:-1]
+    while i < len(body):
+        if body[i] == "\\" and i + 1 < len(body):
+            current += body[i:i + 2]
+            i += 2
+            continue
+        if body[i] == "|":
+            cells.append(current)
+            current = ""
+        else:
+            current += body[i]
+        i += 1
+    return cells + [current]
+
+
+def tables(markdown: str) -> list[list[str]]:
+    """Every block of consecutive lines starting with '|' (outside code fences)."""
+    found, block, fenced = [], [], False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        if line.startswith("|") and not fenced:
+            block.append(line)
+            continue
+        if block:
+            found.append(block)
+            block = []
+    return found + ([block] if block else [])
+
+
+def assert_tables_well_formed(markdown: str) -> int:
+    blocks = tables(markdown)
+    for block in blocks:
+        assert len(block) >= 3, f"a table needs a header, a separator and rows: {block}"
+        width = len(split_cells(block[0]))
+        assert all(re.fullmatch(r"-+:?", c) for c in split_cells(block[1])), block[1]
+        for row in block:
+            assert len(split_cells(row)) == width, f"{len(split_cells(row))} cells, header has {width}: {row}"
+    return len(blocks)
+
+
+def mermaid_blocks(markdown: str) -> list[str]:
+    return re.findall(r"```mermaid\n(.*?)```", markdown, flags=re.S)
+
+
+NODE = re.compile(r'    (n_[A-Za-z0-9_]+)\["([^"]*)"\]')
+EDGE = re.compile(r'    (n_[A-Za-z0-9_]+) (-->|-\.->|-\. "[^"]*" \.->|-\. "[^"]*" \.-|-->\|"[^"]*"\|) (n_[A-Za-z0-9_]+)')
+
+
+def assert_mermaid_plausible(block: str) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """Every line is a node, an edge or a style; edges and styles only name declared nodes."""
+    lines = block.rstrip("\n").split("\n")
+    assert lines[0] in ("flowchart TD", "flowchart BT", "flowchart LR"), lines[0]
+    nodes: dict[str, str] = {}
+    edges: list[tuple[str, str, str]] = []
+    link_indices: list[int] = []
+    for line in lines[1:]:
+        if (m := NODE.fullmatch(line)):
+            assert m.group(1) not in nodes, f"node declared twice: {line}"
+            nodes[m.group(1)] = m.group(2)
+        elif (m := EDGE.fullmatch(line)):
+            edges.append((m.group(1), m.group(2), m.group(3)))
+        elif line.startswith("    classDef "):
+            assert re.fullmatch(r"    classDef [a-z_]+ [a-z-]+:[^;]+", line), line
+        elif line.startswith("    class "):
+            members = line.split()[1].split(",")
+            assert all(n in nodes for n in members), line
+        elif line.startswith("    linkStyle "):
+            link_indices += [int(i) for i in line.split()[1].split(",")]
+        else:
+            raise AssertionError(f"not a node, edge or style line: {line!r}")
+    for source, _, target in edges:
+        assert source in nodes and target in nodes, (source, target)
+    assert all(0 <= i < len(edges) for i in link_indices)
+    return nodes, edges
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+@pytest.mark.parametrize("example", ["acme", "silos"])
+def test_markdown_matches_the_snapshot(example: str):
+    text = markdown_of(EXAMPLES / example)
+    snapshot = SNAPSHOTS / f"report-{example}.md"
+    if os.environ.get("KPIFRAME_UPDATE_SNAPSHOTS"):
+        snapshot.parent.mkdir(exist_ok=True)
+        snapshot.write_text(text, encoding="utf-8", newline="")
+    assert snapshot.exists(), "no snapshot yet: run with KPIFRAME_UPDATE_SNAPSHOTS=1"
+    assert text == snapshot.read_text(encoding="utf-8"), (
+        f"the report of examples/{example} changed; if that is intended, regenerate with "
+        "KPIFRAME_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report.py and review the diff")
+
+
+@pytest.mark.parametrize("example", ["acme", "silos"])
+def test_examples_have_every_section_in_order_well_formed_tables_and_plausible_mermaid(example: str):
+    text = markdown_of(EXAMPLES / example)
+    positions = [text.index(heading) for heading in SECTIONS]
+    assert positions == sorted(positions)
+    assert assert_tables_well_formed(text) >= 4
+    blocks = mermaid_blocks(text)
+    assert len(blocks) == 1  # both are under the size at which the picture is split
+    for block in blocks:
+        assert_mermaid_plausible(block)
+
+
+def test_acme_report_reads_as_a_healthy_framework_with_its_gaps_worst_first():
+    text = markdown_of(EXAMPLES / "acme")
+    assert "**Verdict:** Passes the check with 5 warnings; 6 of 32 KPIs behind (2 off track, 4 at risk)" in text
+    assert "| KPIs traced to a company goal | 100% | 32 of 32 |" in text
+    assert "| KPIs with an active action plan | 91% | 29 of 32 |" in text
+    assert "| KPIs with current numbers | 97% | 31 of 32 |" in text
+    assert "| Cross-department conflicts without a trade-off | 0% | 0 of 7 |" in text
+    gaps = text.split("## Performance gaps")[1].split("## Execution gaps")[0]
+    order = re.findall(r"\(`([a-z0-9.-]+)`\) \|", gaps)
+    assert order == ["on-time-go-lives", "gross-logo-churn", "opex-ratio", "services-gross-margin",
+                     "pipeline-coverage", "support-first-response-hours"]
+    assert "- **`bookings-vs-delivery`** between `new-arr-booked` (sales) and `on-time-go-lives` (operations)." in text
+    # The diagram draws every trade-off, distinctly from the alignment edges.
+    (block,) = mermaid_blocks(text)
+    _, edges = assert_mermaid_plausible(block)
+    assert sum(1 for _, arrow, _ in edges if "trade-off" in arrow) == 7
+
+
+def test_silos_report_names_the_silo_failures_in_words():
+    text = markdown_of(EXAMPLES / "silos")
+    assert text.count("- **`new-deals-closed` (sales) works against") == 2
+    assert ("Improving New deals closed in the quarter (sales) raises Project work sold and waiting for a "
+            "delivery team, which raises Delivery operating cost per month; operations wants Delivery "
+            "operating cost per month lower.") in text
+    assert "- Orphan KPI Outbound calls per rep per week (`sales-calls-per-week`" in text
+    assert "- Untraced goal **Be seen as the category leader** (`marketing-brand-leader`" in text
+    assert "- **Customers who recommend us** (`delight-customers`, company goal, Alex Romero)" in text
+    assert "| Delivery operating cost per month (`operating-cost`) | Morgan Hale | 🔴 off-track |" in text
+    (block,) = mermaid_blocks(text)
+    nodes, edges = assert_mermaid_plausible(block)
+    conflicts = [(a, b) for a, arrow, b in edges if "conflict" in arrow]
+    assert conflicts == [("n_new_deals_closed", "n_operating_cost"), ("n_new_deals_closed", "n_projects_on_time")]
+    assert "linkStyle 14,15 stroke:#d62728" in block  # the two conflict edges, drawn red
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+AWKWARD = {
+    "kpiframe.yaml": "organization: 'Ünïcödé | \"Quoted\" Co'\ndepartments: [sales, operations]\nas_of: 2026-06-30\n",
+    "goals.yaml": """
+        kind: Goal
+        id: end
+        title: 'Grow "fast" [now] {ok} (yes) <b>bold</b> #1 & `x` | pipe — Ünïcödé 中文'
+        level: company
+        ---
+        kind: Goal
+        id: sales.goal
+        title: 'Sales | goal \\ with a backslash\\'
+        level: department
+        department: sales
+        parent: end
+    """,
+    "kpis.yaml": """
+        kind: KPI
+        id: new-arr
+        name: 'Deals "closed" [Q3] | Ω *bold* _x_'
+        department: sales
+        owner: 'Dana | Kim'
+        supports: [sales.goal]
+        unit: 'USD|k'
+        direction: increase
+        baseline: {value: 10, date: 2026-01-01}
+        target: {value: 20, date: 2026-12-31}
+        actuals: [{date: 2026-06-01, value: 10.5}]
+        influences: [{target: new_arr, effect: decrease}]
+        ---
+        kind: KPI
+        id: new_arr
+        name: "Line one\\nline two"
+        department: operations
+        owner: Ops
+        supports: [end]
+        unit: x
+        direction: increase
+    """,
+}
+
+
+def test_labels_with_quotes_brackets_pipes_and_non_ascii_survive(tmp_path: Path):
+    text = markdown_of(write_tree(tmp_path / "fw", AWKWARD), "2026-06-30")
+    assert text.startswith("# Gap report: Ünïcödé \\| \"Quoted\" Co\n")
+    assert assert_tables_well_formed(text) >= 4
+    (block,) = mermaid_blocks(text)
+    nodes, edges = assert_mermaid_plausible(block)
+    # 'end' is a Mermaid keyword and new-arr / new_arr would collide: ids are prefixed and made unique.
+    assert {"n_end", "n_sales_goal", "n_new_arr", "n_new_arr_2"} == set(nodes)
+    assert nodes["n_end"].startswith("Grow #quot;fast#quot; [now] {ok} (yes) #lt;b#gt;bold#lt;/b#gt; #35;1 #amp; "
+                                     "#96;x#96; | pipe — Ünïcödé 中文")
+    assert nodes["n_new_arr_2"].startswith("Line one line two")  # one line: a newline would end the statement
+    assert ("n_new_arr", '-. "conflict" .->', "n_new_arr_2") in edges
+    # In Markdown text the same title is escaped, not interpreted.
+    assert "### Grow \"fast\" \\[now\\] {ok} (yes) \\<b>bold\\</b> #1 & \\`x\\` \\| pipe — Ünïcödé 中文" in text
+    assert "Deals \"closed\" \\[Q3\\] \\| Ω \\*bold\\* \\_x\\_" in text
+
+
+def test_split_cells_honours_escaped_pipes_and_backslashes():
+    assert split_cells(r"| a \| b | c\\ | d |") == [r" a \| b ", " c\\\\ ", " d "]
+
+
+# --------------------------------------------------------------------------- big frameworks
+
+
+def _big_framework(companies: int = 3, departments: int = 3, kpis: int = 6) -> dict[str, str]:
+    docs = []
+    for c in range(companies):
+        docs.append(f"kind: Goal\nid: c{c}\ntitle: Company goal {c}\nlevel: company\n")
+        for d in range(departments):
+            docs.append(f"kind: Goal\nid: c{c}.d{d}\ntitle: Goal {d} of {c}\nlevel: department\n"
+                        f"department: dep{d}\nparent: c{c}\n")
+            for k in range(kpis):
+                # The first KPI of each department goal hurts a KPI under the next company goal.
+                hurts = f"influences: [{{target: k{(c + 1) % companies}-{(d + 1) % departments}-{k}, effect: decrease}}]\n"
+                docs.append(f"kind: KPI\nid: k{c}-{d}-{k}\nname: KPI {k}\ndepartment: dep{d}\nowner: O\nunit: x\n"
+                            f"direction: increase\nsupports: [c{c}.d{d}]\n" + (hurts if k == 0 else ""))
+    return {"kpiframe.yaml": "organization: Big Co\n", "fw.yaml": "---\n".join(docs)}
+
+
+def test_a_big_framework_gets_one_diagram_per_company_goal_and_keeps_every_conflict(tmp_path: Path):
+    text = markdown_of(write_tree(tmp_path / "fw", _big_framework()), "2026-06-30")  # 3 + 9 goals, 54 KPIs
+    blocks = mermaid_blocks(text)
+    assert len(blocks) == 3
+    picture = text.split("## Picture")[1]
+    assert [h for h in re.findall(r"^### (.*)$", picture, flags=re.M)] == [
+        "Company goal 0", "Company goal 1", "Company goal 2"]
+    drawn_conflicts = set()
+    for block in blocks:
+        nodes, edges = assert_mermaid_plausible(block)
+        drawn_conflicts |= {(a, b) for a, arrow, b in edges if "conflict" in arrow}
+        assert "classDef external" in block  # the other tree's KPI of a conflict is drawn dashed
+    assert len(drawn_conflicts) == 9
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_output_file_is_written_atomically_and_the_exit_code_is_0_even_with_errors(tmp_path: Path):
+    target = tmp_path / "out" / "gap-report.md"
+    result = report(str(EXAMPLES / "silos"), "-o", str(target))
+    assert result.exit_code == 0, result.output  # silos fails `check`; a report is not a check
+    assert f"to {target}" in result.output
+    assert target.read_text(encoding="utf-8") == markdown_of(EXAMPLES / "silos")
+    assert os.listdir(target.parent) == ["gap-report.md"]
+
+
+@pytest.mark.parametrize("interruption", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_an_interrupted_write_leaves_the_old_report_and_no_partial_file(tmp_path: Path, monkeypatch, interruption):
+    target = tmp_path / "gap-report.md"
+    target.write_text("the old report\n", encoding="utf-8")
+
+    def fail_after_writing(fd: int) -> None:  # the text is in the temporary file: stop before the rename
+        raise interruption
+
+    monkeypatch.setattr(fsutil.os, "fsync", fail_after_writing)
+    result = report(str(EXAMPLES / "acme"), "-o", str(target))
+    if isinstance(interruption, OSError):
+        assert result.exit_code == 2
+        assert "cannot write" in result.output
+    else:
+        assert result.exit_code != 0  # the interruption stops the command
+    assert target.read_text(encoding="utf-8") == "the old report\n"
+    assert os.listdir(tmp_path) == ["gap-report.md"]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json"])
+def test_output_is_byte_identical_across_runs_and_hash_seeds(fmt: str):
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "NO_COLOR": "1"}
+        env.pop("KPIFRAME_TODAY", None)
+        done = subprocess.run([sys.executable, "-m", "kpiframe", "report", str(EXAMPLES / "acme"), "--format", fmt],
+                              capture_output=True, env=env, cwd=REPO, check=True)
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert outputs[0]
+
+
+# --------------------------------------------------------------------------- empty and broken
+
+
+def test_an_empty_folder_gets_a_complete_report(tmp_path: Path):
+    text = markdown_of(tmp_path)
+    positions = [text.index(heading) for heading in SECTIONS]
+    assert positions == sorted(positions)
+    assert "**Verdict:** Nothing to report yet: no framework documents were found." in text
+    assert "| KPIs traced to a company goal | n/a | 0 of 0 |" in text
+    assert "No findings." in text
+    assert_tables_well_formed(text)
+
+
+def test_a_broken_framework_reports_what_it_could_read_and_lists_the_errors(framework):
+    root = framework({
+        "broken.yaml": "kind: KPI\nid: lost\nname: [\n",
+        "goals.yaml": "kind: Goal\nid: grow\ntitle: Grow\nlevel: company\n",
+        "kpis.yaml": "kind: KPI\nid: arr\nname: ARR\ndepartment: sales\nowner: Dana\nunit: USD\n"
+                     "direction: increase\nsupports: [grow]\n---\nkind: KPI\nid: half\nname: Half a KPI\n",
+    })
+    text = markdown_of(root, "2026-06-30")
+    assert "**Verdict:** Fails the check with" in text
+    assert "**Not included:** 1 KPI and 1 file could not be read; the appendix lists why." in text
+    assert "- KPI ARR (`arr`, sales, Dana): ⚪ no-target" in text  # what could be read is reported
+    appendix = text.split("## Appendix: findings")[1]
+    assert "| KF001 | error | broken.yaml:4 | invalid YAML" in appendix
+    assert "| KF005 | error | kpis.yaml:10 | KPI 'half': \\`owner\\` is required |" in appendix
+    assert_tables_well_formed(text)
+
+
+def test_suppressed_findings_are_listed_and_marked(framework):
+    root = framework({
+        "goals.yaml": "kind: Goal\nid: grow\ntitle: Grow\nlevel: company\n",
+        "kpis.yaml": "kind: KPI\nid: legacy\nname: Legacy\ndepartment: sales\nowner: Dana\nunit: x\n"
+                     "direction: increase\nignore: [{rule: orphan-kpi, reason: Retired in Q4}]\n"
+                     "---\nkind: KPI\nid: arr\nname: ARR\ndepartment: sales\nowner: Dana\nunit: x\n"
+                     "direction: increase\nsupports: [grow]\n",
+    })
+    text = markdown_of(root, "2026-06-30")
+    assert ("| KF101 | error, suppressed | kpis.yaml:1 | KPI 'legacy' supports no goal "
+            "(suppressed: ignore: Retired in Q4) |") in text
+    # Suppressed or not, the fact is shown: the KPI is still an orphan.
+    assert "- Orphan KPI Legacy (`legacy`" in text
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def test_json_has_the_same_content_as_data():
+    result = report(str(EXAMPLES / "silos"), "--format", "json", "--today", EXAMPLE_TODAY)
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert list(data) == ["version", "header", "alignment", "performance_gaps", "execution", "conflicts",
+                          "departments", "diagrams", "findings", "goals", "kpis", "plans", "names"]
+    assert data["version"] == 1
+    header = data["header"]
+    assert header["organization"] == "Northgate Systems" and header["today"] == EXAMPLE_TODAY
+    assert header["verdict"] == "fail"
+    assert {line["key"]: (line["count"], line["total"]) for line in header["scorecard"]} == {
+        "traced_kpis": (8, 10), "measured_goals": (7, 8), "kpis_with_active_plan": (5, 10),
+        "current_kpis": (9, 10), "on_course_kpis": (7, 10), "unresolved_conflicts": (2, 2)}
+    assert data["performance_gaps"] == ["projects-on-time", "operating-cost"]
+    cost = data["kpis"]["operating-cost"]
+    assert cost["status"] == "off-track" and cost["latest"] == {"value": 866, "date": EXAMPLE_TODAY}
+    assert cost["gap_units"] == 135.75 and cost["plans"] == ["vendor-renegotiation", "delivery-automation-pilot"]
+    assert data["plans"]["vendor-renegotiation"]["overdue_days"] == 92
+    assert data["alignment"]["orphan_kpis"] == ["sales-calls-per-week"]
+    assert [e["goal"] for e in data["alignment"]["trees"][0]["entries"]] == [
+        "grow-revenue", "marketing-more-leads", "sales-hit-the-number"]
+    assert [(c["a"], c["b"]) for c in data["conflicts"]["unresolved"]] == [
+        ("new-deals-closed", "operating-cost"), ("new-deals-closed", "projects-on-time")]
+    assert len(data["findings"]) == 19 and data["findings"][0]["code"] == "KF105"
+    (diagram,) = data["diagrams"]
+    assert {"source": "new-deals-closed", "target": "operating-cost", "kind": "conflict"} in diagram["edges"]
+
+
+def test_json_report_of_an_empty_folder(tmp_path: Path):
+    result = report(str(tmp_path), "--format", "json", "--today", "2026-06-30")
+    data = json.loads(result.output)
+    assert data["header"]["verdict"] == "empty"
+    assert data["kpis"] == {} and data["findings"] == [] and data["diagrams"][0]["nodes"] == []
+    assert all(line["percent"] is None for line in data["header"]["scorecard"])
+
+
+def test_a_path_that_is_not_a_folder_is_a_usage_error(tmp_path: Path):
+    result = report(str(tmp_path / "missing"))
+    assert result.exit_code == 2
+    assert "no such folder" in result.output
