@@ -8,22 +8,22 @@ report model (:mod:`kpiframe.report.model`), so tree and report never disagree.
 from __future__ import annotations
 
 from rich.console import Console
-from rich.measure import Measurement
 from rich.text import Text
 from rich.tree import Tree
 
 from kpiframe.render.status_table import STATUS_STYLE
 from kpiframe.report.model import BEHIND, Alignment, GoalEntry, Report, department_slice
 
+UNLIMITED_WIDTH = 100_000
 PLAN_STYLE = {"in_progress": "green", "planned": "cyan", "blocked": "bold red", "done": "dim", "cancelled": "dim strike"}
 
 
 def print_tree(report: Report, console: Console, department: str | None = None) -> None:
-    tree = build_tree(report, department)
-    if not console.is_terminal:  # a file or a pipe: nothing limits the width, so never crop a line
-        natural = Measurement.get(console, console.options.update_width(10_000), tree).maximum
-        console.width = max(console.width, natural)
-    console.print(tree)
+    if not console.is_terminal:
+        # A file or a pipe: nothing limits the width, so never wrap or crop a line. A tree is not
+        # padded to the width, so a wide console costs nothing (measuring a big tree would).
+        console.width = max(console.width, UNLIMITED_WIDTH)
+    console.print(build_tree(report, department))
 
 
 def build_tree(report: Report, department: str | None = None) -> Tree:
