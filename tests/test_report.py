@@ -285,6 +285,22 @@ def test_a_big_framework_gets_one_diagram_per_company_goal_and_keeps_every_confl
     assert len(drawn_conflicts) == 9
 
 
+def test_a_company_goal_too_big_for_mermaid_is_drawn_with_its_goals_only(tmp_path: Path):
+    # Mermaid refuses more than 500 edges: 250 KPIs under one company goal would not render.
+    files = _big_framework(companies=2, departments=2, kpis=3)
+    files["more.yaml"] = "---\n".join(
+        f"kind: KPI\nid: extra-{i}\nname: Extra {i}\ndepartment: dep0\nowner: O\nunit: x\n"
+        f"direction: increase\nsupports: [c0.d0]\n" for i in range(250))
+    text = markdown_of(write_tree(tmp_path / "fw", files), "2026-06-30")
+    big, small = mermaid_blocks(text)
+    nodes, edges = assert_mermaid_plausible(big)
+    assert set(nodes) == {"n_c0", "n_c0_d0", "n_c0_d1"}
+    assert nodes["n_c0_d0"] == "Goal 0 of 0<br/>department goal · dep0<br/>253 KPIs, 0 behind"
+    assert "Too many KPIs to draw here: its goals only" in text
+    nodes, _ = assert_mermaid_plausible(small)
+    assert "n_k1_0_0" in nodes  # the other company goal is small enough to draw in full
+
+
 # --------------------------------------------------------------------------- writing
 
 

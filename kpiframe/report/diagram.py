@@ -16,6 +16,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 NODE_LIMIT = 60  # goals + KPIs; about what one Mermaid flowchart can show legibly
+# Mermaid (and so GitHub) refuses a diagram with more than 500 edges or 50,000 characters; a
+# company goal's diagram above this many nodes + edges is drawn with its goals only, each
+# labelled with how many KPIs it has and how many are behind.
+DRAWABLE_LIMIT = 400
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class DiagramNode:
     id: str  # the document id
     kind: str  # company | department | team (goals) or kpi
     external: bool = False  # a KPI from another diagram, shown for its conflict or trade-off edge
+    kpis: int | None = None  # in a goals-only diagram: the KPIs supporting this goal directly
+    behind: int | None = None  # ... and how many of them are off track or at risk
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class Diagram:
     goal: str | None  # the company goal a split diagram is drawn for
     nodes: tuple[DiagramNode, ...]
     edges: tuple[DiagramEdge, ...]
+    goals_only: bool = False  # too big to draw its KPIs: goals with KPI counts instead
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ class DiagramInput:
     goal_levels: Mapping[str, str]
     kpi_supports: Mapping[str, Sequence[str]]  # every KPI -> the goals it supports
     trees: Sequence[tuple[str, str, Sequence[str]]]  # (company goal, title, goal ids in the tree, pre-order)
+    behind: frozenset[str]  # KPIs that are off track or at risk
     conflicts: Sequence[tuple[str, str]]  # unresolved (a hurts b)
     tradeoffs: Sequence[tuple[str, str]]  # KPI pairs joined by a trade-off
 
@@ -62,12 +70,28 @@ def build_diagrams(data: DiagramInput, limit: int = NODE_LIMIT) -> tuple[Diagram
     for goal, title, goals in data.trees:
         kpis = _kpis_under(data, goals)
         drawn.update(kpis)
-        diagrams.append(_diagram(data, title, goal, goals, kpis))
+        diagrams.append(_drawable(data, _diagram(data, title, goal, goals, kpis), goals, kpis))
     rest_goals = [g for g in data.goal_parents if g not in set(in_trees)]
     rest_kpis = [k for k in data.kpi_supports if k not in drawn]
     if rest_goals or rest_kpis:
-        diagrams.append(_diagram(data, "Not traced to a company goal", None, rest_goals, rest_kpis))
+        title = "Not traced to a company goal"
+        diagrams.append(_drawable(data, _diagram(data, title, None, rest_goals, rest_kpis), rest_goals, rest_kpis))
     return tuple(diagrams)
+
+
+def _drawable(data: DiagramInput, diagram: Diagram, goal_ids: Sequence[str], kpi_ids: Sequence[str]) -> Diagram:
+    """``diagram`` if Mermaid can draw it, else its goals only, with their KPIs counted."""
+    if len(diagram.nodes) + len(diagram.edges) <= DRAWABLE_LIMIT:
+        return diagram
+    counts: dict[str, list[int]] = {g: [0, 0] for g in goal_ids}
+    for kpi_id in kpi_ids:
+        for supported in dict.fromkeys(data.kpi_supports[kpi_id]):
+            if supported in counts:
+                counts[supported][0] += 1
+                counts[supported][1] += kpi_id in data.behind
+    nodes = tuple(DiagramNode(g, data.goal_levels[g], kpis=counts[g][0], behind=counts[g][1]) for g in goal_ids)
+    edges = tuple(e for e in diagram.edges if e.kind == "parent")
+    return Diagram(diagram.title, diagram.goal, nodes, edges, goals_only=True)
 
 
 def _kpis_under(data: DiagramInput, goals: Iterable[str]) -> list[str]:

@@ -357,10 +357,13 @@ def _departments(report: Report) -> list[str]:
     lines = ["## Departments", ""]
     if not report.departments:
         return lines + _none("No departments.")
+    lines += ["KPIs per department: traced to a company goal, with an active (planned or in-progress) plan, "
+              "with current numbers, on track or achieved; and the check's findings on the department's "
+              "goals, KPIs and plans.", ""]
     rows = ([md(d.department) if d.department else "(no department)", str(d.kpis), str(d.traced),
              str(d.with_active_plan), str(d.current), str(d.on_course), str(d.errors), str(d.warnings)]
             for d in report.departments)
-    return lines + table(["Department", "KPIs", "Traced", "With active plan", "Current", "On track",
+    return lines + table(["Department", "KPIs", "Traced", "With active plan", "Current", "On track or achieved",
                           "Errors", "Warnings"], rows, ["l"] + ["r"] * 7)
 
 
@@ -378,6 +381,9 @@ def _diagrams(report: Report) -> list[str]:
     for diagram in report.diagrams:
         if diagram.title is not None:
             lines += ["", f"### {md(diagram.title)}"]
+        if diagram.goals_only:
+            lines += ["", "Too many KPIs to draw here: its goals only, each with the number of KPIs that "
+                          "measure it directly and how many of them are behind (the sections above list them)."]
         lines += ["", "```mermaid", mermaid_diagram(report, diagram).rstrip("\n"), "```"]
     return lines
 
@@ -393,8 +399,10 @@ def mermaid_diagram(report: Report, diagram: Diagram) -> str:
                 chart.node_class(node.id, "external")
         else:
             goal = report.goals[node.id]
-            chart.node(node.id, [goal.title, f"{goal.level} goal" + (f" · {goal.department}" if goal.department else "")],
-                       node.kind)
+            lines = [goal.title, f"{goal.level} goal" + (f" · {goal.department}" if goal.department else "")]
+            if node.kpis is not None:
+                lines.append(f"{node.kpis} KPIs, {node.behind} behind")
+            chart.node(node.id, lines, node.kind)
     for edge in diagram.edges:
         if edge.kind == "conflict":
             chart.edge(edge.source, edge.target, arrow="-.->", label="conflict", style="conflict")

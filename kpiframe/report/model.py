@@ -303,7 +303,7 @@ def build_report(result: CheckResult) -> Report:
         execution=execution,
         conflicts=conflicts,
         departments=_departments(result, kpis),
-        diagrams=_diagrams(framework, alignment, goals, conflicts),
+        diagrams=_diagrams(alignment, goals, kpis, conflicts),
         findings=tuple(_finding_row(f) for f in (*result.findings, *result.suppressed)),
         goals=goals, kpis=kpis, plans=plans, names=names,
     )
@@ -627,14 +627,14 @@ def _finding_row(finding: Finding) -> FindingRow:
                       finding.column, finding.message, finding.suppressed_by)
 
 
-def _diagrams(framework: Framework, alignment: Alignment, goals: dict[str, GoalView],
+def _diagrams(alignment: Alignment, goals: dict[str, GoalView], kpis: dict[str, KpiView],
               conflicts: Conflicts) -> tuple[Diagram, ...]:
-    kpis = framework.kpis
     data = DiagramInput(
         goal_parents={g.id: g.parent for g in goals.values()},
         goal_levels={g.id: g.level for g in goals.values()},
-        kpi_supports={k.id: tuple(k.supports) for k in kpis.values()},
+        kpi_supports={k.id: k.supports for k in kpis.values()},
         trees=[(t.goal, goals[t.goal].title, [e.goal for e in t.entries]) for t in alignment.trees],
+        behind=frozenset(k.id for k in kpis.values() if k.status in BEHIND),
         conflicts=[(c.a, c.b) for c in conflicts.unresolved],
         tradeoffs=[(t.between[0], t.between[1]) for t in conflicts.tradeoffs
                    if len(set(t.between)) == 2 and all(k in kpis for k in t.between)],
