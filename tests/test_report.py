@@ -390,6 +390,41 @@ def test_suppressed_findings_are_listed_and_marked(framework):
     assert "- Orphan KPI Legacy (`legacy`" in text
 
 
+def test_a_suppressed_conflict_is_still_unresolved_and_says_it_was_accepted(framework):
+    root = framework({
+        "fw.yaml": """
+            kind: KPI
+            id: deals
+            name: Deals
+            department: sales
+            owner: Dana
+            unit: deals
+            direction: increase
+            influences: [{target: workload, effect: increase}]
+            ignore: [{rule: department-conflict, reason: Settled in the Q3 review}]
+            ---
+            kind: Driver
+            id: workload
+            title: Delivery workload
+            influences: [{target: cost, effect: increase}]
+            ---
+            kind: KPI
+            id: cost
+            name: Cost
+            department: operations
+            owner: Priya
+            unit: USD
+            direction: decrease
+        """,
+    })
+    text = markdown_of(root, "2026-06-30")
+    assert ("- **`deals` (sales) works against `cost` (operations).** Improving Deals (sales) raises Delivery "
+            "workload, which raises Cost; operations wants Cost lower.") in text
+    assert "To settle it: a trade-off agreed by Dana and Priya. Accepted without a trade-off for now " \
+           "(ignore: Settled in the Q3 review)." in text
+    assert "| Cross-department conflicts without a trade-off | 100% | 1 of 1 |" in text
+
+
 # --------------------------------------------------------------------------- JSON
 
 

@@ -39,6 +39,8 @@ CLASS_DEFS = {
     "external": "stroke-dasharray:4 3",
 }
 LINK_STYLES = {"conflict": "stroke:#d62728,stroke-width:2px", "tradeoff": "stroke:#888888,stroke-width:1px"}
+KIND_WORDS = {"Goal": ("goal", "goals"), "KPI": ("KPI", "KPIs"), "Driver": ("driver", "drivers"),
+              "ActionPlan": ("action plan", "action plans"), "Tradeoff": ("trade-off", "trade-offs")}
 _STATUS_CLASS = {OFF_TRACK: "off_track", AT_RISK: "at_risk", ON_TRACK: "on_track", ACHIEVED: "achieved"}
 
 
@@ -131,7 +133,7 @@ def _none(text: str) -> list[str]:
 
 def _header(report: Report) -> list[str]:
     h = report.header
-    counts = ", ".join(f"{n} {kind}" for kind, n in h.documents.items() if n) or "no documents"
+    counts = ", ".join(f"{n} {KIND_WORDS[kind][n != 1]}" for kind, n in h.documents.items() if n) or "no documents"
     lines = [
         f"# Gap report: {md(h.title)}",
         "",
@@ -222,9 +224,9 @@ def _performance(report: Report) -> list[str]:
     lines = ["## Performance gaps", ""]
     if not report.performance_gaps:
         return lines + _none("No KPI is off track or at risk.")
-    lines += [f"KPIs behind where they should be on {report.header.today}, worst first. Expected is where the "
-              "KPI would be if it moved from baseline to target at an even pace; the gap in points is the "
-              "share of the way from baseline to target it is behind.", ""]
+    lines += [f"KPIs behind where they should be on {report.header.today}, worst first. Expected now is where "
+              "the KPI would be had it moved from baseline to target at an even pace (in brackets: that share "
+              "of the way); the gap in points is how far behind that share it is.", ""]
     rows = []
     for kpi_id in report.performance_gaps:
         kpi = report.kpis[kpi_id]
@@ -318,8 +320,10 @@ def _conflicts(report: Report) -> list[str]:
     for conflict in c.unresolved:
         text = (f"- **{code(conflict.a)} ({md(conflict.department_a)}) works against {code(conflict.b)} "
                 f"({md(conflict.department_b)}).** {md(conflict.words)} Path: {code(conflict.arrows)}.")
+        owners = dict.fromkeys(report.kpis[k].owner for k in (conflict.a, conflict.b))
+        text += f" To settle it: a trade-off agreed by {md(' and '.join(owners))}."
         if conflict.suppressed:
-            text += f" Accepted without a trade-off ({md(conflict.suppressed)})."
+            text += f" Accepted without a trade-off for now ({md(conflict.suppressed)})."
         lines.append(text)
     for omitted in c.omitted:
         a, b = omitted.departments

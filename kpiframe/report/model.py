@@ -417,7 +417,7 @@ def _why_kpi_untraced(kpi: KpiView, goals: dict[str, GoalView], traces: dict[str
     reasons = []
     for goal_id in kpi.supports:
         if goal_id not in goals:
-            reasons.append(f"'{goal_id}', which does not exist")
+            reasons.append(f"'{goal_id}', which is not a goal of the framework")
         elif traces.get(goal_id) != "company":
             reasons.append(f"'{goal_id}', which does not lead up to a company goal")
     return "supports " + ", and ".join(reasons)
