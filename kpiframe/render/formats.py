@@ -1,0 +1,53 @@
+"""Every `kpiframe check --format` as text, for stdout or for `--output-file`.
+
+Each renderer is imported only when chosen, so that `--format json` in CI never imports rich.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from kpiframe.check import CheckResult
+
+FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab")
+
+
+def render_check(result: CheckResult, fmt: str, *, elapsed: float = 0.0, timings: bool = False,
+                 cwd: Path | None = None) -> str:
+    """The whole report in format ``fmt``. ``text`` comes without colour (it is going to a file)."""
+    if fmt == "text":
+        return _plain_text(result, elapsed, timings)
+    if fmt == "json":
+        from kpiframe.render.json_out import render_check_json
+
+        return render_check_json(result, timings=timings)
+    if fmt == "github":
+        from kpiframe.render.github import render_github
+
+        return render_github(result, cwd)
+    if fmt == "sarif":
+        from kpiframe.render.sarif import render_sarif
+
+        return render_sarif(result, cwd)
+    if fmt == "junit":
+        from kpiframe.render.junit import render_junit
+
+        return render_junit(result, cwd)
+    if fmt == "gitlab":
+        from kpiframe.render.gitlab import render_gitlab
+
+        return render_gitlab(result, cwd)
+    raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
+def _plain_text(result: CheckResult, elapsed: float, timings: bool) -> str:
+    from rich.console import Console
+
+    from kpiframe.render.text import print_check_text
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, highlight=False, markup=False, no_color=True, force_terminal=False,
+                      width=10_000)
+    print_check_text(result, console, elapsed=elapsed, timings=timings)
+    return buffer.getvalue()

@@ -1,0 +1,115 @@
+"""`--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+One run. ``tool.driver.rules`` describes every rule (whether it ran or not) with its summary,
+rationale and the `kpiframe explain` text as help; results point at the rule by id and index.
+
+Locations: ``uri`` is the file's path relative to the working directory, with
+``uriBaseId: %SRCROOT%`` defined in ``originalUriBaseIds`` as that directory. GitHub code
+scanning ignores base ids and resolves relative paths against the repository root, which is
+where CI runs kpiframe; other viewers resolve through ``originalUriBaseIds``. Regions are
+omitted for findings about a whole file (line 0).
+
+Suppressed findings are listed too, with a ``suppressions`` entry (``inSource`` for a
+document's `ignore:`, ``external`` for the config's `per-file-ignores`): SARIF viewers show
+them as suppressed instead of losing them.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import quote
+
+from kpiframe import __version__
+from kpiframe.check import CheckResult
+from kpiframe.findings import Finding, Severity
+from kpiframe.render.locations import fingerprints, full_message, path_from
+from kpiframe.render.rules_doc import explain_text
+from kpiframe.rules import Rule, all_rules
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json"
+SOURCE_ROOT = "%SRCROOT%"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+FALLBACK_INFORMATION_URI = "https://pypi.org/project/kpiframe/"
+FINGERPRINT_KEY = "kpiframe/v1"
+
+
+def render_sarif(result: CheckResult, cwd: Path | None = None) -> str:
+    base = Path(cwd if cwd is not None else Path.cwd()).resolve()
+    rules = all_rules()
+    index = {r.slug: i for i, r in enumerate(rules)}
+    findings = result.findings + result.suppressed
+    ids = fingerprints(findings, result, base)
+    run = {
+        "tool": {"driver": {
+            "name": "kpiframe",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "informationUri": information_uri(),
+            "rules": [reporting_descriptor(r) for r in rules],
+        }},
+        "originalUriBaseIds": {SOURCE_ROOT: {"uri": base.as_uri().rstrip("/") + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": [sarif_result(f, index, path_from(base, result, f), fid) for f, fid in zip(findings, ids)],
+        "properties": {"today": result.today.isoformat()},
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def information_uri() -> str:
+    """The project's home page from the installed package's metadata, else its PyPI page."""
+    try:
+        urls = metadata.metadata("kpiframe").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "home", "documentation", "source", "repository") and url.strip():
+            return url.strip()
+    return FALLBACK_INFORMATION_URI
+
+
+def reporting_descriptor(r: Rule) -> dict:
+    return {
+        "id": r.code,
+        "name": r.slug,
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": r.rationale},
+        "help": {"text": explain_text(r), "markdown": help_markdown(r)},
+        "defaultConfiguration": {"level": LEVELS[r.severity]},
+        "properties": {"tags": [r.family]},
+    }
+
+
+def help_markdown(r: Rule) -> str:
+    parts = [f"**{r.code} {r.slug}**: {r.summary}", "", r.rationale, "", f"**How to fix:** {r.fix}"]
+    if r.config:
+        parts += ["", "With this `kpiframe.yaml`:", "", "```yaml", r.config.rstrip("\n"), "```"]
+    parts += ["", "Fails:", "", "```yaml", r.failing.rstrip("\n"), "```",
+              "", "Passes:", "", "```yaml", r.passing.rstrip("\n"), "```"]
+    return "\n".join(parts) + "\n"
+
+
+def sarif_result(f: Finding, index: dict[str, int], path: str, fingerprint: str) -> dict:
+    entry: dict = {
+        "ruleId": f.code,
+        "ruleIndex": index[f.rule],
+        "level": LEVELS[f.severity],
+        "message": {"text": full_message(f)},
+    }
+    if path:
+        physical: dict = {"artifactLocation": {"uri": quote(path), "uriBaseId": SOURCE_ROOT}}
+        if f.line > 0:
+            physical["region"] = {"startLine": f.line, **({"startColumn": f.column} if f.column > 0 else {})}
+        entry["locations"] = [{"physicalLocation": physical}]
+    entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+    if f.suppressed_by is not None:
+        kind = "external" if f.suppressed_by.startswith("per-file-ignores") else "inSource"
+        entry["suppressions"] = [{"kind": kind, "justification": f.suppressed_by}]
+    if f.related:
+        entry["properties"] = {"subject": f.subject, "related": list(f.related)}
+    elif f.subject:
+        entry["properties"] = {"subject": f.subject}
+    return entry
