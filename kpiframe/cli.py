@@ -27,6 +27,17 @@ class CheckFormat(str, Enum):
     json = "json"
 
 
+class ReportFormat(str, Enum):
+    """`check --format`: text for people; the others for CI systems and tools (README: Output formats)."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+    gitlab = "gitlab"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -66,12 +77,15 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 @app.command()
 def check(
     path: Path = PathArg,
-    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="Output format."),
+    output_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
     today: Optional[str] = TodayOpt,
     select: Optional[list[str]] = typer.Option(None, "--select", help="Only these rules: codes, slugs or prefixes (KF1), comma separated."),
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="Skip these rules: codes, slugs or prefixes, comma separated."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit code 1."),
     timings: bool = typer.Option(False, "--timings", help="Show how long each phase took."),
+    output_file: Optional[Path] = typer.Option(
+        None, "--output-file", "-o", metavar="FILE",
+        help="Write the report to FILE (atomically); the terminal gets the summary line."),
 ) -> None:
     """Check the framework: schema, alignment, conflicts and execution. Exit 1 on errors."""
     from kpiframe.check import CheckOptions, UsageError, run_check
@@ -87,14 +101,17 @@ def check(
         result = run_check(path, options)
     except UsageError as exc:
         _usage_error(str(exc))
-    if output_format is CheckFormat.json:
-        from kpiframe.render.json_out import render_check_json
-
-        sys.stdout.write(render_check_json(result, timings=timings))
-    else:
+    elapsed = time.perf_counter() - started
+    if output_file is not None:
+        _write_report(result, output_format.value, output_file, elapsed, timings)
+    elif output_format is ReportFormat.text:
         from kpiframe.render.text import make_console, print_check_text
 
-        print_check_text(result, make_console(), elapsed=time.perf_counter() - started, timings=timings)
+        print_check_text(result, make_console(), elapsed=elapsed, timings=timings)
+    else:
+        from kpiframe.render.formats import render_check
+
+        sys.stdout.write(render_check(result, output_format.value, timings=timings))
     raise typer.Exit(result.exit_code(fail_on.value))
 
 
@@ -246,6 +263,60 @@ def _mount_import_commands() -> None:
 
 
 _mount_import_commands()
+
+
+def _write_report(result, fmt: str, output_file: Path, elapsed: float, timings: bool) -> None:
+    """`check --output-file`: the report goes to the file, the summary line to stdout."""
+    from kpiframe.render.formats import render_check
+    from kpiframe.render.text import make_console, summary_line, timings_line
+
+    _write_file(output_file, render_check(result, fmt, elapsed=elapsed, timings=timings))
+    console = make_console()
+    console.print(summary_line(result, elapsed), soft_wrap=True)
+    if timings:
+        console.print(timings_line(result), soft_wrap=True)
+
+
+def _write_file(path: Path, text: str) -> None:
+    from kpiframe.fsutil import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        _usage_error(f"cannot write {path}: {exc.strerror or exc}")
+
+
+@app.command()
+def schema(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write the schema to FILE (atomically) instead of printing it."),
+) -> None:
+    """Print the JSON Schema of framework documents, for completion and inline errors in editors."""
+    from kpiframe.schema_export import schema_json
+
+    text = schema_json()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    _write_file(output, text)
+    print(f"Wrote {output}. Point YAML files at it with: # yaml-language-server: $schema={output.as_posix()}")
+
+
+@app.command()
+def init(
+    folder: Path = typer.Argument(Path("."), help="The folder to create the framework in (created if missing)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite files that have the same names."),
+) -> None:
+    """Create a small, commented framework that passes `kpiframe check`, to start from."""
+    from kpiframe.scaffold import InitRefused, init_framework, next_steps
+
+    try:
+        result = init_framework(folder, force=force)
+    except InitRefused as exc:
+        _usage_error(str(exc))
+    except OSError as exc:
+        _usage_error(f"cannot write into {folder}: {exc.strerror or exc}")
+    sys.stdout.write(next_steps(result, str(folder)))
 
 
 def _usage_error(message: str) -> None:

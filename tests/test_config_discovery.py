@@ -1,0 +1,58 @@
+"""Which configuration applies: kpiframe.yaml, else [tool.kpiframe] in pyproject.toml, nearest first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kpiframe.load.config import find_config_file
+from tests.conftest import check_tree, write_tree
+
+KPI = "kind: KPI\nid: arr\nname: ARR\ndepartment: sales\nowner: Dana\nunit: USD\ndirection: increase\n"
+PYPROJECT = '[project]\nname = "x"\n\n[tool.kpiframe]\norganization = "From Pyproject"\ndepartments = ["finance"]\n'
+
+
+def test_kpiframe_yaml_beats_pyproject_in_the_same_folder(tmp_path: Path):
+    write_tree(tmp_path, {"kpiframe.yaml": "organization: From Yaml\n", "pyproject.toml": PYPROJECT, "kpis.yaml": KPI})
+    assert find_config_file(tmp_path) == tmp_path / "kpiframe.yaml"
+    result = check_tree(tmp_path)
+    assert result.framework.config.organization == "From Yaml"
+    assert "unknown-department" not in {f.rule for f in result.findings}  # pyproject's departments not applied
+
+
+def test_pyproject_tool_table_is_used_when_alone(tmp_path: Path):
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, "kpis.yaml": KPI})
+    result = check_tree(tmp_path)
+    assert result.framework.config.organization == "From Pyproject"
+    assert result.framework.config_file == "pyproject.toml"
+    [finding] = [f for f in result.findings if f.rule == "unknown-department"]  # departments = ["finance"]
+    assert finding.file == "kpis.yaml"
+
+
+def test_a_pyproject_without_the_table_is_passed_over(tmp_path: Path):
+    write_tree(tmp_path, {"kpiframe.yaml": "organization: Outer\n",
+                          "inner/pyproject.toml": '[project]\nname = "x"\n', "inner/kpis.yaml": KPI})
+    assert find_config_file(tmp_path / "inner") == tmp_path / "kpiframe.yaml"
+    assert check_tree(tmp_path / "inner").root == tmp_path
+
+
+def test_the_nearest_configuration_wins(tmp_path: Path):
+    write_tree(tmp_path, {"kpiframe.yaml": "organization: Outer\n", "inner/pyproject.toml": PYPROJECT,
+                          "inner/deeper/kpis.yaml": KPI})
+    assert find_config_file(tmp_path / "inner" / "deeper") == tmp_path / "inner" / "pyproject.toml"
+
+
+def test_a_broken_pyproject_table_is_reported_with_its_line(tmp_path: Path):
+    write_tree(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n\n[tool.kpiframe]\nas_of = "someday"\n'})
+    [finding] = check_tree(tmp_path).findings
+    assert (finding.file, finding.rule) == ("pyproject.toml", "invalid-value")
+    assert finding.line >= 4
+
+
+def test_the_upward_search_ends_at_the_file_system_root(tmp_path: Path):
+    ancestors = [tmp_path, *tmp_path.parents]
+    if any((a / n).exists() for a in ancestors for n in ("kpiframe.yaml", "kpiframe.yml", "pyproject.toml")):
+        pytest.skip("a folder above the test's temporary folder has a configuration file")
+    assert find_config_file(tmp_path) is None
+    assert find_config_file(Path(tmp_path.anchor)) is None

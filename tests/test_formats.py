@@ -1,0 +1,339 @@
+"""`kpiframe check --format github|sarif|junit|gitlab` and `--output-file`: what CI systems read.
+
+The framework lives in `kpis/` under the folder kpiframe runs in (as in a repository), so the
+paths CI systems see must be `kpis/...`, not relative to the framework root.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from kpiframe.check import CheckResult
+from kpiframe.cli import app
+from kpiframe.findings import Finding, Severity
+from kpiframe.render.github import render_github, workflow_command
+from kpiframe.render.gitlab import render_gitlab
+from kpiframe.render.junit import render_junit
+from kpiframe.render.rules_doc import explain_text
+from kpiframe.render.sarif import render_sarif, sarif_result
+from kpiframe.rules import all_rules
+from tests.conftest import check_tree, write_tree
+
+DATA = Path(__file__).parent / "data"
+SARIF_SUBSET = DATA / "sarif-2.1.0-subset.schema.json"
+SARIF_OFFICIAL = DATA / "sarif-schema-2.1.0.json"  # the full OASIS file, when someone vendors it
+
+FRAMEWORK = {
+    "kpis/kpiframe.yaml": "organization: Test Co\ndepartments: [sales]\n",
+    "kpis/kpis.yaml": """\
+        kind: Goal
+        id: grow
+        title: Grow
+        level: company
+        ---
+        kind: KPI
+        id: lonely
+        name: Lonely
+        department: sales
+        owner: Dana
+        unit: USD
+        direction: increase
+        ---
+        kind: KPI
+        id: legacy
+        name: Legacy
+        department: sales
+        owner: Dana
+        unit: USD
+        direction: increase
+        ignore:
+          - {rule: orphan-kpi, reason: "Kept for the board pack until Q4"}
+        ---
+        kind: Driver
+        id: a
+        title: A
+        influences: [{target: b, effect: increase}]
+        ---
+        kind: Driver
+        id: b
+        title: B
+        influences: [{target: a, effect: increase}]
+        """,
+}
+# What the framework above produces, by (code, line): an error, a warning and an info finding.
+EXPECTED = {("KF101", 6): "error", ("KF105", 2): "warning", ("KF205", 27): "info"}
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository folder holding the framework in kpis/; the working directory during the test."""
+    root = write_tree(tmp_path / "repo", FRAMEWORK)
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def result(repo: Path) -> CheckResult:
+    return check_tree(repo / "kpis")
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(app, list(args), env={"NO_COLOR": "1", "KPIFRAME_TODAY": "2026-06-30"})
+
+
+def test_the_fixture_has_one_finding_of_each_severity(result: CheckResult):
+    assert {(f.code, f.line): f.severity.value for f in result.findings} == EXPECTED
+    assert [f.code for f in result.suppressed] == ["KF101"]
+
+
+# --------------------------------------------------------------------------- github
+
+# ::command prop=value,prop=value::data -- values without , : or line breaks, data on one line.
+WORKFLOW_COMMAND = re.compile(r"^::(?P<command>error|warning|notice) (?P<props>[^:\r\n]*)::(?P<data>[^\r\n]*)$")
+PROPERTY = re.compile(r"^(?P<name>file|line|col|endLine|endColumn|title)=(?P<value>[^,:\r\n]*)$")
+
+
+def parse_workflow_command(line: str) -> tuple[str, dict[str, str], str]:
+    match = WORKFLOW_COMMAND.match(line)
+    assert match, f"not a workflow command: {line!r}"
+    props = {}
+    for part in match["props"].split(","):
+        prop = PROPERTY.match(part)
+        assert prop, f"bad property {part!r} in {line!r}"
+        props[prop["name"]] = unescape(prop["value"])
+    return match["command"], props, unescape(match["data"])
+
+
+def unescape(text: str) -> str:
+    """What the Actions runner does with an escaped value (%25 last, so '%253A' stays '%3A')."""
+    for escaped, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(escaped, char)
+    return text
+
+
+def test_github_lines_are_workflow_commands_with_paths_from_the_repository(result: CheckResult, repo: Path):
+    lines = render_github(result, repo).splitlines()
+    parsed = [parse_workflow_command(line) for line in lines]
+    by_title = {props["title"]: (command, props, data) for command, props, data in parsed}
+    assert set(by_title) == {"KF101 orphan-kpi", "KF105 unmeasured-goal", "KF205 influence-cycle"}
+    command, props, data = by_title["KF101 orphan-kpi"]
+    assert command == "error"
+    assert props == {"file": "kpis/kpis.yaml", "line": "6", "col": "1", "title": "KF101 orphan-kpi"}
+    assert data == ("KPI 'lonely' supports no goal\n"
+                    "hint: add `supports: [<goal id>]` naming the goal this KPI measures")
+    assert by_title["KF105 unmeasured-goal"][0] == "warning"
+    assert by_title["KF205 influence-cycle"][0] == "notice"
+
+
+def test_github_escapes_percent_newlines_colons_and_commas():
+    finding = Finding(rule="orphan-kpi", code="KF101", severity=Severity.ERROR, file="x.yaml", line=3, column=7,
+                      message="100% done, or: not\r\nreally %0A", hint="a, b: c")
+    line = workflow_command(finding, "odd,dir/a:b %.yaml")
+    assert "\n" not in line and "\r" not in line
+    assert "file=odd%2Cdir/a%3Ab %25.yaml," in line
+    assert line.endswith("::100%25 done, or: not%0D%0Areally %250A%0Ahint: a, b: c")
+    command, props, data = parse_workflow_command(line)
+    assert props["file"] == "odd,dir/a:b %.yaml"
+    assert data == "100% done, or: not\r\nreally %0A\nhint: a, b: c"
+
+
+def test_github_omits_line_and_col_for_a_whole_file_and_file_for_no_file():
+    whole = Finding(rule="unreadable-file", code="KF009", file="a.yaml", message="m")
+    assert workflow_command(whole, "kpis/a.yaml") == "::error file=kpis/a.yaml,title=KF009 unreadable-file::m"
+    assert workflow_command(whole, "") == "::error title=KF009 unreadable-file::m"
+
+
+# --------------------------------------------------------------------------- sarif
+
+def sarif_validators() -> list[jsonschema.Draft7Validator]:
+    schemas = [json.loads(SARIF_SUBSET.read_text(encoding="utf-8"))]
+    if SARIF_OFFICIAL.exists():
+        schemas.append(json.loads(SARIF_OFFICIAL.read_text(encoding="utf-8")))
+    return [jsonschema.Draft7Validator(s, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER) for s in schemas]
+
+
+def assert_valid_sarif(log: dict) -> None:
+    for validator in sarif_validators():
+        errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
+        assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
+
+
+def test_sarif_schema_files_are_valid_schemas():
+    for validator in sarif_validators():
+        jsonschema.Draft7Validator.check_schema(validator.schema)
+
+
+@pytest.mark.skipif(not SARIF_OFFICIAL.exists(), reason="the official SARIF schema is not vendored in tests/data")
+def test_sarif_is_valid_against_the_official_schema(result: CheckResult, repo: Path):
+    validator = sarif_validators()[-1]
+    assert not list(validator.iter_errors(json.loads(render_sarif(result, repo))))
+
+
+def test_sarif_is_valid_and_describes_every_rule(result: CheckResult, repo: Path):
+    log = json.loads(render_sarif(result, repo))
+    assert_valid_sarif(log)
+    assert log["version"] == "2.1.0" and len(log["runs"]) == 1
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "kpiframe" and driver["version"] and driver["informationUri"].startswith("https://")
+    rules = all_rules()
+    assert [r["id"] for r in driver["rules"]] == [r.code for r in rules]
+    for described, rule in zip(driver["rules"], rules):
+        assert described["name"] == rule.slug
+        assert described["shortDescription"]["text"] == rule.summary
+        assert described["fullDescription"]["text"] == rule.rationale
+        assert described["help"]["text"] == explain_text(rule)  # what `kpiframe explain` prints
+        assert rule.fix in described["help"]["markdown"] and rule.failing in described["help"]["markdown"]
+        expected_level = {"error": "error", "warning": "warning", "info": "note"}[rule.severity.value]
+        assert described["defaultConfiguration"]["level"] == expected_level
+
+
+def test_sarif_results_point_at_rules_and_places(result: CheckResult, repo: Path):
+    run = json.loads(render_sarif(result, repo))["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+    rules = run["tool"]["driver"]["rules"]
+    active = [r for r in run["results"] if "suppressions" not in r]
+    assert {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]): r["level"]
+            for r in active} == {("KF101", 6): "error", ("KF105", 2): "warning", ("KF205", 27): "note"}
+    for r in run["results"]:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+        location = r["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"] == {"uri": "kpis/kpis.yaml", "uriBaseId": "%SRCROOT%"}
+        assert location["region"]["startColumn"] >= 1
+    [suppressed] = [r for r in run["results"] if "suppressions" in r]
+    assert suppressed["ruleId"] == "KF101"
+    assert suppressed["suppressions"] == [{"kind": "inSource", "justification": "ignore: Kept for the board pack until Q4"}]
+    fingerprints = [r["partialFingerprints"]["kpiframe/v1"] for r in run["results"]]
+    assert len(set(fingerprints)) == len(fingerprints)
+
+
+@pytest.mark.parametrize("mistake", [
+    lambda run: run["results"][0].update(level="info"),                       # SARIF says "note"
+    lambda run: run["results"][0]["locations"][0]["physicalLocation"].update(region={"startLine": 0}),
+    lambda run: run["results"][0].update(line=6),                              # not a result property
+    lambda run: run["tool"]["driver"]["rules"][0].update(shortDescription="text, not an object"),
+    lambda run: run["tool"]["driver"].pop("name"),
+])
+def test_sarif_validation_catches_the_mistakes_a_renderer_could_make(result: CheckResult, repo: Path, mistake):
+    log = json.loads(render_sarif(result, repo))
+    mistake(log["runs"][0])
+    for validator in sarif_validators():
+        assert list(validator.iter_errors(log))
+
+
+def test_sarif_omits_the_region_for_a_whole_file_finding():
+    finding = Finding(rule="unreadable-file", code="KF009", file="a.yaml", message="m")
+    entry = sarif_result(finding, {"unreadable-file": 8}, "kpis/a.yaml", "f")
+    assert entry["locations"] == [{"physicalLocation": {"artifactLocation": {"uri": "kpis/a.yaml", "uriBaseId": "%SRCROOT%"}}}]
+
+
+def test_sarif_of_a_clean_framework_is_valid_with_no_results(tmp_path: Path):
+    root = write_tree(tmp_path, {"kpiframe.yaml": "organization: T\n"})
+    log = json.loads(render_sarif(check_tree(root), tmp_path))
+    assert_valid_sarif(log)
+    assert log["runs"][0]["results"] == []
+
+
+# --------------------------------------------------------------------------- junit
+
+def test_junit_has_one_failing_case_per_error_or_warning(result: CheckResult, repo: Path):
+    root = ET.fromstring(render_junit(result, repo))
+    [suite] = root.findall("testsuite")
+    cases = suite.findall("testcase")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "2", "0")
+    assert len(cases) == 3
+    failures = {c.find("failure").get("type"): c for c in cases if c.find("failure") is not None}
+    assert set(failures) == {"KF101 error", "KF105 warning"}
+    orphan = failures["KF101 error"]
+    assert (orphan.get("classname"), orphan.get("file"), orphan.get("line")) == ("kpis/kpis.yaml", "kpis/kpis.yaml", "6")
+    assert orphan.find("failure").get("message") == "KPI 'lonely' supports no goal"
+    [info] = [c for c in cases if c.find("failure") is None]
+    assert "feedback loop" in info.find("system-out").text
+
+
+def test_junit_of_a_clean_framework_has_one_passing_case(tmp_path: Path):
+    root = write_tree(tmp_path, {"kpiframe.yaml": "organization: T\n"})
+    suite = ET.fromstring(render_junit(check_tree(root), tmp_path)).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("1", "0")
+    [case] = suite.findall("testcase")
+    assert case.find("failure") is None
+
+
+def test_junit_escapes_markup_and_drops_characters_xml_cannot_hold(result: CheckResult, repo: Path):
+    odd = Finding(rule="orphan-kpi", code="KF101", file="kpis/<a&b>.yaml", line=1, column=1,
+                  message='KPI "x" <b>&amp; \x01 bell\x07')
+    text = render_junit(replace(result, findings=[odd]), repo)
+    failure = ET.fromstring(text).find("testsuite/testcase/failure")
+    assert failure.get("message") == 'KPI "x" <b>&amp; \ufffd bell\ufffd'
+
+
+# --------------------------------------------------------------------------- gitlab
+
+def test_gitlab_code_quality_shape_and_severities(result: CheckResult, repo: Path):
+    issues = json.loads(render_gitlab(result, repo))
+    assert isinstance(issues, list) and len(issues) == 3
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["location"]["path"] == "kpis/kpis.yaml"
+        assert isinstance(issue["location"]["lines"]["begin"], int) and issue["location"]["lines"]["begin"] >= 1
+    assert {i["check_name"]: i["severity"] for i in issues} == {
+        "KF101 orphan-kpi": "major", "KF105 unmeasured-goal": "minor", "KF205 influence-cycle": "info"}
+    assert len({i["fingerprint"] for i in issues}) == 3
+
+
+def test_gitlab_fingerprints_survive_lines_moving(repo: Path):
+    before = json.loads(render_gitlab(check_tree(repo / "kpis"), repo))
+    path = repo / "kpis" / "kpis.yaml"
+    path.write_text("# a comment pushes every line down\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    after = json.loads(render_gitlab(check_tree(repo / "kpis"), repo))
+    assert [i["location"]["lines"]["begin"] + 2 for i in before] == [i["location"]["lines"]["begin"] for i in after]
+    assert [i["fingerprint"] for i in before] == [i["fingerprint"] for i in after]
+
+
+def test_gitlab_places_a_whole_file_finding_on_line_1(result: CheckResult, repo: Path):
+    whole = Finding(rule="unreadable-file", code="KF009", file="broken.yaml", message="m")
+    [issue] = json.loads(render_gitlab(replace(result, findings=[whole]), repo))
+    assert issue["location"] == {"path": "kpis/broken.yaml", "lines": {"begin": 1}}
+
+
+# --------------------------------------------------------------------------- the command line
+
+@pytest.mark.parametrize("fmt", ["github", "sarif", "junit", "gitlab", "json"])
+def test_every_format_prints_to_stdout_with_the_usual_exit_code(repo: Path, fmt: str):
+    out = run_cli("check", "kpis", "--format", fmt)
+    assert out.exit_code == 1, out.output
+    assert out.stdout.strip()
+    assert run_cli("check", "kpis", "--format", fmt, "--fail-on", "never").exit_code == 0
+
+
+def test_output_file_writes_the_report_and_prints_only_the_summary(repo: Path):
+    out = run_cli("check", "kpis", "--format", "sarif", "--output-file", "reports/kpiframe.sarif")
+    assert out.exit_code == 1
+    assert out.stdout.startswith("1 file, 1 Goal, 2 KPI, 2 Driver. 1 error, 1 warning, 1 info, 1 suppressed")
+    assert out.stdout.count("\n") == 1
+    assert_valid_sarif(json.loads((repo / "reports" / "kpiframe.sarif").read_text(encoding="utf-8")))
+    assert sorted(p.name for p in (repo / "reports").iterdir()) == ["kpiframe.sarif"]  # no temporary file left
+
+
+def test_output_file_replaces_an_old_report_and_text_goes_without_colour(repo: Path):
+    (repo / "report.txt").write_text("old report\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["check", "kpis", "-o", "report.txt"], env={"KPIFRAME_TODAY": "2026-06-30"})
+    assert out.exit_code == 1
+    text = (repo / "report.txt").read_text(encoding="utf-8")
+    assert "old report" not in text and "\x1b[" not in text
+    assert "KF101 orphan-kpi  KPI 'lonely' supports no goal" in text
+    assert sorted(p.name for p in repo.iterdir()) == ["kpis", "report.txt"]
+
+
+def test_output_file_in_a_folder_that_cannot_be_created_is_a_usage_error(repo: Path):
+    (repo / "taken").write_text("a file, not a folder\n", encoding="utf-8")
+    out = run_cli("check", "kpis", "-f", "json", "-o", "taken/report.json")
+    assert out.exit_code == 2
+    assert "cannot write taken/report.json" in out.stderr
