@@ -140,6 +140,16 @@ def test_markdown_matches_the_snapshot(example: str):
         "KPIFRAME_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report.py and review the diff")
 
 
+def test_the_readme_excerpt_is_real_output():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Gap reports"):]
+    excerpt = section[section.index("```markdown\n") + len("```markdown\n"):section.index("\n```\n")]
+    report_lines = set(markdown_of(EXAMPLES / "acme").splitlines())
+    shown = [line for line in excerpt.splitlines() if line and line != "..."]
+    assert len(shown) > 10
+    assert [line for line in shown if line not in report_lines] == []
+
+
 @pytest.mark.parametrize("example", ["acme", "silos"])
 def test_examples_have_every_section_in_order_well_formed_tables_and_plausible_mermaid(example: str):
     text = markdown_of(EXAMPLES / example)
