@@ -143,7 +143,8 @@ def test_markdown_matches_the_snapshot(example: str):
 def test_the_readme_excerpt_is_real_output():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Gap reports"):]
-    excerpt = section[section.index("```markdown\n") + len("```markdown\n"):section.index("\n```\n")]
+    start = section.index("```markdown\n") + len("```markdown\n")
+    excerpt = section[start:section.index("\n```\n", start)]
     report_lines = set(markdown_of(EXAMPLES / "acme").splitlines())
     shown = [line for line in excerpt.splitlines() if line and line != "..."]
     assert len(shown) > 10
