@@ -440,14 +440,14 @@ def _execution(framework: Framework, statuses: dict[str, KpiStatus], kpis: dict[
          for m in plan.milestones if m.due is not None and m.due < today and not m.done),
         key=lambda m: (m.due, m.plan, m.title))
     behind = _sorted_behind(k for k in kpis.values() if k.status in BEHIND and not k.correcting_plans)
-    uncorrected = tuple(Uncorrected(k.id, k.status, _why_uncorrected(statuses[k.id], today)) for k in behind)
+    uncorrected = tuple(Uncorrected(k.id, k.status, _why_uncorrected(statuses[k.id])) for k in behind)
     stale = sorted((k for k in kpis.values() if k.stale),
                    key=lambda k: (k.latest.date if k.latest and k.latest.date else date.min, k.id))
     return Execution(without_plan, tuple(p.id for p in overdue), tuple(p.id for p in blocked), tuple(milestones),
                      uncorrected, tuple(k.id for k in stale))
 
 
-def _why_uncorrected(status: KpiStatus, today: date) -> str:
+def _why_uncorrected(status: KpiStatus) -> str:
     if not status.plans:
         return "no action plan addresses it"
     reasons = []
