@@ -17,6 +17,9 @@ def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file private (0600); a report or a scaffolded framework should get the
+        # mode any new file gets (or keep the mode of the file it replaces).
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
             handle.flush()
@@ -28,3 +31,12 @@ def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
         except FileNotFoundError:
             pass
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
