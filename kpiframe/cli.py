@@ -256,6 +256,38 @@ def graph(
     sys.stdout.write(RENDERERS[output_format](export_graph(result.framework, result.context.graph)))
 
 
+@app.command()
+def impact(
+    kpi_or_driver: str = typer.Argument(..., metavar="ID", help="The id of a KPI or driver."),
+    path: Path = PathArg,
+    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Show what improving a KPI (or raising a driver) does to every other KPI, and which trade-offs cover it."""
+    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.impact import impact_of
+    from kpiframe.suggest import closest
+
+    try:
+        result = run_check(path, CheckOptions(select=("KF0",)))
+    except UsageError as exc:
+        _usage_error(str(exc))
+    framework = result.framework
+    try:
+        report = impact_of(framework, result.context.graph, kpi_or_driver)
+    except KeyError:
+        near = closest(kpi_or_driver, [*framework.kpis, *framework.drivers])
+        _usage_error(f"no KPI or driver {kpi_or_driver!r}" + (f"; did you mean {near!r}?" if near else ""))
+    if output_format is CheckFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        from kpiframe.render.impact_view import print_impact
+        from kpiframe.render.text import make_console
+
+        print_impact(report, make_console())
+
+
 def _mount_import_commands() -> None:
     from kpiframe.commands.importing import app as import_app
 
