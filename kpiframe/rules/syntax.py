@@ -151,7 +151,7 @@ declare(
 
 declare(
     code="KF010", slug="limit-exceeded", severity="error",
-    summary="A file passes one of the documented limits (size, nesting depth, aliases, values per document).",
+    summary="A file passes one of the documented limits (size, nesting depth, aliases, values per file).",
     rationale="""
         The limits keep a check fast and its memory bounded whatever a file holds, including a
         hostile one (a "billion laughs" alias bomb). A normal framework never comes near them.
