@@ -96,6 +96,7 @@ CASES: dict[str, Case] = {
     "crlf.yaml": case(Expect("invalid-value", 8, "got 'up'")),
     "utf16-bom.yaml": case(Expect("unreadable-file", 1, "UTF-16")),
     "utf16-no-bom.yaml": case(Expect("unreadable-file", 1, "UTF-16")),
+    "utf32.yaml": case(Expect("unreadable-file", 1, "UTF-32")),
     "invalid-utf8.yaml": case(Expect("unreadable-file", 5, "byte 0xe9")),
     "control-character.yaml": case(Expect("yaml-syntax", 4, "U+0007")),
     "nul-byte.yaml": case(Expect("yaml-syntax", 4, "U+0000")),
