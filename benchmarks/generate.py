@@ -40,7 +40,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MANIFEST_NAME = "benchmark-manifest.json"
 MIN_KPIS = 50
 DEFAULT_SEED = 1
@@ -487,8 +487,10 @@ _UNLINKED_ROLES = frozenset({
     "invalid-quoted", "duplicate-key", "duplicate-copy", "unknown-department",
     "dangling-influence",
 })
-# Roles whose KPIs get no ordinary action plan.
-_UNPLANNED_ROLES = frozenset({"missing-plan", "uncorrected", "duplicate-copy"})
+# Roles whose KPIs get no ordinary action plan. Schema-invalid KPIs are left out too: a checker
+# that drops invalid documents would otherwise add a cascading dangling-reference per plan.
+_UNPLANNED_ROLES = frozenset({"missing-plan", "uncorrected", "duplicate-copy", "unknown-field",
+                              "invalid-direction", "invalid-quoted"})
 # Roles whose KPIs do not support an ordinary team goal.
 _OWN_SUPPORT_ROLES = frozenset({
     "orphan", "orphan-suppressed", "untraced-cycle", "untraced-dangling", "dangling-support",

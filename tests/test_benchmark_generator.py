@@ -357,3 +357,51 @@ def test_too_few_kpis_is_a_usage_error(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "benchmarks.generate", "--kpis", "10", str(tmp_path / "x")],
                             cwd=REPO_ROOT, capture_output=True, text=True)
     assert result.returncode == 2 and "at least" in result.stderr
+
+
+# The runner's parsing helpers (no timing: only how it reads what kpiframe prints).
+
+def test_runner_reads_phase_timings_in_each_documented_shape() -> None:
+    from benchmarks.run import timings_rows
+
+    shapes = [
+        {"timings": {"parse": 1.5, "rules": 0.25}},
+        {"timings": {"parse": {"seconds": 1.5}, "rules": {"ms": 250}}},
+        {"timings": [{"phase": "parse", "seconds": 1.5}, {"name": "rules", "ms": 250}]},
+        {"timings": {"parse_ms": 1500, "rules_ms": 250}},
+    ]
+    for summary in shapes:
+        rows = timings_rows(summary)
+        assert [(row.name, row.seconds) for row in rows] == [("phase: parse", 1.5), ("phase: rules", 0.25)]
+        assert all(row.phase for row in rows)
+    assert timings_rows({}) == [] and timings_rows({"timings": "fast"}) == []
+
+
+def test_runner_matches_deliberate_defects_to_findings_by_subject() -> None:
+    from benchmarks.run import unreported_defects
+
+    manifest = {"defects": {"orphan-kpi": ["a", "b"], "department-conflict": [["c", "d"]],
+                            "duplicate-key": ["e"], "goal-cycle": [["g1", "g2"]]}}
+    findings = [
+        {"rule": "orphan-kpi", "subject": "a", "related": [], "message": ""},
+        {"rule": "department-conflict", "subject": "x", "related": ["d"], "message": ""},
+        {"rule": "duplicate-key", "subject": None, "related": [], "message": "`owner` twice"},
+        {"rule": "goal-cycle", "subject": "y", "related": [], "message": "loop g2 -> g1 -> g2"},
+    ]
+    assert unreported_defects(findings, manifest) == ["orphan-kpi: b"]
+
+
+def test_runner_turns_a_failing_command_into_a_reason_not_a_crash() -> None:
+    from benchmarks.run import figure_from, run_child
+
+    usage = run_child([sys.executable, "-c", "import sys; sys.stderr.write('No such command check'); sys.exit(2)"],
+                      timeout=60)
+    figure = figure_from("kpiframe check", usage, ok_codes=(0, 1))
+    assert figure.seconds is None and figure.note == "n/a: exit 2: No such command check"
+    crashed = run_child([sys.executable, "-c", "import kpiframe_bench_missing_module"], timeout=60)
+    assert figure_from("kpiframe check", crashed, ok_codes=(0, 1)).note.startswith("n/a: exit 1: ModuleNotFoundError")
+    missing = run_child(["/nonexistent/kpiframe-bench-tool"], timeout=60)
+    assert figure_from("tool", missing).note.startswith("n/a: cannot start")
+    fine = run_child([sys.executable, "-c", "print(42)"], timeout=60)
+    assert figure_from("python", fine).seconds is not None and fine.stdout.strip() == "42"
+    assert fine.peak_mb and fine.peak_mb > 1
