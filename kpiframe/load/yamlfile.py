@@ -419,8 +419,11 @@ class _Converter:
     def _count(self, node: Node) -> None:
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
-            self._abort(node, "limit-exceeded", f"file has more than {self.limits.max_nodes:,} values",
-                        "split it into smaller files, or raise limits.max_nodes")
+            self._over_budget(node)
+
+    def _over_budget(self, node: Node) -> None:
+        self._abort(node, "limit-exceeded", f"file has more than {self.limits.max_nodes:,} values",
+                    "split it into smaller files, or raise limits.max_nodes")
 
     def _collection(self, node: Node, path: tuple, depth: int) -> Any:
         if depth > self.max_depth:
@@ -452,6 +455,7 @@ class _Converter:
         result: dict[str, Any] = {}
         key_positions = self.doc.key_positions
         value_positions = self.doc.value_positions
+        max_nodes = self.limits.max_nodes
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
                 self._abort(key_node, "yaml-syntax", "a key must be a plain word, not a list or mapping",
@@ -462,14 +466,18 @@ class _Converter:
             if key_node.style == '"' and _CONTROL.search(key):
                 key = self._visible(key_node)
             child = path + (key,)
-            self._count(key_node)
+            self.nodes += 1  # keys count too, so a flood of (duplicate) keys stays within the budget
+            if self.nodes > max_nodes:
+                self._over_budget(key_node)
             if key in result:
                 self._duplicate(key, key_node.start_mark, self.doc.position(child, key=True))
                 continue
             key_positions[child] = key_node.start_mark
             if value_node.__class__ is ScalarNode:
                 value_positions[child] = value_node.start_mark
-                self._count(value_node)
+                self.nodes += 1
+                if self.nodes > max_nodes:
+                    self._over_budget(value_node)
                 result[key] = self._scalar(value_node)
             else:
                 result[key] = self.convert(value_node, child, depth + 1)
