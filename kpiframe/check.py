@@ -102,7 +102,7 @@ def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult
         with _timed(timings, "validate"):
             _validate_all(raws, framework, findings)
         with _timed(timings, "actuals"):
-            CURRENT.update(stage="actuals", file="")
+            CURRENT.update(stage="reading actuals", file="")
             findings += _read_actuals(root, framework, config_raw)
         with _timed(timings, "graph"):
             graph = build_graph(framework)
@@ -110,11 +110,11 @@ def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult
     context = RuleContext(framework=framework, graph=graph, today=today)
     selection = RuleSelection.build(framework.config, options.select, options.ignore, config_raw)
     with _timed(timings, "rules"):
-        CURRENT.update(stage="rules", file="")
+        CURRENT.update(stage="running rules", file="")
         findings += selection.config_findings
-        findings += run_rules(context, selection)
+        findings += run_rules(context, selection, CURRENT)
         active, suppressed = settle_findings(findings, framework, selection)
-    CURRENT.update(stage="render", file="")
+    CURRENT.update(stage="rendering", file="")
     return CheckResult(root=root, framework=framework, today=today, findings=active, suppressed=suppressed,
                        timings=timings, facts=context.extras.get("facts", {}), context=context)
 
@@ -125,7 +125,7 @@ def _start_framework(root: Path, config_file: Path | None):
     rel = None
     if config_file is not None:
         rel = config_file.relative_to(root).as_posix()
-        CURRENT.update(stage="config", file=rel)
+        CURRENT.update(stage="reading", file=rel)
         config, raw, findings = read_config(config_file, rel)
     return Framework(root=root, config=config, config_file=rel), findings, raw
 
@@ -134,7 +134,7 @@ def _parse_all(files, framework: Framework, findings: list[Finding]):
     limits = framework.config.limits.as_limits()
     raws = []
     for path, rel in files:
-        CURRENT.update(stage="parse", file=rel)
+        CURRENT.update(stage="parsing", file=rel)
         parsed = read_yaml_file(path, rel, limits)
         framework.files.append(rel)
         findings += parsed.findings
@@ -149,7 +149,7 @@ def _parse_all(files, framework: Framework, findings: list[Finding]):
 
 def _validate_all(raws, framework: Framework, findings: list[Finding]) -> None:
     for raw in raws:
-        CURRENT.update(stage="validate", file=raw.file)
+        CURRENT.update(stage="validating", file=raw.file)
         kind = raw.data.get("kind") if isinstance(raw.data, dict) else None
         if kind in KINDS:
             framework.kinds_seen[kind] += 1

@@ -358,6 +358,9 @@ def _usage_error(message: str) -> None:
 
 def main() -> None:
     """Entry point: a bug in kpiframe exits 2 with a short report, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 console must not turn a file name into a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     except SystemExit:

@@ -60,11 +60,14 @@ def unknown_selectors(names: Iterable[str]) -> list[str]:
     return [n for n in names if n and not rules_matching(n)]
 
 
-def run_rules(context: RuleContext, selection: RuleSelection) -> list[Finding]:
+def run_rules(context: RuleContext, selection: RuleSelection, progress: dict[str, str] | None = None) -> list[Finding]:
+    """Run every selected rule; ``progress`` records which rule runs, for the internal-error message."""
     findings: list[Finding] = []
     for r in all_rules():
         if r.check is None or r.slug not in selection.severities:
             continue
+        if progress is not None:
+            progress.update(stage=f"running rule {r.code} {r.slug}", file="")
         findings.extend(to_finding(r, p) for p in r.check(context))
     return findings
 
