@@ -291,3 +291,10 @@ def test_cli_exits_2_on_bad_map_or_refusal(tmp_path: Path):
     assert refused.stderr.count("\n") == 1 and "not empty" in refused.stderr
     missing = CliRunner().invoke(cli(), ["import", "csv", str(tmp_path / "none.csv"), "--out", str(tmp_path / "o")])
     assert missing.exit_code == 2 and "no such file" in missing.stderr
+
+
+def test_cli_map_help_lists_exactly_the_fields_the_importer_reads():
+    from kpiframe.commands.importing import MAP_FIELDS
+    from kpiframe.importers.csv_register import FIELDS
+
+    assert MAP_FIELDS == FIELDS

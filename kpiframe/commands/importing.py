@@ -10,12 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING
 
-from kpiframe.importers import Attention, ImportProblem, ImportSummary, import_csv, import_gitlab_pi
-from kpiframe.importers.csv_register import FIELDS
+import typer
+
+if TYPE_CHECKING:  # the importers and rich load only when an import runs: `kpiframe check` never needs them
+    from rich.console import Console
+
+    from kpiframe.importers import Attention, ImportSummary
+
+# The fields `--map` accepts (kpiframe.importers.csv_register.FIELDS; a test keeps the two equal).
+MAP_FIELDS = ("name", "department", "owner", "goal", "unit", "direction", "higher_is_better", "baseline",
+              "baseline_date", "target", "target_date", "review", "source", "description")
 
 app = typer.Typer(
     help="Import a KPI register (a spreadsheet export or GitLab performance-indicator YAML) "
@@ -40,11 +46,13 @@ def csv_command(
     out: OutOption,
     map_: Annotated[Optional[list[str]], typer.Option(
         "--map", metavar="COLUMN=FIELD",
-        help=f"Read COLUMN as FIELD (repeatable). Fields: {', '.join(FIELDS)}.")] = None,
+        help=f"Read COLUMN as FIELD (repeatable). Fields: {', '.join(MAP_FIELDS)}.")] = None,
     force: ForceOption = False,
     organization: OrganizationOption = None,
 ) -> None:
     """Import a spreadsheet KPI register: one YAML file per department, plus goals when a goal column exists."""
+    from kpiframe.importers import import_csv
+
     mapping = _parse_map(map_ or [])
     _run(lambda: import_csv(register, out, mapping=mapping, force=force, organization=organization))
 
@@ -58,6 +66,8 @@ def gitlab_pi_command(
     organization: OrganizationOption = None,
 ) -> None:
     """Import GitLab-style performance indicators (data/performance_indicators/*.yml)."""
+    from kpiframe.importers import import_gitlab_pi
+
     _run(lambda: import_gitlab_pi(sources, out, force=force, organization=organization))
 
 
@@ -72,6 +82,10 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
 
 
 def _run(do_import) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    from kpiframe.importers import ImportProblem
+
     try:
         summary = do_import()
     except ImportProblem as problem:
@@ -87,6 +101,8 @@ def _fail(message: str) -> None:
 
 
 def print_summary(summary: ImportSummary, console: Console) -> None:
+    from rich.markup import escape
+
     """The numbers first, then each reason for attention with the places it applies to."""
     read = "rows" if summary.importer == "csv" else "entries"
     say = lambda text: console.print(text, soft_wrap=True)  # noqa: E731 (paths must not wrap)
