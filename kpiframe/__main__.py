@@ -1,3 +1,3 @@
-from kpiframe.cli import main
+from kpiframe.entry import main
 
 main()

@@ -1,0 +1,29 @@
+"""Start-up cost is paid on every pre-commit run: commands import only what they need.
+
+These tests check which modules are imported, never how long anything takes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("typer", "click", "pydantic", "networkx", "yaml", "rich")
+
+
+def imported_modules(*args: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "kpiframe", *args],
+                         capture_output=True, text=True, check=False)
+    return {line.split("|")[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_version_imports_no_heavy_library():
+    loaded = imported_modules("--version")
+    assert not [m for m in loaded if m.split(".")[0] in HEAVY]
+
+
+def test_json_check_does_not_import_rich(tmp_path):
+    (tmp_path / "a.yaml").write_text("kind: Driver\nid: d\ntitle: D\n")
+    loaded = imported_modules("check", str(tmp_path), "--format", "json")
+    assert "pydantic" in loaded  # the check did run
+    assert not [m for m in loaded if m.split(".")[0] == "rich"]
