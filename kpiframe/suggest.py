@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Iterable
 
 _SHORTLIST = 30
+_RARE_GRAMS = 6
 
 
 def _trigrams(word: str) -> set[str]:
@@ -30,8 +31,11 @@ class Suggester:
         else:
             shared: Counter[str] = Counter()
             index = self._build_index()
-            for gram in _trigrams(word):
-                shared.update(index.get(gram, ()))
+            # Rare trigrams discriminate; common ones ("kpi", "-20") would make every lookup scan
+            # thousands of ids. Use the rarest few.
+            postings = sorted((index.get(gram, ()) for gram in _trigrams(word)), key=len)
+            for posting in postings[:_RARE_GRAMS]:
+                shared.update(posting)
             shortlist = sorted(shared, key=lambda c: (-shared[c], c))[:_SHORTLIST]
         found = difflib.get_close_matches(word, sorted(shortlist), n=1, cutoff=cutoff)
         return found[0] if found else None
