@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import os
+from sys import intern
 import re
 import stat
 from dataclasses import dataclass, field
@@ -101,8 +102,9 @@ class RawDocument:
     line: int
     column: int
     data: Any
-    # path -> the parser's mark (0-based line/column) or a 1-based (line, column) tuple. Marks are
-    # kept as the parser made them: converting half a million of them up front is measurable.
+    # path -> where it was written: for most entries an int packing the 0-based line and column
+    # (a third of the memory of the parser's mark, on a million entries), else the parser's mark
+    # (texts that need a LineMap) or a 1-based (line, column) tuple.
     value_positions: dict[Path_, Any] = field(default_factory=dict)
     key_positions: dict[Path_, Any] = field(default_factory=dict)
     line_map: "LineMap | None" = None  # only for texts whose marks count lines differently from editors
@@ -124,12 +126,17 @@ class RawDocument:
 
 
 def _line_column(position: Any, line_map: "LineMap | None" = None) -> tuple[int, int]:
+    if isinstance(position, int):  # packed 0-based line and column (see _Converter._mapping)
+        return (position >> _COLUMN_BITS) + 1, (position & _COLUMN_MASK) + 1
     if isinstance(position, tuple):
         return position
     if line_map is not None:
         return line_map.place(position.index)
     return position.line + 1, position.column + 1
 
+
+_COLUMN_BITS = 24
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
 
 _UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
 _EDITOR_BREAKS = re.compile(r"\r\n|\r|\n")
@@ -455,6 +462,7 @@ class _Converter:
         result: dict[str, Any] = {}
         key_positions = self.doc.key_positions
         value_positions = self.doc.value_positions
+        pack = self.doc.line_map is None
         max_nodes = self.limits.max_nodes
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
@@ -462,7 +470,7 @@ class _Converter:
                             "write `name: value` pairs")
             if key_node.tag not in PLAIN_CORE_TAGS:
                 self._refuse_tag(key_node)
-            key = key_node.value
+            key = intern(key_node.value)  # the same few field names, millions of times: share them
             if key_node.style == '"' and _CONTROL.search(key):
                 key = self._visible(key_node)
             child = path + (key,)
@@ -472,9 +480,11 @@ class _Converter:
             if key in result:
                 self._duplicate(key, key_node.start_mark, self.doc.position(child, key=True))
                 continue
-            key_positions[child] = key_node.start_mark
+            mark = key_node.start_mark
+            key_positions[child] = mark.line << _COLUMN_BITS | mark.column if pack else mark
             if value_node.__class__ is ScalarNode:
-                value_positions[child] = value_node.start_mark
+                mark = value_node.start_mark
+                value_positions[child] = mark.line << _COLUMN_BITS | mark.column if pack else mark
                 self.nodes += 1
                 if self.nodes > max_nodes:
                     self._over_budget(value_node)

@@ -65,10 +65,17 @@ def tradeoff_pairs(framework: Framework) -> dict[frozenset[str], list[Tradeoff]]
     return pairs
 
 
+def signed_graph(ctx: RuleContext):
+    """The KPI/driver influence graph, extracted once per check."""
+    if "influence_graph" not in ctx.extras:
+        ctx.extras["influence_graph"] = influence_graph(ctx.graph)
+    return ctx.extras["influence_graph"]
+
+
 def conflict_scan(ctx: RuleContext) -> ConflictScan:
     if "conflict_scan" not in ctx.extras:
         pairs = tradeoff_pairs(ctx.framework)
-        scan = find_conflicts(influence_graph(ctx.graph), kpi_poles(ctx.framework), per_pair_cap=PER_PAIR_CAP,
+        scan = find_conflicts(signed_graph(ctx), kpi_poles(ctx.framework), per_pair_cap=PER_PAIR_CAP,
                               resolved=[tuple(sorted(p)) for p in pairs])
         ctx.extras["conflict_scan"] = scan
         facts = ctx.extras.setdefault("facts", {})
@@ -209,7 +216,7 @@ def department_tension(ctx: RuleContext) -> Iterator[Problem]:
     passing=documents(_DRIVER, _OPS.format(department="operations")),
 )
 def influence_cycle(ctx: RuleContext) -> Iterator[Problem]:
-    graph = influence_graph(ctx.graph)
+    graph = signed_graph(ctx)
     for loop in influence_cycles(graph):
         closed = loop + [loop[0]]
         shown = format_path(closed, path_signs(graph, closed))
