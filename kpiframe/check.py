@@ -16,7 +16,8 @@ from typing import Iterator
 
 from kpiframe.findings import Finding, Severity
 from kpiframe.graph import build_graph
-from kpiframe.load import discover_files, read_yaml_file
+from kpiframe.load import discover_files
+from kpiframe.load.parallel import parse_files
 from kpiframe.load.actuals import read_actuals_files
 from kpiframe.load.config import find_config_file
 from kpiframe.model import KINDS, Config, Framework
@@ -39,6 +40,7 @@ class CheckOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     pause_gc: bool = True
+    jobs: int | None = None  # parse workers; None: KPIFRAME_JOBS or one per core for large frameworks
 
 
 @dataclass
@@ -98,7 +100,7 @@ def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult
             files, discovery = discover_files(root, framework.config.exclude)
             findings += discovery
         with _timed(timings, "parse"):
-            raws = _parse_all(files, framework, findings)
+            raws = _parse_all(files, framework, findings, options.jobs)
         with _timed(timings, "validate"):
             _validate_all(raws, framework, findings)
         with _timed(timings, "actuals"):
@@ -130,12 +132,11 @@ def _start_framework(root: Path, config_file: Path | None):
     return Framework(root=root, config=config, config_file=rel), findings, raw
 
 
-def _parse_all(files, framework: Framework, findings: list[Finding]):
+def _parse_all(files, framework: Framework, findings: list[Finding], jobs: int | None):
     limits = framework.config.limits.as_limits()
     raws = []
-    for path, rel in files:
-        CURRENT.update(stage="parsing", file=rel)
-        parsed = read_yaml_file(path, rel, limits)
+    for parsed in parse_files(files, limits, jobs=jobs, on_file=lambda rel: CURRENT.update(stage="parsing", file=rel)):
+        rel = parsed.file
         framework.files.append(rel)
         findings += parsed.findings
         documents = [d for d in parsed.documents if d.data is not None]

@@ -102,9 +102,9 @@ class RawDocument:
     line: int
     column: int
     data: Any
-    # path -> where it was written: for most entries an int packing the 0-based line and column
-    # (a third of the memory of the parser's mark, on a million entries), else the parser's mark
-    # (texts that need a LineMap) or a 1-based (line, column) tuple.
+    # path -> where it was written: an int packing the 0-based line and column (a third of the
+    # memory of the parser's mark, on a million entries), or a 1-based (line, column) tuple
+    # (texts that need a LineMap, and positions made by hand).
     value_positions: dict[Path_, Any] = field(default_factory=dict)
     key_positions: dict[Path_, Any] = field(default_factory=dict)
     line_map: "LineMap | None" = None  # only for texts whose marks count lines differently from editors
@@ -417,7 +417,7 @@ class _Converter:
         return self.doc
 
     def convert(self, node: Node, path: tuple, depth: int) -> Any:
-        self.doc.value_positions[path] = node.start_mark
+        self.doc.value_positions[path] = self._where(node.start_mark)
         self._count(node)
         if node.__class__ is ScalarNode:
             return self._scalar(node)
@@ -457,6 +457,13 @@ class _Converter:
         finally:
             self.open.discard(key)
 
+    def _where(self, mark: Any) -> int | tuple[int, int]:
+        """A position as stored: packed into an int, or placed through the LineMap. Never the
+        parser's mark itself, so that parsed files can cross a process boundary (pickle)."""
+        if self.doc.line_map is not None:
+            return self.doc.line_map.place(mark.index)
+        return mark.line << _COLUMN_BITS | mark.column
+
     def _mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
         # The hot loop of loading: scalar values (most of them) are converted inline.
         result: dict[str, Any] = {}
@@ -481,10 +488,10 @@ class _Converter:
                 self._duplicate(key, key_node.start_mark, self.doc.position(child, key=True))
                 continue
             mark = key_node.start_mark
-            key_positions[child] = mark.line << _COLUMN_BITS | mark.column if pack else mark
+            key_positions[child] = mark.line << _COLUMN_BITS | mark.column if pack else self._where(mark)
             if value_node.__class__ is ScalarNode:
                 mark = value_node.start_mark
-                value_positions[child] = mark.line << _COLUMN_BITS | mark.column if pack else mark
+                value_positions[child] = mark.line << _COLUMN_BITS | mark.column if pack else self._where(mark)
                 self.nodes += 1
                 if self.nodes > max_nodes:
                     self._over_budget(value_node)
