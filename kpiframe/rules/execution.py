@@ -341,9 +341,11 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
 def _gap(gap_units: float | None, unit: str) -> str:
     if gap_units is None:
         return "the gap cannot be computed"
+    # A gap in a percentage KPI is a difference of percentages: "1.3% behind" would read as relative.
+    shown_unit = "percentage points" if unit.strip().lower() in ("%", "percent", "pct") else unit
     if gap_units < 0:
-        return f"{with_unit(-gap_units, unit)} ahead"
-    return f"{with_unit(gap_units, unit)} behind"
+        return f"{with_unit(-gap_units, shown_unit)} ahead"
+    return f"{with_unit(gap_units, shown_unit)} behind"
 
 
 @rule(
