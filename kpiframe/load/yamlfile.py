@@ -369,9 +369,19 @@ def _first_event_over_budget(text: str, max_depth: int, max_nodes: int, line_map
                         return _event_place(event, line_map, f"nesting is deeper than {max_depth} levels", hint_depth)
             elif kind in _CLOSE_EVENTS:
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        if _is_libyaml_depth_limit(exc):  # libyaml >= 0.2.6 stops at 1,000 levels, scanning ahead
+            line, column = _place(exc.problem_mark, line_map)
+            return {"line": line, "column": column, "message": f"nesting is deeper than {max_depth} levels",
+                    "hint": hint_depth}
         return None  # the syntax error is reported by the real parse
+    except yaml.YAMLError:
+        return None
     return None
+
+
+def _is_libyaml_depth_limit(exc: yaml.MarkedYAMLError) -> bool:
+    return "maximum nesting depth" in (exc.problem or "")
 
 
 _OPEN_EVENTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
@@ -558,6 +568,10 @@ class _Converter:
 def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str, line_map: LineMap | None) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     line, column = _place(mark, line_map) if mark else (1, 1)
+    if _is_libyaml_depth_limit(exc):
+        return Finding(rule="limit-exceeded", file=rel, line=line, column=column,
+                       message="nesting is deeper than the YAML parser allows (1,000 levels)",
+                       hint="a framework document needs only a few levels")
     problem = exc.problem or "invalid YAML"
     if exc.context:
         problem = f"{exc.context}: {problem}" if exc.context not in problem else problem
