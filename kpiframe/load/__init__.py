@@ -1,6 +1,7 @@
 """Stage 1: find the framework's files and parse them safely, keeping source positions."""
 
 from kpiframe.load.discover import discover_files
-from kpiframe.load.yamlfile import Limits, ParsedFile, RawDocument, Text, parse_text, read_yaml_file
+from kpiframe.load.document import Limits, ParsedFile, RawDocument, Text
+from kpiframe.load.yamlfile import parse_text, read_yaml_file
 
 __all__ = ["Limits", "ParsedFile", "RawDocument", "Text", "discover_files", "parse_text", "read_yaml_file"]

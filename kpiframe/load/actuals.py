@@ -27,7 +27,7 @@ from kpiframe.actuals_csv import (
 )
 from kpiframe.findings import Finding
 from kpiframe.load.discover import is_excluded
-from kpiframe.load.yamlfile import RawDocument
+from kpiframe.load.document import RawDocument
 
 # A header mistake is a value of the wrong form, like any other.
 _RULE_OF_KIND = {CSV_HEADER: INVALID_VALUE}

@@ -13,7 +13,8 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from kpiframe.load.yamlfile import Limits, ParsedFile, read_yaml_file
+from kpiframe.load.document import Limits, ParsedFile
+from kpiframe.load.yamlfile import read_yaml_file
 
 # Below this much YAML the work is too small to share (a fork plus pickling costs ~30 ms).
 PARALLEL_MIN_BYTES = 2_000_000

@@ -13,12 +13,8 @@ hostile file costs bounded time and memory.
 
 from __future__ import annotations
 
-import bisect
-import os
 from sys import intern
 import re
-import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +35,8 @@ except ImportError:  # pragma: no cover - exercised only without libyaml
     HAVE_LIBYAML = False
 
 from kpiframe.findings import Finding
+from kpiframe.load.document import COLUMN_BITS, Limits, LineMap, ParsedFile, RawDocument, Text, place_mark
+from kpiframe.load.reading import NotARegularFile, FileTooBig, decode_utf8, read_bounded
 
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 CORE_TAG_PREFIX = "tag:yaml.org,2002:"
@@ -64,115 +62,6 @@ _DEFAULT_TAGS = {
     SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
     MappingNode: BaseResolver.DEFAULT_MAPPING_TAG,
 }
-
-
-class Text(str):
-    """A scalar the user wrote quoted or as a block: explicitly text, never a number."""
-
-    __slots__ = ()
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Budgets that a normal framework never meets; configurable in kpiframe.yaml."""
-
-    max_file_bytes: int = 5_000_000
-    max_depth: int = 64
-    max_aliases: int = 100
-    max_nodes: int = 200_000
-
-
-Path_ = tuple  # a path into a document: keys (str) and list indices (int)
-
-
-def path_text(path: Path_) -> str:
-    """``("milestones", 2, "due")`` -> ``milestones[2].due``, as a field is named in messages."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-@dataclass(slots=True)
-class RawDocument:
-    """One YAML document as plain values, with where each part of it was written."""
-
-    file: str
-    index: int
-    line: int
-    column: int
-    data: Any
-    # path -> where it was written: an int packing the 0-based line and column (a third of the
-    # memory of the parser's mark, on a million entries), or a 1-based (line, column) tuple
-    # (texts that need a LineMap, and positions made by hand).
-    value_positions: dict[Path_, Any] = field(default_factory=dict)
-    key_positions: dict[Path_, Any] = field(default_factory=dict)
-    line_map: "LineMap | None" = None  # only for texts whose marks count lines differently from editors
-
-    def position(self, path: Path_ = (), *, key: bool = False) -> tuple[int, int]:
-        """The 1-based (line, column) of ``path``, or of its nearest ancestor that has one."""
-        table = self.key_positions if key else self.value_positions
-        while True:
-            found = table.get(path)
-            if found is not None:
-                return _line_column(found, self.line_map)
-            if key:  # no key here (a list item, or the document itself): fall back to values
-                table = self.value_positions
-                key = False
-                continue
-            if not path:
-                return (self.line, self.column)
-            path = path[:-1]
-
-
-def _line_column(position: Any, line_map: "LineMap | None" = None) -> tuple[int, int]:
-    if isinstance(position, int):  # packed 0-based line and column (see _Converter._mapping)
-        return (position >> _COLUMN_BITS) + 1, (position & _COLUMN_MASK) + 1
-    if isinstance(position, tuple):
-        return position
-    if line_map is not None:
-        return line_map.place(position.index)
-    return position.line + 1, position.column + 1
-
-
-_COLUMN_BITS = 24
-_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
-
-_UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
-_EDITOR_BREAKS = re.compile(r"\r\n|\r|\n")
-
-
-class LineMap:
-    """Character index -> the (line, column) an editor shows.
-
-    YAML counts U+0085, U+2028 and U+2029 as line breaks; editors and people do not. A text that
-    holds one (pasted from a PDF or a word processor) would otherwise have every later position
-    reported a line too far.
-    """
-
-    __slots__ = ("starts",)
-
-    def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in _EDITOR_BREAKS.finditer(text)]
-
-    @classmethod
-    def needed_for(cls, text: str) -> "LineMap | None":
-        return cls(text) if _UNICODE_BREAKS.search(text) else None
-
-    def place(self, index: int) -> tuple[int, int]:
-        row = bisect.bisect_right(self.starts, index) - 1
-        return row + 1, index - self.starts[row] + 1
-
-
-def _place(mark: Any, line_map: LineMap | None) -> tuple[int, int]:
-    return _line_column(mark, line_map)
-
-
-@dataclass(slots=True)
-class ParsedFile:
-    file: str
-    documents: list[RawDocument]
-    findings: list[Finding]
 
 
 class _Abort(Exception):
@@ -217,10 +106,10 @@ def read_yaml_file(path: Path, rel: str, limits: Limits = Limits()) -> ParsedFil
     """Read and parse one file; every problem becomes a finding, never an exception."""
     try:
         raw = read_bounded(path, limits.max_file_bytes)
-    except _TooBig as exc:
+    except FileTooBig as exc:
         return _failed(rel, "limit-exceeded", f"file is {exc.size:,} bytes, over the limit of {limits.max_file_bytes:,}",
                        "split the file, or raise limits.max_file_bytes in kpiframe.yaml")
-    except _NotAFile:
+    except NotARegularFile:
         return _failed(rel, "unreadable-file", "not a regular file (a pipe, socket or device); not read",
                        "framework files are plain files; remove or rename this one")
     except OSError as exc:
@@ -230,69 +119,6 @@ def read_yaml_file(path: Path, rel: str, limits: Limits = Limits()) -> ParsedFil
     if problem is not None:
         return ParsedFile(rel, [], [Finding(rule="unreadable-file", file=rel, **problem)])
     return parse_text(text, rel, limits)
-
-
-def decode_utf8(raw: bytes) -> tuple[str, dict | None]:
-    """Decode UTF-8 (a BOM is allowed); anything else is reported with where it went wrong."""
-    wide = _wide_encoding(raw)
-    if wide is not None:
-        return "", {"message": f"file is {wide}; kpiframe reads UTF-8",
-                    "hint": "save the file as UTF-8", "line": 1, "column": 1}
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return "", {"message": f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line})",
-                    "hint": "save the file as UTF-8", "line": line, "column": column}
-
-
-class _TooBig(ValueError):
-    def __init__(self, size: int):
-        super().__init__(f"{size:,} bytes")
-        self.size = size
-
-
-class _NotAFile(ValueError):
-    pass
-
-
-def read_bounded(path: Path, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``; never blocks and never reads more.
-    Raises OSError when it cannot be read, ValueError when it is too big or not a regular file.
-
-    Opened non-blocking and checked with fstat, so a FIFO named ``x.yaml`` cannot hang the
-    check; read with a cap, so a file that grows (or a size that lies, as in /proc) stays bounded.
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise _NotAFile()
-        if info.st_size > max_bytes:
-            raise _TooBig(info.st_size)
-        raw = handle.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise _TooBig(len(raw))
-    return raw
-
-
-def _wide_encoding(raw: bytes) -> str | None:
-    """UTF-16 or UTF-32, with or without a byte-order mark, or None. Detected before decoding so
-    the finding names the encoding instead of complaining about NUL characters."""
-    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return "UTF-32"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
-    # Without a mark: mostly-ASCII text in a wide encoding has a NUL in every other byte.
-    head = raw[:64]
-    if len(head) < 4 or max(head[0::2].count(0), head[1::2].count(0)) * 4 < len(head) * 3 // 2:
-        return None
-    quads = [head[i::4].count(0) for i in range(4)]
-    return "UTF-32" if sorted(quads)[1] * 4 >= len(head) * 3 // 4 else "UTF-16"
 
 
 def parse_text(text: str, rel: str, limits: Limits = Limits()) -> ParsedFile:
@@ -371,7 +197,7 @@ def _first_event_over_budget(text: str, max_depth: int, max_nodes: int, line_map
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
         if _is_libyaml_depth_limit(exc):  # libyaml >= 0.2.6 stops at 1,000 levels, scanning ahead
-            line, column = _place(exc.problem_mark, line_map)
+            line, column = place_mark(exc.problem_mark, line_map)
             return {"line": line, "column": column, "message": f"nesting is deeper than {max_depth} levels",
                     "hint": hint_depth}
         return None  # the syntax error is reported by the real parse
@@ -390,7 +216,7 @@ _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, *_OPEN_EVENTS)
 
 
 def _event_place(event: yaml.Event, line_map: LineMap | None, message: str, hint: str) -> dict:
-    line, column = _place(event.start_mark, line_map)
+    line, column = place_mark(event.start_mark, line_map)
     return {"line": line, "column": column, "message": message, "hint": hint}
 
 
@@ -399,7 +225,7 @@ class _EventLoader(_NodeParser):
 
 
 def _new_document(root: Node, rel: str, index: int, line_map: LineMap | None) -> RawDocument:
-    line, column = _place(root.start_mark, line_map)
+    line, column = place_mark(root.start_mark, line_map)
     return RawDocument(file=rel, index=index, line=line, column=column, data=None, line_map=line_map)
 
 
@@ -472,7 +298,7 @@ class _Converter:
         parser's mark itself, so that parsed files can cross a process boundary (pickle)."""
         if self.doc.line_map is not None:
             return self.doc.line_map.place(mark.index)
-        return mark.line << _COLUMN_BITS | mark.column
+        return mark.line << COLUMN_BITS | mark.column
 
     def _mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
         # The hot loop of loading: scalar values (most of them) are converted inline.
@@ -498,10 +324,10 @@ class _Converter:
                 self._duplicate(key, key_node.start_mark, self.doc.position(child, key=True))
                 continue
             mark = key_node.start_mark
-            key_positions[child] = mark.line << _COLUMN_BITS | mark.column if pack else self._where(mark)
+            key_positions[child] = mark.line << COLUMN_BITS | mark.column if pack else self._where(mark)
             if value_node.__class__ is ScalarNode:
                 mark = value_node.start_mark
-                value_positions[child] = mark.line << _COLUMN_BITS | mark.column if pack else self._where(mark)
+                value_positions[child] = mark.line << COLUMN_BITS | mark.column if pack else self._where(mark)
                 self.nodes += 1
                 if self.nodes > max_nodes:
                     self._over_budget(value_node)
@@ -515,14 +341,14 @@ class _Converter:
         self.duplicates += 1
         if self.duplicates > MAX_FINDINGS_PER_DOCUMENT:
             if self.duplicates == MAX_FINDINGS_PER_DOCUMENT + 1:
-                line, column = _place(kmark, self.doc.line_map)
+                line, column = place_mark(kmark, self.doc.line_map)
                 self.findings.append(Finding(
                     rule="duplicate-key", file=self.doc.file, line=line, column=column,
                     message=f"more duplicate keys from here on; only the first {MAX_FINDINGS_PER_DOCUMENT} "
                             "in this document are listed",
                     hint="YAML would silently keep only one of each; remove the repeats"))
             return
-        line, column = _place(kmark, self.doc.line_map)
+        line, column = place_mark(kmark, self.doc.line_map)
         self.findings.append(Finding(
             rule="duplicate-key", file=self.doc.file, line=line, column=column,
             message=f"`{key}` appears twice in this mapping (first at line {first[0]})",
@@ -545,7 +371,7 @@ class _Converter:
         self.controls += 1
         if self.controls <= MAX_FINDINGS_PER_DOCUMENT:
             first = _CONTROL.search(node.value).group()
-            line, column = _place(node.start_mark, self.doc.line_map)
+            line, column = place_mark(node.start_mark, self.doc.line_map)
             self.findings.append(Finding(
                 rule="invalid-value", file=self.doc.file, line=line, column=column,
                 message=f"a quoted value holds the control character U+{ord(first):04X}, shown as \\x{ord(first):02x}",
@@ -559,7 +385,7 @@ class _Converter:
                     "remove the tag; kpiframe never constructs objects from YAML tags")
 
     def _abort(self, node: Node, rule: str, message: str, hint: str):
-        line, column = _place(node.start_mark, self.doc.line_map)
+        line, column = place_mark(node.start_mark, self.doc.line_map)
         raise _Abort(Finding(rule=rule, file=self.doc.file, line=line, column=column,
                              message=message, hint=hint))
 
@@ -567,7 +393,7 @@ class _Converter:
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str, line_map: LineMap | None) -> Finding:
     mark = exc.problem_mark or exc.context_mark
-    line, column = _place(mark, line_map) if mark else (1, 1)
+    line, column = place_mark(mark, line_map) if mark else (1, 1)
     if _is_libyaml_depth_limit(exc):
         return Finding(rule="limit-exceeded", file=rel, line=line, column=column,
                        message="nesting is deeper than the YAML parser allows (1,000 levels)",

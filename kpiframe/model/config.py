@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
-from kpiframe.load.yamlfile import Limits
+from kpiframe.load.document import Limits
 from kpiframe.model.documents import ListOf, MappingOf
 from kpiframe.model.types import Count, Day, Id, Number, Str, parse_mapping
 

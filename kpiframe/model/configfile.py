@@ -9,7 +9,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kpiframe.findings import Finding
-from kpiframe.load.yamlfile import Limits, RawDocument, Text, decode_utf8, parse_text, read_bounded
+from kpiframe.load.document import Limits, RawDocument, Text
+from kpiframe.load.reading import decode_utf8, read_bounded
+from kpiframe.load.yamlfile import parse_text
 from kpiframe.model.config import Config
 from kpiframe.model.validate import translate_errors
 

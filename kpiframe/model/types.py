@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from kpiframe.load.yamlfile import Text
+from kpiframe.load.document import Text
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 _ID_RE = re.compile(ID_PATTERN)

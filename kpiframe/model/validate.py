@@ -9,7 +9,8 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from kpiframe.findings import Finding
-from kpiframe.load.yamlfile import MAX_FINDINGS_PER_DOCUMENT, RawDocument, path_text
+from kpiframe.load.document import RawDocument, path_text
+from kpiframe.load.yamlfile import MAX_FINDINGS_PER_DOCUMENT
 from kpiframe.model.documents import API_VERSION, KINDS, MODELS, Document, Goal, KPI, Tradeoff
 
 _HINTS = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from kpiframe.findings import Finding, Severity
-from kpiframe.load.yamlfile import RawDocument
+from kpiframe.load.document import RawDocument
 from kpiframe.model import Config, Framework
 from kpiframe.rules.context import Problem, RuleContext
 from kpiframe.rules.registry import Rule, all_rules, find_rule, rules_matching

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from kpiframe.load.yamlfile import path_text
+from kpiframe.load.document import path_text
 from kpiframe.model import ActionPlan, Document, Driver, Goal, KPI, Tradeoff
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import rule
