@@ -7,13 +7,8 @@ from typing import Iterator
 from kpiframe.model import Framework, Goal
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule
+from kpiframe.rules.snippets import COMPANY_GOAL, NEW_ARR_KPI
 
-_COMPANY = """
-    kind: Goal
-    id: grow-revenue
-    title: Grow revenue 20%
-    level: company
-"""
 _WIN_DEALS = """
     kind: Goal
     id: win-deals
@@ -21,15 +16,6 @@ _WIN_DEALS = """
     level: department
     department: sales
     parent: {parent}
-"""
-_KPI = """
-    kind: KPI
-    id: new-arr
-    name: New ARR
-    department: sales
-    owner: Dana Kim
-    unit: USD
-    direction: increase
 """
 
 
@@ -79,8 +65,8 @@ def _traces(ctx: RuleContext) -> dict[str, str]:
         can say what improving it is for.
     """,
     fix="Add `supports:` with the goal (department or company) this KPI measures progress toward.",
-    failing=documents(_COMPANY, _KPI),
-    passing=documents(_COMPANY, _KPI + "    supports: [grow-revenue]\n"),
+    failing=documents(COMPANY_GOAL, NEW_ARR_KPI),
+    passing=documents(COMPANY_GOAL, NEW_ARR_KPI + "    supports: [grow-revenue]\n"),
 )
 def orphan_kpi(ctx: RuleContext) -> Iterator[Problem]:
     for kpi in ctx.framework.kpis.values():
@@ -97,8 +83,8 @@ def orphan_kpi(ctx: RuleContext) -> Iterator[Problem]:
         A KPI under a department goal that hangs in the air looks aligned but is set in a silo.
     """,
     fix="Give the supported goal a `parent` that leads to a company goal, or support another goal.",
-    failing=documents(_KPI + "    supports: [win-deals]\n", _WIN_DEALS.format(parent="no-such-goal")),
-    passing=documents(_KPI + "    supports: [win-deals]\n", _WIN_DEALS.format(parent="grow-revenue"), _COMPANY),
+    failing=documents(NEW_ARR_KPI + "    supports: [win-deals]\n", _WIN_DEALS.format(parent="no-such-goal")),
+    passing=documents(NEW_ARR_KPI + "    supports: [win-deals]\n", _WIN_DEALS.format(parent="grow-revenue"), COMPANY_GOAL),
 )
 def untraced_kpi(ctx: RuleContext) -> Iterator[Problem]:
     traces = _traces(ctx)
@@ -135,7 +121,7 @@ def untraced_kpi(ctx: RuleContext) -> Iterator[Problem]:
         department: sales
         parent: missing-goal
     """,
-    passing=documents(_WIN_DEALS.format(parent="grow-revenue"), _COMPANY),
+    passing=documents(_WIN_DEALS.format(parent="grow-revenue"), COMPANY_GOAL),
 )
 def untraced_goal(ctx: RuleContext) -> Iterator[Problem]:
     traces = _traces(ctx)
@@ -210,7 +196,7 @@ def goal_cycles(goals: dict[str, Goal]) -> list[list[str]]:
         level: team
         department: sales
         parent: win-deals
-    """, _COMPANY),
+    """, COMPANY_GOAL),
 )
 def goal_cycle(ctx: RuleContext) -> Iterator[Problem]:
     goals = ctx.framework.goals
@@ -228,8 +214,8 @@ def goal_cycle(ctx: RuleContext) -> Iterator[Problem]:
         Every company and department goal should have at least one KPI tracing to it.
     """,
     fix="Add a KPI that `supports` this goal (or one of its sub-goals).",
-    failing=_COMPANY,
-    passing=documents(_COMPANY, _KPI + "    supports: [grow-revenue]\n"),
+    failing=COMPANY_GOAL,
+    passing=documents(COMPANY_GOAL, NEW_ARR_KPI + "    supports: [grow-revenue]\n"),
 )
 def unmeasured_goal(ctx: RuleContext) -> Iterator[Problem]:
     measured = measured_goals(ctx.framework)

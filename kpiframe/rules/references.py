@@ -7,24 +7,11 @@ from typing import Iterable, Iterator
 from kpiframe.load.document import path_text
 from kpiframe.model import ActionPlan, Document, Driver, Goal, KPI, Tradeoff
 from kpiframe.rules.context import Problem, RuleContext, problem
-from kpiframe.rules.registry import rule
+from kpiframe.rules.registry import documents, rule
+from kpiframe.rules.snippets import COMPANY_GOAL, NEW_ARR_KPI
 from kpiframe.suggest import Suggester, closest
 
-_GOAL_AND_KPI = """
-    kind: Goal
-    id: grow-revenue
-    title: Grow revenue 20%
-    level: company
-    ---
-    kind: KPI
-    id: new-arr
-    name: New ARR
-    department: sales
-    owner: Dana Kim
-    unit: USD
-    direction: increase
-    supports: [{ref}]
-"""
+_GOAL_AND_KPI = documents(COMPANY_GOAL, NEW_ARR_KPI + "    supports: [{ref}]\n")
 
 
 @rule(

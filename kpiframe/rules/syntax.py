@@ -5,6 +5,7 @@ findings; this module gives each a code, a severity and its documentation.
 """
 
 from kpiframe.rules.registry import declare
+from kpiframe.rules.snippets import NEW_ARR_KPI
 
 declare(
     code="KF001", slug="yaml-syntax", severity="error",
@@ -39,25 +40,8 @@ declare(
         so a copy-paste slip silently changes a target. kpiframe keeps the first and reports the second.
     """,
     fix="Remove one of the two keys, or rename the one that was meant to be another field.",
-    failing="""
-        kind: KPI
-        id: new-arr
-        name: New ARR
-        department: sales
-        owner: Dana Kim
-        unit: USD
-        direction: increase
-        direction: decrease
-    """,
-    passing="""
-        kind: KPI
-        id: new-arr
-        name: New ARR
-        department: sales
-        owner: Dana Kim
-        unit: USD
-        direction: increase
-    """,
+    failing=NEW_ARR_KPI + "    direction: decrease\n",
+    passing=NEW_ARR_KPI,
 )
 
 declare(
@@ -110,24 +94,8 @@ declare(
         is wrong moves a KPI's status without anyone deciding it.
     """,
     fix="Write the value in the form the message asks for; the hint gives an example.",
-    failing="""
-        kind: KPI
-        id: new-arr
-        name: New ARR
-        department: sales
-        owner: Dana Kim
-        unit: USD
-        direction: up
-    """,
-    passing="""
-        kind: KPI
-        id: new-arr
-        name: New ARR
-        department: sales
-        owner: Dana Kim
-        unit: USD
-        direction: increase
-    """,
+    failing=NEW_ARR_KPI.replace("increase", "up"),
+    passing=NEW_ARR_KPI,
 )
 
 declare(
