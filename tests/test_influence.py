@@ -26,6 +26,7 @@ from kpiframe.influence import (
     influence_cycles,
     path_signs,
 )
+from kpiframe.influence import _contested_part, _HarmSets, _KpiSpace, _SignedGraph, _tarjan
 
 UP, DOWN = 1, -1
 
@@ -605,3 +606,112 @@ def test_influence_cycles_name_each_loop_once(case):
             (nx.shortest_path_length(g, v, cycle[0]) + 1 for v in g.successors(cycle[0]) if v in component),
         )
         assert len(cycle) == shortest
+
+
+# --------------------------------------------------------------------------- islands
+
+
+@st.composite
+def archipelagos(draw):
+    """Several random frameworks side by side (ids prefixed per island, so that
+    sorted ids interleave the islands), sharing departments, with resolved pairs
+    inside and across islands."""
+    parts = draw(st.lists(signed_frameworks(), min_size=2, max_size=4))
+    g = nx.DiGraph()
+    kpis: dict[str, KpiPole] = {}
+    resolved: list[tuple[str, str]] = []
+    for i, (part, part_kpis, _, part_resolved) in enumerate(parts):
+        prefix = "abcd"[i]
+        g.add_nodes_from(prefix + name for name in part.nodes)
+        g.add_edges_from((prefix + u, prefix + v, data) for u, v, data in part.edges(data=True))
+        kpis.update({prefix + name: pole for name, pole in part_kpis.items()})
+        resolved.extend((prefix + x, prefix + y) for x, y in part_resolved)
+    names = sorted(g.nodes)
+    resolved.extend(draw(st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names)), max_size=3)))
+    cap = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=3)))
+    return g, kpis, cap, resolved
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(archipelagos())
+def test_find_conflicts_across_many_islands_matches_brute_force(case):
+    # Bitsets only span one island, and islands where no KPI can hurt another are
+    # dropped: caps and ranking must still work across all islands together.
+    g, kpis, cap, resolved = case
+    assert_matches_reference(g, kpis, cap, resolved)
+
+
+def three_islands() -> tuple[nx.DiGraph, dict[str, KpiPole]]:
+    g = graph(
+        # consistent: a1 raises a2 (wanted), a2 lowers a3 (wanted, a3 should fall)
+        ("a1", "a2", UP), ("a2", "a3", DOWN),
+        # balanced, but b1 and b2 want opposite things of the same link
+        ("b1", "b2", DOWN),
+        # unbalanced: c1 lowers c2 directly and raises it through a driver
+        ("c1", "cx", UP), ("cx", "c2", UP), ("c1", "c2", DOWN),
+    )
+    kpis = {
+        "a1": KpiPole("sales", UP), "a2": KpiPole("ops", UP), "a3": KpiPole("fin", DOWN),
+        "b1": KpiPole("sales", UP), "b2": KpiPole("ops", UP),
+        "c1": KpiPole("sales", UP), "c2": KpiPole("ops", UP),
+    }
+    return g, kpis
+
+
+def test_only_islands_where_a_kpi_can_hurt_another_are_searched():
+    g, kpis = three_islands()
+    contested = _contested_part(_SignedGraph.from_networkx(g), kpis)
+    assert contested.names == ["b1", "b2", "c1", "c2", "cx"]
+    scan = find_conflicts(g, kpis, resolved=[("a1", "a3"), ("b2", "b1")])
+    assert pairs_of(scan) == {("c1", "c2")}
+    assert [(c.a, c.b) for c in scan.resolved] == [("b1", "b2")]
+    assert scan.no_conflict == (("a1", "a3"),)  # a stale trade-off inside a skipped island
+    assert scan.conflicts[0].mixed
+    assert_matches_reference(g, kpis, None, [("a1", "a3"), ("b2", "b1")])
+
+
+def test_bitsets_span_one_island_not_every_kpi():
+    # 300 copies of one small conflicting island: every set stays 3 bits wide.
+    g = nx.DiGraph()
+    kpis = {}
+    for i in range(300):
+        g.add_edge(f"k{i}-a", f"k{i}-d", sign=UP)
+        g.add_edge(f"k{i}-d", f"k{i}-b", sign=DOWN)
+        g.add_edge(f"k{i}-d", f"k{i}-c", sign=UP)
+        kpis.update({f"k{i}-a": KpiPole("sales", UP), f"k{i}-b": KpiPole("ops", UP), f"k{i}-c": KpiPole("fin", UP)})
+    signed = _SignedGraph.from_networkx(g)
+    harm = _HarmSets(signed, _KpiSpace(signed, kpis))
+    sets = [*harm._hurt.values(), *harm._help.values(), *harm._hurt_by.values()]
+    assert max(s.bit_length() for s in sets) <= 3
+    scan = find_conflicts(g, kpis, per_pair_cap=2)
+    assert scan.totals == {("ops", "sales"): 300}
+    assert [c.a for c in scan.conflicts] == ["k0-a", "k1-a"]  # ids sort k0, k1, k10, ...
+
+
+@settings(max_examples=300, deadline=None)
+@given(signed_frameworks())
+def test_islands_and_their_balance_match_brute_force(case):
+    g = case[0]
+    signed = _SignedGraph.from_networkx(g)
+    members: dict[int, set[str]] = {}
+    for name, island in zip(signed.names, signed.islands):
+        members.setdefault(island, set()).add(name)
+    assert sorted(map(sorted, members.values())) == sorted(map(sorted, nx.weakly_connected_components(g)))
+    for island, names in members.items():
+        links = [(u, v, d["sign"]) for u, v, d in g.edges(data=True) if u in names]
+        # balanced: some +1/-1 per node makes every link's sign the product of its ends
+        potentials = (dict(zip(sorted(names), signs)) for signs in itertools.product((UP, DOWN), repeat=len(names)))
+        balanced = any(all(p[u] * p[v] == s for u, v, s in links) for p in potentials)
+        assert signed.island_balanced[island] == balanced
+        if balanced:
+            tilt = {name: signed.tilt[signed.index[name]] for name in names}
+            assert all(tilt[u] ^ tilt[v] == (s < 0) for u, v, s in links)
+
+
+def test_tarjan_finds_components_sinks_first_on_a_deep_chain():
+    # 5,000 nodes deep: the search keeps its own stack rather than recursing.
+    n = 5000
+    adj = [[(v + 1, 0)] for v in range(n - 1)] + [[(0, 0)]]
+    assert _tarjan(adj) == [list(range(n))]
+    chain = [[(v + 1, 0)] for v in range(n - 1)] + [[]]
+    assert _tarjan(chain) == [[v] for v in reversed(range(n))]
