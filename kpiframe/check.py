@@ -159,6 +159,8 @@ def _validate_all(raws, framework: Framework, findings: list[Finding]) -> None:
         if document is not None:
             framework.add(document)
             raw.data = None  # the model holds the values now; keep only the positions (memory)
+        elif kind in KINDS:
+            framework.note_unreadable(kind, raw)
 
 
 def _read_actuals(root: Path, framework: Framework, config_raw) -> list[Finding]:

@@ -88,3 +88,13 @@ def test_unmeasured_goal_counts_kpis_of_sub_goals(framework):
                       + "kind: Goal\nid: idle\ntitle: Idle\nlevel: company\n" + "---\n" + kpi("arr", "[win]")})
     [finding] = by_rule(check_tree(root), "unmeasured-goal")
     assert (finding.subject, finding.line) == ("idle", 14)
+
+
+def test_reference_to_a_document_with_errors_says_so_and_spares_its_goal(framework):
+    broken_kpi = kpi("arr").replace("owner: Dana\n", "")
+    root = framework({"a.yaml": COMPANY + "---\n" + broken_kpi,
+                      "p.yaml": "kind: ActionPlan\nid: p\ntitle: P\naddresses: [arr]\n"})
+    result = check_tree(root)
+    [finding] = by_rule(result, "dangling-reference")
+    assert finding.file == "p.yaml" and "KPI 'arr' (a.yaml:6), which has errors" in finding.message
+    assert by_rule(result, "unmeasured-goal") == []  # the broken KPI names grow-revenue

@@ -124,3 +124,9 @@ def test_tradeoff_needs_exactly_two_kpis_and_an_owner():
 def test_target_date_before_baseline_date():
     _, [finding] = validate(KPI + "baseline: {value: 1, date: 2026-06-01}\ntarget: {value: 2, date: 2026-01-01}\n")
     assert "before `baseline.date`" in finding.message and finding.line == 9
+
+
+def test_keys_that_look_like_pydantic_location_tags_are_reported_not_crashed_on():
+    _, findings = validate(KPI + "x[: 1\nint: 2\n")
+    assert [(f.rule, f.line, f.message.split("`")[1]) for f in findings] == [
+        ("unknown-field", 8, "x["), ("unknown-field", 9, "int")]

@@ -26,6 +26,10 @@ class Framework:
     plans: dict[str, ActionPlan] = field(default_factory=dict)
     tradeoffs: dict[str, Tradeoff] = field(default_factory=dict)
     by_id: dict[str, Document] = field(default_factory=dict)
+    # Documents with a known kind and id that failed validation: kind and where they are, so that
+    # references to them say "has errors" rather than "does not exist".
+    unreadable: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    unreadable_supports: set[str] = field(default_factory=set)  # goals such KPIs name
     # Actuals read from the config's `actuals:` CSV files, per KPI id, in file then row order.
     csv_actuals: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
 
@@ -38,6 +42,15 @@ class Framework:
         table = {Goal: self.goals, KPI: self.kpis, Driver: self.drivers,
                  ActionPlan: self.plans, Tradeoff: self.tradeoffs}[type(document)]
         table[document.id] = document
+
+    def note_unreadable(self, kind: str, raw) -> None:
+        data = raw.data if isinstance(raw.data, dict) else {}
+        doc_id = data.get("id")
+        if isinstance(doc_id, str):
+            self.unreadable.setdefault(doc_id, (kind, raw.file, raw.line))
+        supports = data.get("supports") if kind == "KPI" else None
+        if isinstance(supports, list):
+            self.unreadable_supports.update(g for g in supports if isinstance(g, str))
 
     @property
     def company_goals(self) -> list[Goal]:

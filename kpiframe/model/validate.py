@@ -83,7 +83,7 @@ def _unknown_kind(raw: RawDocument, kind: Any) -> Finding:
 
 
 def _translate(raw: RawDocument, model: type[BaseModel], label: str, error: dict) -> Finding:
-    loc = tuple(part for part in error["loc"] if isinstance(part, (int, str)) and not _is_schema_tag(part))
+    loc = _data_loc(raw.data, error["loc"])
     kind = error["type"]
     field = path_text(loc) or "document"
     if kind == "extra_forbidden":
@@ -175,9 +175,30 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _is_schema_tag(part: Any) -> bool:
-    # pydantic inserts validator/union tags such as 'function-before[...]' or 'int' into locations
-    return isinstance(part, str) and ("[" in part or part in {"int", "float", "str", "bool", "list", "dict"})
+def _data_loc(data: Any, loc: tuple) -> tuple:
+    """The part of a pydantic error location that is a path into the document.
+
+    pydantic also puts validator and union tags into locations ('function-before[...]', 'int').
+    A part is kept when the data has it (so a user's key named `x[` or `int` stays), or when it is
+    the last part and not such a tag (a missing field).
+    """
+    path: list = []
+    current = data
+    for i, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif i == len(loc) - 1 and isinstance(part, str) and not _is_schema_tag(part):
+            current = None
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _is_schema_tag(part: str) -> bool:
+    return "[" in part or part in {"int", "float", "str", "bool", "list", "dict"}
 
 
 def _shown_id(data: Any) -> bool:

@@ -127,6 +127,13 @@ def dangling_reference(ctx: RuleContext) -> Iterator[Problem]:
                 yield problem(document, f"{document.label}: `{field}` refers to {found.label}, but it takes a {wanted}",
                               path=path, hint=f"name a {wanted} here", related=[target])
                 continue
+            broken = framework.unreadable.get(target)
+            if broken is not None:
+                kind, file, line = broken
+                yield problem(document, f"{document.label}: `{field}` refers to {kind} '{target}' ({file}:{line}), "
+                                        "which has errors and could not be read",
+                              path=path, hint="fix the errors reported on that document", related=[target])
+                continue
             if kinds not in suggesters:
                 suggesters[kinds] = Suggester(i for i, d in framework.by_id.items() if isinstance(d, kinds))
             close = suggesters[kinds].closest(target)
