@@ -54,7 +54,7 @@ CASES: dict[str, Case] = {
     # YAML syntax and structure: a finding at the parser's position, never a traceback.
     "syntax-unclosed-flow.yaml": case(Expect("yaml-syntax", 10, "did not find expected ',' or ']'")),
     "syntax-bad-indent.yaml": case(Expect("yaml-syntax", 5, "mapping values are not allowed")),
-    "syntax-unclosed-quote.yaml": case(Expect("yaml-syntax", 6, "quoted scalar")),
+    "syntax-unclosed-quote.yaml": case(Expect("yaml-syntax", 4, "never closed")),
     "tab-indentation.yaml": case(Expect("yaml-syntax", 6, "tab character")),
     "tab-separators.yaml": case(Expect("invalid-value", 6, "got 'up'"), quiet=(2, 3)),
     "duplicate-key.yaml": case(Expect("duplicate-key", 10, "first at line 8")),

@@ -125,3 +125,15 @@ def test_symlink_out_of_the_root_is_reported_not_followed(tmp_path: Path):
     files, findings = discover_files(root)
     assert files == []
     assert [(f.rule, f.file) for f in findings] == [("unreadable-file", "link.yaml")]
+
+
+def test_unclosed_quote_is_reported_where_it_opens():
+    [finding] = parse_text('kind: KPI\nid: a\nname: "New ARR\nunit: u\n', "q.yaml").findings
+    assert (finding.line, finding.column) == (3, 7) and "never closed" in finding.message
+
+
+def test_unquoted_percent_and_colon_values_get_a_quoting_hint():
+    [percent] = parse_text("kind: KPI\nid: a\nunit: %\n", "p.yaml").findings
+    assert (percent.line, percent.column) == (3, 7) and 'quoted' in percent.hint
+    [colon] = parse_text("kind: Goal\nid: a\ntitle: Phase 2: rollout\n", "c.yaml").findings
+    assert colon.line == 3 and "must be quoted" in colon.hint

@@ -130,3 +130,9 @@ def test_keys_that_look_like_pydantic_location_tags_are_reported_not_crashed_on(
     _, findings = validate(KPI + "x[: 1\nint: 2\n")
     assert [(f.rule, f.line, f.message.split("`")[1]) for f in findings] == [
         ("unknown-field", 8, "x["), ("unknown-field", 9, "int")]
+
+
+def test_thousands_separator_in_a_flow_mapping_gets_a_hint():
+    _, findings = validate(KPI + "target: {value: 1,200, date: 2026-12-31}\n")
+    [finding] = [f for f in findings if f.rule == "unknown-field"]
+    assert "1200" in finding.hint and finding.line == 8

@@ -402,9 +402,19 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str, line_map: Li
     if exc.context:
         problem = f"{exc.context}: {problem}" if exc.context not in problem else problem
     hint = "check indentation and quoting around this line"
-    if _char_at(text, line, column) == "\t":
+    char = _char_at(text, line, column)
+    if char == "\t":
         problem = "a tab character where YAML expects spaces"
         hint = "YAML does not allow tabs for indentation; use spaces"
+    elif "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
+        # libyaml notices an unclosed quote only where the file (or document) ends: point at the quote.
+        line, column = place_mark(exc.context_mark, line_map)
+        problem = "a quote opened here is never closed"
+        hint = "close the quote on the same value, or remove it"
+    elif char and char in "%@`":
+        hint = f"a value cannot start with {char} unless it is quoted: write it as \"{char}...\""
+    elif "mapping values are not allowed" in problem:
+        hint = "a value that contains ': ' must be quoted, for example title: \"Phase 2: rollout\""
     elif line_map is not None:
         hint += ("; the file holds a Unicode line separator (U+0085, U+2028 or U+2029), which YAML reads "
                  "as a line break: replace it with a space or a newline")

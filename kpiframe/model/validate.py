@@ -91,6 +91,8 @@ def _translate(raw: RawDocument, model: type[BaseModel], label: str, error: dict
         name = str(loc[-1])
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else f"allowed fields here: {', '.join(allowed)}"
+        if name.isdigit():  # `{value: 1,200}` reads as value 1 and a key "200"
+            hint = "a number with a thousands separator? write 1200, not 1,200"
         return _at(raw, loc, "unknown-field", f"{label}: unknown field `{field}`", hint, key=True)
     if kind == "missing":
         return _at(raw, loc[:-1], "invalid-value", f"{label}: `{field}` is required",
