@@ -123,6 +123,16 @@ def with_unit(value: float | None, unit: str) -> str:
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
+def format_gap(gap_units: float | None, unit: str) -> str:
+    """'12 USD behind', '3 days ahead'; a gap in a percentage KPI is in percentage points, since
+    '1.3% behind' reads as a relative gap."""
+    if gap_units is None:
+        return "the gap cannot be computed"
+    shown_unit = "percentage points" if unit.strip().lower() in ("%", "percent", "pct") else unit
+    side = "behind" if gap_units >= 0 else "ahead"
+    return f"{with_unit(abs(gap_units), shown_unit)} {side}"
+
+
 def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Tolerances) -> KpiStatus:
     measure = Measure(
         direction=kpi.direction,

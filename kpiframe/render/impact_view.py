@@ -8,7 +8,7 @@ from rich.text import Text
 
 from kpiframe.impact import ImpactReport
 from kpiframe.influence import format_path
-from kpiframe.render.text import print_table
+from kpiframe.render.text import plural, print_table
 
 OUTCOME_STYLE = {"helped": "green", "hurt": "bold red", "mixed": "yellow"}
 
@@ -29,4 +29,4 @@ def print_impact(report: ImpactReport, console: Console) -> None:
                       format_path(row.path, row.signs), covered)
     print_table(console, table)
     hurt = sum(1 for r in report.rows if r.outcome != "helped")
-    console.print(f"{len(report.rows)} KPIs reached, {hurt} hurt or mixed.", soft_wrap=True)
+    console.print(f"{plural(len(report.rows), 'KPI')} reached, {hurt} hurt or mixed.", soft_wrap=True)

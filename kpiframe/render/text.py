@@ -51,8 +51,8 @@ def summary_line(result: CheckResult, elapsed: float) -> Text:
     text.append(f", {counts['info']} info")
     if summary["suppressed"]:
         text.append(f", {summary['suppressed']} suppressed")
-    for label, value in extra_facts(summary):
-        text.append(f", {value} {label}")
+    for label, counted in extra_facts(summary):
+        text.append(f", {counted} {label}")
     text.append(f" (today {summary['today']}, {elapsed:.2f}s)", style="dim")
     return text
 
@@ -63,9 +63,9 @@ def plural(count: int, noun: str) -> str:
 
 def extra_facts(summary: dict) -> list[tuple[str, object]]:
     """Facts rules add to the summary (resolved conflicts, capped findings), as (label, value)."""
-    labels = {"resolved_conflicts": "conflicts resolved by trade-offs",
-              "capped_conflicts": "conflicts not shown (capped per department pair)"}
-    return [(labels[key], summary[key]) for key in labels if summary.get(key)]
+    labels = {"resolved_conflicts": "resolved by trade-offs",
+              "capped_conflicts": "not shown (capped per department pair)"}
+    return [(labels[key], plural(summary[key], "conflict")) for key in labels if summary.get(key)]
 
 
 def timings_line(result: CheckResult) -> Text:

@@ -17,7 +17,7 @@ from kpiframe.report.diagram import Diagram
 from kpiframe.report.model import (
     Alignment, Dated, GoalEntry, KpiView, OverdueMilestone, PlanView, Report, ScoreLine, TradeoffView,
 )
-from kpiframe.status import format_number, with_unit
+from kpiframe.status import format_gap, format_number, with_unit
 
 STATUS_MARK = {OFF_TRACK: "🔴", AT_RISK: "🟠", ON_TRACK: "🟢", ACHIEVED: "✅"}
 NO_STATUS_MARK = "⚪"
@@ -238,15 +238,14 @@ def _performance(report: Report) -> list[str]:
             _plans_cell(report, kpi),
         ])
     return lines + table(["KPI", "Department", "Owner", "Status", "Baseline", "Latest", "Expected now", "Target",
-                          "Gap", "Gap (points)", "Plans"], rows,
+                          "Gap", "Gap in progress (points)", "Plans"], rows,
                          ["l", "l", "l", "l", "r", "r", "r", "r", "r", "r", "l"])
 
 
 def _gap(kpi: KpiView) -> str:
     if kpi.gap_units is None:
         return "-"
-    side = "behind" if kpi.gap_units >= 0 else "ahead"
-    return f"{md(with_unit(abs(kpi.gap_units), kpi.unit))} {side}"
+    return md(format_gap(kpi.gap_units, kpi.unit))
 
 
 # --------------------------------------------------------------------------- 4. execution gaps

@@ -16,7 +16,7 @@ from kpiframe.model import ActionPlan
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import rule
-from kpiframe.status import context_statuses, format_number, with_unit
+from kpiframe.status import context_statuses, format_gap, format_number, with_unit
 
 EXAMPLE_TODAY = date(2026, 6, 30)
 
@@ -330,7 +330,7 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
         kpi, progress = status.kpi, status.progress
         message = (f"{kpi.label} is off track: latest {with_unit(progress.latest_value, kpi.unit)} "
                    f"on {progress.latest_date}, expected {with_unit(progress.expected_value, kpi.unit)} "
-                   f"at {ctx.today}: {_gap(progress.gap_units, kpi.unit)}")
+                   f"at {ctx.today}: {format_gap(progress.gap_units, kpi.unit)}")
         if progress.progress_pct is not None and progress.expected_pct is not None:
             message += (f" ({format_number(progress.progress_pct)}% of the way to the target, "
                         f"{format_number(progress.expected_pct)}% expected)")
@@ -338,14 +338,7 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
                       hint="act on the gap through the KPI's action plan, or revise the target with its owner")
 
 
-def _gap(gap_units: float | None, unit: str) -> str:
-    if gap_units is None:
-        return "the gap cannot be computed"
-    # A gap in a percentage KPI is a difference of percentages: "1.3% behind" would read as relative.
-    shown_unit = "percentage points" if unit.strip().lower() in ("%", "percent", "pct") else unit
-    if gap_units < 0:
-        return f"{with_unit(-gap_units, shown_unit)} ahead"
-    return f"{with_unit(gap_units, shown_unit)} behind"
+
 
 
 @rule(
