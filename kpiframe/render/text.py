@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from itertools import groupby
 
 from rich.console import Console
@@ -16,6 +17,7 @@ SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severi
 
 
 def print_check_text(result: CheckResult, console: Console, *, elapsed: float, timings: bool = False) -> None:
+    started = time.perf_counter()
     for file, group in groupby(result.findings, key=lambda f: f.file):
         console.print(Text(file or "(framework)", style="bold underline"), soft_wrap=True)
         for finding in group:
@@ -23,7 +25,7 @@ def print_check_text(result: CheckResult, console: Console, *, elapsed: float, t
         console.print()
     console.print(summary_line(result, elapsed), soft_wrap=True)
     if timings:
-        console.print(timings_line(result), soft_wrap=True)
+        console.print(timings_line(result, render=time.perf_counter() - started), soft_wrap=True)
 
 
 def _print_finding(console: Console, finding: Finding) -> None:
@@ -68,8 +70,9 @@ def extra_facts(summary: dict) -> list[tuple[str, object]]:
     return [(labels[key], plural(summary[key], "conflict")) for key in labels if summary.get(key)]
 
 
-def timings_line(result: CheckResult) -> Text:
-    parts = ", ".join(f"{phase} {seconds:.3f}s" for phase, seconds in result.timings.items())
+def timings_line(result: CheckResult, render: float | None = None) -> Text:
+    phases = dict(result.timings, **({"render": render} if render is not None else {}))
+    parts = ", ".join(f"{phase} {seconds:.3f}s" for phase, seconds in phases.items())
     return Text(f"timings: {parts}", style="dim")
 
 
