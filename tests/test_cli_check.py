@@ -159,3 +159,10 @@ def test_silos_example_fails_with_the_expected_findings():
     assert result.exit_code == 1
     rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
     assert {"orphan-kpi", "untraced-kpi", "unmeasured-goal"} <= rules
+
+
+def test_unused_suppression_points_at_its_rule_entry(tmp_path: Path):
+    files = dict(GOOD, **{"kpis.yaml": GOOD["kpis.yaml"] + "ignore:\n  - {rule: orphan-kpi, reason: old}\n"})
+    payload = json.loads(run("check", str(write_tree(tmp_path, files)), "-f", "json").stdout)
+    [finding] = payload["findings"]
+    assert (finding["rule"], finding["file"], finding["line"], finding["column"]) == ("unused-suppression", "kpis.yaml", 10, 12)

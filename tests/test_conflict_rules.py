@@ -91,12 +91,13 @@ def test_same_department_is_tension_not_conflict(framework):
     result = check_tree(framework(files))
     assert by_rule(result, "department-conflict") == []
     [finding] = by_rule(result, "department-tension")
-    assert finding.severity.value == "info" and finding.subject == "speed"
+    assert finding.severity.value == "info" and (finding.file, finding.line, finding.subject) == ("a.yaml", 1, "speed")
 
 
 def test_influence_cycle_named_once(framework):
     result = check_tree(framework(SEED))
     [finding] = by_rule(result, "influence-cycle")
+    assert (finding.file, finding.line, finding.subject) == ("drivers.yaml", 9, "delivery-capacity")
     assert finding.message == ("feedback loop: delivery-capacity -(+)-> new-deals-closed -(+)-> delivery-workload "
                                "-(+)-> operating-cost -(+)-> delivery-capacity")
 
