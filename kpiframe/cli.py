@@ -88,7 +88,7 @@ def check(
         help="Write the report to FILE (atomically); the terminal gets the summary line."),
 ) -> None:
     """Check the framework: schema, alignment, conflicts and execution. Exit 1 on errors."""
-    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.check import CheckOptions
     from kpiframe.rules.engine import unknown_selectors
 
     started = time.perf_counter()
@@ -97,10 +97,7 @@ def check(
     if unknown:
         raise typer.BadParameter(f"no rule matches {', '.join(map(repr, unknown))}; `kpiframe rules` lists them")
     options = CheckOptions(today=_parse_today(today), select=selected, ignore=ignored)
-    try:
-        result = run_check(path, options)
-    except UsageError as exc:
-        _usage_error(str(exc))
+    result = _run_check(path, options)
     elapsed = time.perf_counter() - started
     if output_file is not None:
         _write_report(result, output_format.value, output_file, elapsed, timings)
@@ -147,13 +144,11 @@ def status(
         None, "--department", metavar="NAME", help="Only this department's KPIs."),
 ) -> None:
     """Show every KPI: baseline, latest actual, target, progress vs expected, status and active plans."""
-    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.check import CheckOptions
     from kpiframe.status import context_statuses, order_statuses
 
-    try:  # schema rules say which KPIs could not be read; KF3 computes the statuses once
-        result = run_check(path, CheckOptions(today=_parse_today(today), select=("KF0", "KF3")))
-    except UsageError as exc:
-        _usage_error(str(exc))
+    # schema rules say which KPIs could not be read; KF3 computes the statuses once
+    result = _run_check(path, CheckOptions(today=_parse_today(today), select=("KF0", "KF3")))
     statuses = context_statuses(result.context)
     known = set(result.framework.config.departments or ()) | {s.kpi.department for s in statuses.values()}
     if department is not None and department not in known:
@@ -184,13 +179,10 @@ def report(
 
     Exit 0 whatever the report finds: a report is not a check (use `kpiframe check` to fail a build).
     """
-    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.check import CheckOptions
     from kpiframe.report.model import build_report
 
-    try:
-        result = run_check(path, CheckOptions(today=_parse_today(today)))
-    except UsageError as exc:
-        _usage_error(str(exc))
+    result = _run_check(path, CheckOptions(today=_parse_today(today)))
     gap_report = build_report(result)
     if output_format == "json":
         from kpiframe.report.json_report import render_report_json
@@ -221,15 +213,12 @@ def tree(
     today: Optional[str] = TodayOpt,
 ) -> None:
     """Show company goals, the department and team goals under them, their KPIs with status, and each KPI's plans."""
-    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.check import CheckOptions
     from kpiframe.render.text import make_console
     from kpiframe.render.tree_view import print_tree
     from kpiframe.report.model import build_report
 
-    try:
-        result = run_check(path, CheckOptions(today=_parse_today(today)))
-    except UsageError as exc:
-        _usage_error(str(exc))
+    result = _run_check(path, CheckOptions(today=_parse_today(today)))
     gap_report = build_report(result)
     if department is not None:
         known = set(result.framework.config.departments or ()) | {k.department for k in gap_report.kpis.values()} \
@@ -246,13 +235,11 @@ def graph(
         "mermaid", "--format", "-f", help="mermaid, dot (Graphviz) or json (networkx node-link data)."),
 ) -> None:
     """Print the whole graph: goals, KPIs, drivers, plans, trade-offs and every link (influences with their sign)."""
-    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.check import CheckOptions
     from kpiframe.render.graph_export import RENDERERS, export_graph
 
-    try:  # the graph needs only what could be read, not the rules' judgement
-        result = run_check(path, CheckOptions(select=("KF0",)))
-    except UsageError as exc:
-        _usage_error(str(exc))
+    # the graph needs only what could be read, not the rules' judgement
+    result = _run_check(path, CheckOptions(select=("KF0",)))
     sys.stdout.write(RENDERERS[output_format](export_graph(result.framework, result.context.graph)))
 
 
@@ -263,14 +250,11 @@ def impact(
     output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Show what improving a KPI (or raising a driver) does to every other KPI, and which trade-offs cover it."""
-    from kpiframe.check import CheckOptions, UsageError, run_check
+    from kpiframe.check import CheckOptions
     from kpiframe.impact import impact_of
     from kpiframe.suggest import closest
 
-    try:
-        result = run_check(path, CheckOptions(select=("KF0",)))
-    except UsageError as exc:
-        _usage_error(str(exc))
+    result = _run_check(path, CheckOptions(select=("KF0",)))
     framework = result.framework
     try:
         report = impact_of(framework, result.context.graph, kpi_or_driver)
@@ -349,6 +333,16 @@ def init(
     except OSError as exc:
         _usage_error(f"cannot write into {folder}: {exc.strerror or exc}")
     sys.stdout.write(next_steps(result, str(folder)))
+
+
+def _run_check(path: Path, options):  # -> CheckResult
+    """Every command starts from the same check; a path that is not a framework folder exits 2."""
+    from kpiframe.check import UsageError, run_check
+
+    try:
+        return run_check(path, options)
+    except UsageError as exc:
+        _usage_error(str(exc))
 
 
 def _usage_error(message: str) -> None:
