@@ -18,3 +18,25 @@ def test_readme_shows_both_setup_commands_and_ci_runs_the_test_one():
     assert "python -m pip install -e '.[test]' && python -m pytest" in README
     ci = (REPO / ".ci" / "run").read_text()
     assert "pip install --quiet -e '.[test]'" in ci and "python -m pytest" in ci
+
+
+def _readme_block(command: str) -> str:
+    start = README.index(f"$ {command}\n") + len(command) + 3
+    return README[start:README.index("```", start)]
+
+
+def _normalise(text: str) -> str:
+    import re
+
+    return re.sub(r", \d+\.\d\ds\)", ", <time>)", text).rstrip()
+
+
+def test_readme_real_runs_are_what_check_prints_today():
+    from typer.testing import CliRunner
+
+    from kpiframe.cli import app
+
+    for example in ("acme", "silos"):
+        shown = _readme_block(f"kpiframe check examples/{example}")
+        out = CliRunner().invoke(app, ["check", str(REPO / "examples" / example)], env={"NO_COLOR": "1"})
+        assert _normalise(out.output) == _normalise(shown), f"README output of {example} is out of date"
