@@ -51,22 +51,9 @@ def build_graph(framework: Framework) -> nx.DiGraph:
     return graph
 
 
-def edges_of(graph: nx.DiGraph, rel: str) -> list[tuple[str, str, dict]]:
-    return [(u, v, d) for u, v, d in graph.edges(data=True) if d["rel"] == rel]
-
-
 def influence_graph(graph: nx.DiGraph) -> nx.DiGraph:
     """The signed graph of KPIs and drivers: a copy, so algorithms may annotate it freely."""
     signed = nx.DiGraph()
     signed.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if d["kind"] in ("KPI", "Driver"))
     signed.add_edges_from((u, v, {"sign": d["sign"]}) for u, v, d in graph.edges(data=True) if d["rel"] == "influences")
     return signed
-
-
-def parent_of(graph: nx.DiGraph, goal_id: str) -> str | None:
-    for _, parent, data in graph.out_edges(goal_id, data=True):
-        if data["rel"] == "parent":
-            return parent
-    return None
-
-

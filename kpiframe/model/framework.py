@@ -30,6 +30,7 @@ class Framework:
     # references to them say "has errors" rather than "does not exist".
     unreadable: dict[str, tuple[str, str, int]] = field(default_factory=dict)
     unreadable_supports: set[str] = field(default_factory=set)  # goals such KPIs name
+    _plans_index: dict[str, list[ActionPlan]] | None = field(default=None, init=False, repr=False)
     # Actuals read from the config's `actuals:` CSV files, per KPI id, in file then row order.
     csv_actuals: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
 
@@ -63,11 +64,9 @@ class Framework:
         return self._plans_by_kpi().get(kpi_id, [])
 
     def _plans_by_kpi(self) -> dict[str, list[ActionPlan]]:
-        cache = self.__dict__.get("_plans_index")
-        if cache is None:
-            cache = {}
+        if self._plans_index is None:  # built on first use, after every document was added
+            self._plans_index = {}
             for plan in self.plans.values():
                 for kpi_id in dict.fromkeys(plan.addresses):
-                    cache.setdefault(kpi_id, []).append(plan)
-            self.__dict__["_plans_index"] = cache
-        return cache
+                    self._plans_index.setdefault(kpi_id, []).append(plan)
+        return self._plans_index

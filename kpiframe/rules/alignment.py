@@ -106,21 +106,14 @@ def untraced_kpi(ctx: RuleContext) -> Iterator[Problem]:
         decided matters. Every sub-goal should be a step toward a company goal.
     """,
     fix="Set `parent` to a goal that leads up to a company goal.",
-    failing="""
-        kind: Goal
-        id: win-deals
-        title: Win more deals
-        level: department
-        department: sales
-        parent: team-wins
-        ---
+    failing=documents(_WIN_DEALS.format(parent="team-wins"), """
         kind: Goal
         id: team-wins
         title: Team wins
         level: team
         department: sales
         parent: missing-goal
-    """,
+    """),
     passing=documents(_WIN_DEALS.format(parent="grow-revenue"), COMPANY_GOAL),
 )
 def untraced_goal(ctx: RuleContext) -> Iterator[Problem]:
@@ -174,21 +167,14 @@ def goal_cycles(goals: dict[str, Goal]) -> list[list[str]]:
         and KPI under it is untraceable. Reported once per loop, naming every goal in it.
     """,
     fix="Break the loop: one of the goals needs a parent outside it.",
-    failing="""
-        kind: Goal
-        id: win-deals
-        title: Win more deals
-        level: department
-        department: sales
-        parent: close-faster
-        ---
+    failing=documents(_WIN_DEALS.format(parent="close-faster"), """
         kind: Goal
         id: close-faster
         title: Close faster
         level: team
         department: sales
         parent: win-deals
-    """,
+    """),
     passing=documents(_WIN_DEALS.format(parent="grow-revenue"), """
         kind: Goal
         id: close-faster
