@@ -99,10 +99,7 @@ def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult
             framework, findings, config_raw = _start_framework(root, config_file)
             files, discovery = discover_files(root, framework.config.exclude)
             findings += discovery
-        with _timed(timings, "parse"):
-            raws = _parse_all(files, framework, findings, options.jobs)
-        with _timed(timings, "validate"):
-            _validate_all(raws, framework, findings)
+        _parse_and_validate(files, framework, findings, options.jobs, timings)
         with _timed(timings, "actuals"):
             CURRENT.update(stage="reading actuals", file="")
             findings += _read_actuals(root, framework, config_raw)
@@ -132,9 +129,17 @@ def _start_framework(root: Path, config_file: Path | None):
     return Framework(root=root, config=config, config_file=rel), findings, raw
 
 
-def _parse_all(files, framework: Framework, findings: list[Finding], jobs: int | None):
+def _parse_and_validate(files, framework: Framework, findings: list[Finding], jobs: int | None,
+                        timings: dict[str, float]) -> None:
+    """Parse every file and validate its documents as soon as it is parsed.
+
+    Validating file by file lets this process validate while parse workers are still busy with
+    later files. The "parse" timing is the loop's time less the validation (so it includes any
+    wait for a worker).
+    """
     limits = framework.config.limits.as_limits()
-    raws = []
+    start = time.perf_counter()
+    validating = 0.0
     for parsed in parse_files(files, limits, jobs=jobs, on_file=lambda rel: CURRENT.update(stage="parsing", file=rel)):
         rel = parsed.file
         framework.files.append(rel)
@@ -144,11 +149,14 @@ def _parse_all(files, framework: Framework, findings: list[Finding], jobs: int |
             findings.append(Finding(rule="invalid-value", file=rel, line=1, column=1,
                                     message="the file holds no document",
                                     hint="add a document (kind: KPI, Goal, ...), or delete the file"))
-        raws += documents
-    return raws
+        began = time.perf_counter()
+        _validate_documents(documents, framework, findings)
+        validating += time.perf_counter() - began
+    timings["parse"] = time.perf_counter() - start - validating
+    timings["validate"] = validating
 
 
-def _validate_all(raws, framework: Framework, findings: list[Finding]) -> None:
+def _validate_documents(raws, framework: Framework, findings: list[Finding]) -> None:
     for raw in raws:
         CURRENT.update(stage="validating", file=raw.file)
         kind = raw.data.get("kind") if isinstance(raw.data, dict) else None

@@ -39,5 +39,29 @@ def test_parallel_serial_and_gc_settings_agree(generated, monkeypatch):
 def test_chunks_keep_file_order_and_cover_every_file(generated, monkeypatch):
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     files = sorted((p, p.relative_to(generated).as_posix()) for p in generated.rglob("*.yaml"))
-    chunks = parallel._chunks(files, 3)
-    assert len(chunks) == 3 and [f for chunk in chunks for f in chunk] == files
+    own, pieces = parallel._split(files, 3)
+    assert own and len(pieces) > 2, "this process and both workers get files"
+    assert own + [f for piece in pieces for f in piece] == files
+
+
+def test_pieces_too_big_for_the_shared_buffer_come_back_through_the_pipe(generated, monkeypatch):
+    baseline = findings_json(generated, jobs=1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "SLOT_FACTOR", 0)
+    monkeypatch.setattr(parallel, "SLOT_SPARE", 1)  # every slot one page: every piece overflows
+    assert findings_json(generated, jobs=2) == baseline
+
+
+def test_a_worker_parsed_document_reports_the_same_positions(generated, monkeypatch):
+    """Worker documents travel with their positions packed; unpacking gives the same places."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    files = sorted((p, p.relative_to(generated).as_posix()) for p in generated.rglob("*.yaml"))
+    serial = list(parallel.parse_files(files, parallel.Limits(), jobs=1))
+    shared = list(parallel.parse_files(files, parallel.Limits(), jobs=2))
+    assert [p.file for p in shared] == [p.file for p in serial]
+    last = shared[-1].documents[0]
+    assert last.packed_positions is not None, "the last file was parsed by a worker"
+    expected = serial[-1].documents[0]
+    for path in list(expected.value_positions)[:50]:
+        assert last.position(path) == expected.position(path)
+        assert last.position(path, key=True) == expected.position(path, key=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import marshal
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,9 +53,29 @@ class RawDocument:
     value_positions: dict[Path_, Any] = field(default_factory=dict)
     key_positions: dict[Path_, Any] = field(default_factory=dict)
     line_map: "LineMap | None" = None  # only for texts whose marks count lines differently from editors
+    # Both position tables marshalled into one bytes object (see pack_positions), or None.
+    packed_positions: bytes | None = None
+
+    def pack_positions(self) -> None:
+        """Fold the position tables into bytes, to be unfolded only if a finding needs a position.
+
+        A parse worker does this before sending a document: a bytes object pickles in no time,
+        while millions of path tuples cost the receiving process more than the parse saved, and
+        most documents never have a finding.
+        """
+        if self.line_map is not None:
+            return  # its positions are parser marks, which marshal cannot write; rare anyway
+        try:
+            self.packed_positions = marshal.dumps((self.value_positions, self.key_positions))
+        except ValueError:  # a path holding a str subclass (a quoted key): keep the tables as they are
+            return
+        self.value_positions, self.key_positions = {}, {}
 
     def position(self, path: Path_ = (), *, key: bool = False) -> tuple[int, int]:
         """The 1-based (line, column) of ``path``, or of its nearest ancestor that has one."""
+        if self.packed_positions is not None:
+            self.value_positions, self.key_positions = marshal.loads(self.packed_positions)
+            self.packed_positions = None
         table = self.key_positions if key else self.value_positions
         while True:
             found = table.get(path)
