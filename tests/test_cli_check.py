@@ -166,3 +166,26 @@ def test_unused_suppression_points_at_its_rule_entry(tmp_path: Path):
     payload = json.loads(run("check", str(write_tree(tmp_path, files)), "-f", "json").stdout)
     [finding] = payload["findings"]
     assert (finding["rule"], finding["file"], finding["line"], finding["column"]) == ("unused-suppression", "kpis.yaml", 10, 12)
+
+
+def test_the_executable_delivers_its_whole_output_and_exit_code(tmp_path: Path):
+    """The executable leaves without tearing the interpreter down; its output must still be whole."""
+    out = subprocess.run([sys.executable, "-m", "kpiframe", "check", str(EXAMPLES / "silos"), "-f", "json"],
+                         capture_output=True, text=True)
+    assert out.returncode == 1 and out.stderr == ""
+    assert json.loads(out.stdout)["summary"]["findings"]["error"] == 11
+    report = tmp_path / "report.md"
+    made = subprocess.run([sys.executable, "-m", "kpiframe", "report", str(EXAMPLES / "acme"), "-o", str(report)],
+                          capture_output=True, text=True)
+    in_process = tmp_path / "in-process.md"
+    assert runner.invoke(app, ["report", str(EXAMPLES / "acme"), "-o", str(in_process)]).exit_code == 0
+    assert made.returncode == 0 and report.read_bytes() == in_process.read_bytes()
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    process = subprocess.Popen([sys.executable, "-m", "kpiframe", "check", str(EXAMPLES / "silos")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(10)
+    process.stdout.close()  # like `kpiframe check | head -c 10`
+    err = process.stderr.read().decode()
+    assert process.wait() in (0, 1, 2) and "Traceback" not in err
