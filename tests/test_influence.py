@@ -26,7 +26,7 @@ from kpiframe.influence import (
     influence_cycles,
     path_signs,
 )
-from kpiframe.influence import _contested_part, _HarmSets, _KpiSpace, _SignedGraph, _tarjan
+from kpiframe.influence import _contested_part, _HarmSets, _KpiSpace, SignedGraph, _tarjan
 
 UP, DOWN = 1, -1
 
@@ -660,7 +660,7 @@ def three_islands() -> tuple[nx.DiGraph, dict[str, KpiPole]]:
 
 def test_only_islands_where_a_kpi_can_hurt_another_are_searched():
     g, kpis = three_islands()
-    contested = _contested_part(_SignedGraph.from_networkx(g), kpis)
+    contested = _contested_part(SignedGraph.from_networkx(g), kpis)
     assert contested.names == ["b1", "b2", "c1", "c2", "cx"]
     scan = find_conflicts(g, kpis, resolved=[("a1", "a3"), ("b2", "b1")])
     assert pairs_of(scan) == {("c1", "c2")}
@@ -679,7 +679,7 @@ def test_bitsets_span_one_island_not_every_kpi():
         g.add_edge(f"k{i}-d", f"k{i}-b", sign=DOWN)
         g.add_edge(f"k{i}-d", f"k{i}-c", sign=UP)
         kpis.update({f"k{i}-a": KpiPole("sales", UP), f"k{i}-b": KpiPole("ops", UP), f"k{i}-c": KpiPole("fin", UP)})
-    signed = _SignedGraph.from_networkx(g)
+    signed = SignedGraph.from_networkx(g)
     harm = _HarmSets(signed, _KpiSpace(signed, kpis))
     sets = [*harm._hurt.values(), *harm._help.values(), *harm._hurt_by.values()]
     assert max(s.bit_length() for s in sets) <= 3
@@ -692,7 +692,7 @@ def test_bitsets_span_one_island_not_every_kpi():
 @given(signed_frameworks())
 def test_islands_and_their_balance_match_brute_force(case):
     g = case[0]
-    signed = _SignedGraph.from_networkx(g)
+    signed = SignedGraph.from_networkx(g)
     members: dict[int, set[str]] = {}
     for name, island in zip(signed.names, signed.islands):
         members.setdefault(island, set()).add(name)
@@ -715,3 +715,28 @@ def test_tarjan_finds_components_sinks_first_on_a_deep_chain():
     assert _tarjan(adj) == [list(range(n))]
     chain = [[(v + 1, 0)] for v in range(n - 1)] + [[]]
     assert _tarjan(chain) == [[v] for v in reversed(range(n))]
+
+
+def test_the_signed_graph_read_from_the_framework_graph_gives_the_same_answers(tmp_path):
+    """Rules read the signed graph straight out of the framework graph; it must be exactly what
+    converting the networkx influence graph gives, and every analysis must agree on both."""
+    from datetime import date
+
+    from benchmarks.generate import generate
+    from kpiframe.check import CheckOptions, run_check
+    from kpiframe.graph import influence_graph
+    from kpiframe.influence import SignedGraph, find_conflicts, influence_cycles, path_signs
+    from kpiframe.rules.conflicts import kpi_poles
+
+    generate(tmp_path / "fw", 300, dense=True)
+    result = run_check(tmp_path / "fw", CheckOptions(today=date(2026, 9, 30), jobs=1))
+    networkx_form = influence_graph(result.context.graph)
+    direct = SignedGraph.from_relation(result.context.graph)
+    converted = SignedGraph.from_networkx(networkx_form)
+    assert direct.names == converted.names and direct.adj == converted.adj
+    poles = kpi_poles(result.framework)
+    assert find_conflicts(direct, poles, per_pair_cap=5) == find_conflicts(networkx_form, poles, per_pair_cap=5)
+    loops = influence_cycles(direct)
+    assert loops and loops == influence_cycles(networkx_form)
+    closed = loops[0] + [loops[0][0]]
+    assert path_signs(direct, closed) == path_signs(networkx_form, closed)

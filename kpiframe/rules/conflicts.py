@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kpiframe.graph import influence_graph
-from kpiframe.influence import Conflict, ConflictScan, KpiPole, find_conflicts, format_path, influence_cycles, path_signs
+from kpiframe.influence import (Conflict, ConflictScan, KpiPole, SignedGraph, find_conflicts, format_path,
+                                influence_cycles, path_signs)
 from kpiframe.model import Framework, KPI, Tradeoff
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule
@@ -65,10 +65,10 @@ def tradeoff_pairs(framework: Framework) -> dict[frozenset[str], list[Tradeoff]]
     return pairs
 
 
-def signed_graph(ctx: RuleContext):
-    """The KPI/driver influence graph, extracted once per check."""
+def signed_graph(ctx: RuleContext) -> SignedGraph:
+    """The KPI/driver influence graph, extracted once per check and shared by the rules."""
     if "influence_graph" not in ctx.extras:
-        ctx.extras["influence_graph"] = influence_graph(ctx.graph)
+        ctx.extras["influence_graph"] = SignedGraph.from_relation(ctx.graph)
     return ctx.extras["influence_graph"]
 
 
