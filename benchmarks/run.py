@@ -366,6 +366,8 @@ def measure_size(kpis: int, dense: bool, args: argparse.Namespace, workdir: Path
 
     if args.peers and kpis > args.peers_up_to:
         result.notes.append(f"peers not run above {args.peers_up_to:,} KPIs (--peers-up-to)")
+    elif args.peers and dense and args.targets:
+        result.notes.append("peers not run on the dense tree (no target compares them there)")
     elif args.peers:
         if shutil.which("yamllint"):
             log(f"[{kpis:,}] yamllint")
