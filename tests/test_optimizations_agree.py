@@ -44,9 +44,10 @@ def test_parallel_serial_and_gc_settings_agree(generated, monkeypatch):
 def test_chunks_keep_file_order_and_cover_every_file(generated, monkeypatch):
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     files = sorted((p, p.relative_to(generated).as_posix()) for p in generated.rglob("*.yaml"))
-    own, pieces = parallel._split(files, 3)
+    own, pieces, piece_bytes = parallel._split(files, 3)
     assert own and len(pieces) > 2, "this process and both workers get files"
     assert own + [f for piece in pieces for f in piece] == files
+    assert piece_bytes == [sum(path.stat().st_size for path, _ in piece) for piece in pieces]
 
 
 def test_pieces_too_big_for_the_shared_buffer_come_back_through_the_pipe(generated, monkeypatch):

@@ -10,7 +10,6 @@ parse. Small frameworks parse in-process: forking and pickling would cost more t
 from __future__ import annotations
 
 import mmap
-import multiprocessing
 import os
 import pickle
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import Callable, Iterator
 
 from kpiframe.load.document import Limits, ParsedFile
 from kpiframe.load.yamlfile import read_yaml_file
+
+Files = list[tuple[Path, str]]  # (path, path relative to the framework root)
 
 # Below this much YAML the work is too small to share (a fork plus pickling costs ~30 ms).
 PARALLEL_MIN_BYTES = 2_000_000
@@ -45,15 +46,15 @@ def default_jobs() -> int:
     return max(1, min(MAX_JOBS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
-def parse_files(files: list[tuple[Path, str]], limits: Limits, *, jobs: int | None = None,
+def parse_files(files: Files, limits: Limits, *, jobs: int | None = None,
                 on_file: Callable[[str], None] | None = None) -> Iterator[ParsedFile]:
     """Every file parsed, in the order given."""
     jobs = default_jobs() if jobs is None else jobs
-    own, pieces = _split(files, jobs) if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() else (files, [])
+    own, pieces, piece_bytes = _split(files, jobs) if jobs > 1 and hasattr(os, "fork") else (files, [], [])
     if not pieces:
         yield from (_parse_one(path, rel, limits, on_file) for path, rel in files)
         return
-    slots = _slots(pieces)
+    slots = _slots(piece_bytes)
     yield from _parse_in_parallel(own, pieces, slots, limits, jobs - 1, on_file)
 
 
@@ -63,6 +64,8 @@ def _parse_in_parallel(own, pieces, slots, limits, workers, on_file) -> Iterator
     # Results travel through shared memory, not the pool's pipe: a pipe holds 64 KB, so a
     # worker sending megabytes would wait on every 64 KB for this process, busy parsing, to
     # hand the reading thread the interpreter lock (measured: the worker idled half the time).
+    import multiprocessing  # here, not at the top: a small framework never needs it (start-up)
+
     global _OUTBOX
     _OUTBOX = mmap.mmap(-1, slots[-1][0] + slots[-1][1])
     try:
@@ -117,11 +120,11 @@ def _parse_piece(task: tuple[list[tuple[Path, str]], Limits, int, int]) -> int |
     return len(data)
 
 
-def _slots(pieces: list[list[tuple[Path, str]]]) -> list[tuple[int, int]]:
-    """(offset, size) in the outbox for each piece, page-aligned."""
+def _slots(piece_bytes: list[int]) -> list[tuple[int, int]]:
+    """(offset, size) in the outbox for each piece, page-aligned, from the pieces' YAML sizes."""
     slots, offset = [], 0
-    for piece in pieces:
-        size = SLOT_SPARE + SLOT_FACTOR * sum(_size(path) for path, _ in piece)
+    for yaml_bytes in piece_bytes:
+        size = SLOT_SPARE + SLOT_FACTOR * yaml_bytes
         size += -size % mmap.PAGESIZE
         slots.append((offset, size))
         offset += size
@@ -135,26 +138,29 @@ def _size(path: Path) -> int:
         return 0  # the parse reports it
 
 
-def _split(files: list[tuple[Path, str]], jobs: int) -> tuple[list[tuple[Path, str]], list[list[tuple[Path, str]]]]:
-    """This process's files, and the workers' pieces, all contiguous and in order by size.
+def _split(files: Files, jobs: int) -> tuple[Files, list[Files], list[int]]:
+    """This process's files, the workers' pieces and each piece's bytes; contiguous, by size.
 
-    Returns (files, []) when the whole is too small to share.
+    Returns (files, [], []) when the whole is too small to share.
     """
     sizes = [_size(path) for path, _ in files]
     total = sum(sizes)
     if total < PARALLEL_MIN_BYTES:
-        return files, []
+        return files, [], []
     own_bytes = total * PARENT_WEIGHT / (PARENT_WEIGHT + jobs - 1)
     piece_bytes = (total - own_bytes) / ((jobs - 1) * PIECES_PER_WORKER)
-    own: list[tuple[Path, str]] = []
-    pieces: list[list[tuple[Path, str]]] = []
+    own: Files = []
+    pieces: list[Files] = []
+    bytes_of: list[int] = []
     filled = 0.0
     for item, size in zip(files, sizes):
         if filled < own_bytes:
             own.append(item)
-        elif not pieces or filled >= own_bytes + piece_bytes * len(pieces):
-            pieces.append([item])
         else:
+            if not pieces or filled >= own_bytes + piece_bytes * len(pieces):
+                pieces.append([])
+                bytes_of.append(0)
             pieces[-1].append(item)
+            bytes_of[-1] += size
         filled += size
-    return own, pieces
+    return own, pieces, bytes_of
