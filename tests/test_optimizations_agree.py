@@ -110,3 +110,33 @@ def test_a_child_that_dies_has_its_rules_run_here(generated, monkeypatch):
 
     monkeypatch.setitem(RULES, rule.slug, dataclasses.replace(rule, check=dies_in_the_child))
     assert findings_json(generated, jobs=2) == baseline
+
+
+def test_without_processes_to_be_had_everything_runs_here(generated, monkeypatch):
+    """A sandbox that forbids fork or shared memory gets the same answer, one core slower."""
+    baseline = findings_json(generated, jobs=1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
+
+    def no_fork():
+        raise OSError("fork not permitted")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    monkeypatch.setattr(parallel.mmap, "mmap", lambda *args: no_fork())
+    assert findings_json(generated, jobs=2) == baseline
+
+
+def test_a_rule_failing_here_while_the_child_runs_leaves_no_process_behind(generated, monkeypatch):
+    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
+    rule = find_rule("orphan-kpi")
+    assert not rule.code.startswith(forked.CHILD_FAMILIES)
+
+    def broken(ctx):
+        raise KeyError("simulated bug")
+        yield
+
+    monkeypatch.setitem(RULES, rule.slug, dataclasses.replace(rule, check=broken))
+    with pytest.raises(KeyError):
+        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left to reap: it was waited for

@@ -67,9 +67,18 @@ def _parse_in_parallel(own, pieces, slots, limits, workers, on_file) -> Iterator
     import multiprocessing  # here, not at the top: a small framework never needs it (start-up)
 
     global _OUTBOX
-    _OUTBOX = mmap.mmap(-1, slots[-1][0] + slots[-1][1])
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        _OUTBOX = mmap.mmap(-1, slots[-1][0] + slots[-1][1])
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    except OSError:  # no shared memory or no processes to be had (a sandbox): parse here
+        if _OUTBOX is not None:
+            _OUTBOX.close()
+            _OUTBOX = None
+        for piece in [own, *pieces]:
+            yield from (_parse_one(path, rel, limits, on_file) for path, rel in piece)
+        return
+    try:
+        with pool:
             tasks = [(piece, limits, offset, size) for piece, (offset, size) in zip(pieces, slots)]
             pending = pool.imap(_parse_piece, tasks)
             yield from (_parse_one(path, rel, limits, on_file) for path, rel in own)

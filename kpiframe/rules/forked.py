@@ -34,21 +34,40 @@ def run_split(context: RuleContext, rules: list[Rule], run_one: Callable[[Rule],
               progress: dict[str, str]) -> list[Finding]:
     """Every rule's findings, in the order of ``rules``, as a serial run gives them."""
     theirs = [r for r in rules if r.code.startswith(CHILD_FAMILIES)]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
+    forked = _fork_with_pipe()
+    if forked is None:  # no process to be had (a sandbox, a process limit): run them all here
+        return [f for r in rules for f in run_one(r)]
+    pid, read_end, write_end = forked
     if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
         os.close(read_end)
         _child(context, theirs, run_one, progress, write_end)
     os.close(write_end)
-    found = {r.slug: run_one(r) for r in rules if r not in theirs}
-    with os.fdopen(read_end, "rb") as pipe:
+    pipe = os.fdopen(read_end, "rb")
+    try:
+        found = {r.slug: run_one(r) for r in rules if r not in theirs}
         payload = pipe.read()
-    os.waitpid(pid, 0)
+    finally:  # also when a rule here fails: a child still writing gets EPIPE and exits
+        pipe.close()
+        os.waitpid(pid, 0)
     if not payload:  # the child died (killed, out of memory): do its share here instead
         found.update({r.slug: run_one(r) for r in theirs})
     else:
         found.update(_accept(pickle.loads(payload), context, progress))
     return [f for r in rules for f in found[r.slug]]
+
+
+def _fork_with_pipe() -> tuple[int, int, int] | None:
+    """(pid, read end, write end) of a fork joined by a pipe, or None when either fails."""
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        return os.fork(), read_end, write_end
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
 
 
 def _child(context: RuleContext, rules: list[Rule], run_one, progress: dict[str, str], write_end: int) -> None:
