@@ -56,7 +56,9 @@ def _parse_today(value: Optional[str]) -> Optional[date]:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+        # Parsed here rather than by click, so name both places the value can come from.
+        raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD",
+                                 param_hint="'--today' (or KPIFRAME_TODAY)") from None
 
 
 def _split(values: Optional[list[str]]) -> tuple[str, ...]:

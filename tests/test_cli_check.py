@@ -189,3 +189,11 @@ def test_a_reader_that_stops_early_gets_no_traceback():
     process.stdout.close()  # like `kpiframe check | head -c 10`
     err = process.stderr.read().decode()
     assert process.wait() in (0, 1, 2) and "Traceback" not in err
+
+
+def test_a_bad_date_in_kpiframe_today_names_the_variable(tmp_path: Path):
+    root = write_tree(tmp_path, GOOD)
+    result = runner.invoke(app, ["check", str(root)], env={"NO_COLOR": "1", "KPIFRAME_TODAY": "garbage",
+                                                            "COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "KPIFRAME_TODAY" in result.output and "'garbage' is not a date" in result.output
