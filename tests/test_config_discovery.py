@@ -56,3 +56,15 @@ def test_the_upward_search_ends_at_the_file_system_root(tmp_path: Path):
         pytest.skip("a folder above the test's temporary folder has a configuration file")
     assert find_config_file(tmp_path) is None
     assert find_config_file(Path(tmp_path.anchor)) is None
+
+
+@pytest.mark.parametrize("tolerances, problems", [("{on_track: 10, at_risk: 25}", 0), ("{on_track: 10, at_risk: 10}", 0),
+                                                  ("{on_track: 30, at_risk: 10}", 1)])
+def test_tolerances_in_the_wrong_order_are_reported_and_the_defaults_kept(tmp_path: Path, tolerances, problems):
+    write_tree(tmp_path, {"kpiframe.yaml": f"organization: O\ntolerances: {tolerances}\n"})
+    result = check_tree(tmp_path)
+    found = [f for f in result.findings if f.file == "kpiframe.yaml"]
+    assert len(found) == problems
+    if problems:
+        assert found[0].rule == "invalid-value" and found[0].line == 2 and "at_risk" in found[0].message
+        assert (result.framework.config.tolerances.on_track, result.framework.config.tolerances.at_risk) == (10, 25)

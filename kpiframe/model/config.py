@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from kpiframe.load.document import Limits
 from kpiframe.model.documents import ListOf, MappingOf
@@ -22,6 +23,14 @@ class Tolerances(_Section):
 
     on_track: Number = 10
     at_risk: Number = 25
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> "Tolerances":
+        if self.at_risk < self.on_track:  # the at-risk band would be empty: nothing could be at risk
+            raise PydanticCustomError(
+                "kf_tolerances", "must give `at_risk` at least `on_track`, got on_track {on_track} and at_risk "
+                "{at_risk}: no KPI could ever be at risk", {"on_track": self.on_track, "at_risk": self.at_risk})
+        return self
 
 
 class LimitsConfig(_Section):
