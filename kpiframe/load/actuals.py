@@ -101,4 +101,15 @@ def _config_finding(config_file: str | None, raw: RawDocument | None, index: int
 
 def _finding(p: CsvProblem) -> Finding:
     return Finding(rule=_RULE_OF_KIND.get(p.kind, p.kind), file=p.file, line=p.line or 0, column=p.column or 0,
-                   message=p.message, hint=p.hint)
+                   message=_fragment(p.message), hint=_fragment(p.hint))
+
+
+def _fragment(sentence: str) -> str:
+    """'The date is empty.' -> 'the date is empty': the CSV reader writes sentences, while every
+    other finding reads as a fragment after its rule name."""
+    text = sentence.rstrip()
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    if len(text) > 1 and text[0].isupper() and text[1].islower():  # leaves "KPI ..." alone
+        text = text[0].lower() + text[1:]
+    return text
