@@ -347,7 +347,7 @@ def test_a_bad_csv_row_is_a_finding_with_file_and_line(tmp_path):
     assert "not a real date" in result.findings[0].message
     assert result.framework.csv_actuals == {"arr": [(date(2026, 5, 31), 9.0)]}
     for f in result.findings:  # fragments, like every other finding: no capital, no full stop
-        assert f.message[0].islower() and not f.message.endswith(".") and not f.hint.endswith("."), f
+        assert not f.message[0].isupper() and not f.message.endswith(".") and not f.hint.endswith("."), f
 
 
 def test_a_csv_header_mistake_is_an_invalid_value(tmp_path):
