@@ -37,7 +37,8 @@ def exit_now(code: object) -> NoReturn:
         code = 1
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:  # None when started with the stream closed (`kpiframe check >&-`)
+                stream.flush()
         except (OSError, ValueError):  # a closed pipe (`kpiframe check | head`): nothing to deliver
             pass
     os._exit(code)

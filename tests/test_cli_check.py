@@ -197,3 +197,11 @@ def test_a_bad_date_in_kpiframe_today_names_the_variable(tmp_path: Path):
                                                             "COLUMNS": "200"})
     assert result.exit_code == 2
     assert "KPIFRAME_TODAY" in result.output and "'garbage' is not a date" in result.output
+
+
+def test_a_check_started_with_stdout_closed_still_exits_with_its_code():
+    import os
+
+    out = subprocess.run([sys.executable, "-m", "kpiframe", "check", str(EXAMPLES / "acme")],
+                         stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1))
+    assert out.returncode == 0 and "Traceback" not in out.stderr
