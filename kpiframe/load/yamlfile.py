@@ -13,10 +13,12 @@ hostile file costs bounded time and memory.
 
 from __future__ import annotations
 
-from sys import intern
 import re
+import sys
+from contextlib import contextmanager
+from sys import intern
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -49,6 +51,8 @@ PLAIN_CORE_TAGS = frozenset(
 _SAFE_NESTING_BRACKETS = 1000
 _SAFE_LINE_LENGTH = 1000
 HARD_MAX_DEPTH = 1000
+# Frames a parse may use below its caller: Python's default limit (1,000) less a typical caller's depth.
+_PARSE_FRAMES = 950
 # A document that repeats one mistake thousands of times is reported with this many findings of
 # a kind and a note that more follow: the output stays readable and its size bounded.
 MAX_FINDINGS_PER_DOCUMENT = 50
@@ -123,14 +127,19 @@ def read_yaml_file(path: Path, rel: str, limits: Limits = Limits()) -> ParsedFil
 
 def parse_text(text: str, rel: str, limits: Limits = Limits()) -> ParsedFile:
     """Parse every document of ``text``; documents before a syntax error are kept."""
-    findings: list[Finding] = []
-    documents: list[RawDocument] = []
     max_depth = min(limits.max_depth, HARD_MAX_DEPTH)
     line_map = LineMap.needed_for(text)
     if _could_nest_deeply(text) or _could_pass_node_budget(text, limits):
         over = _first_event_over_budget(text, max_depth, limits.max_nodes, line_map)
         if over is not None:
             return ParsedFile(rel, [], [Finding(rule="limit-exceeded", file=rel, **over)])
+    with _recursion_budget(_PARSE_FRAMES):
+        return _parse_documents(text, rel, limits, max_depth, line_map)
+
+
+def _parse_documents(text: str, rel: str, limits: Limits, max_depth: int, line_map: LineMap | None) -> ParsedFile:
+    findings: list[Finding] = []
+    documents: list[RawDocument] = []
     parser = _NodeParser(text)
     index = used = 0  # used: nodes so far; the budget is per file, so documents cannot add up past it
     try:
@@ -157,6 +166,23 @@ def parse_text(text: str, rel: str, limits: Limits = Limits()) -> ParsedFile:
         if hasattr(parser, "dispose"):
             parser.dispose()
     return ParsedFile(rel, documents, findings)
+
+
+@contextmanager
+def _recursion_budget(frames: int) -> Iterator[None]:
+    """Allow ``frames`` more frames than the caller is at, whatever its depth: how deep a
+    document may nest before "nesting is too deep to parse" must not depend on where the parse
+    was called from (a forked worker parses a few frames deeper than the main process)."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + frames)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def _could_nest_deeply(text: str) -> bool:
