@@ -366,8 +366,10 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
         from kpiframe.check import CURRENT
+        from kpiframe.forking import WorkerError
 
         where = f" while {CURRENT['stage']}" + (f" {CURRENT['file']}" if CURRENT["file"] else "")
-        print(f"kpiframe: internal error{where}: {type(exc).__name__}: {exc}. This is a bug in kpiframe, "
+        what = str(exc) if isinstance(exc, WorkerError) else f"{type(exc).__name__}: {exc}"  # named there
+        print(f"kpiframe: internal error{where}: {what}. This is a bug in kpiframe, "
               "not in your framework; please report it with the file named here. (exit code 2)", file=sys.stderr)
         sys.exit(2)

@@ -14,6 +14,7 @@ from benchmarks.generate import generate
 from kpiframe.check import CheckOptions, run_check
 from kpiframe.load import parallel
 from kpiframe.render.json_out import render_check_json
+from kpiframe.forking import WorkerError
 from kpiframe.rules import engine, forked
 from kpiframe.rules.registry import RULES, find_rule
 
@@ -92,7 +93,7 @@ def test_a_rule_failing_in_the_child_is_reported_with_its_name(generated, monkey
     monkeypatch.setitem(RULES, rule.slug, dataclasses.replace(rule, check=broken))
     progress: dict[str, str] = {}
     monkeypatch.setattr("kpiframe.check.CURRENT", progress)
-    with pytest.raises(forked.RuleWorkerError, match="KeyError: 'simulated bug'"):
+    with pytest.raises(WorkerError, match="KeyError: 'simulated bug'"):
         run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
     assert progress["stage"] == f"running rule {rule.code} duplicate-id"
 
@@ -140,3 +141,61 @@ def test_a_rule_failing_here_while_the_child_runs_leaves_no_process_behind(gener
         run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left to reap: it was waited for
+
+
+def test_a_parse_worker_that_dies_has_its_files_parsed_here(generated, monkeypatch):
+    baseline = findings_json(generated, jobs=1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    parent, real_read = os.getpid(), parallel.read_yaml_file
+
+    def dies_in_a_worker(path, rel, limits):
+        if os.getpid() != parent and rel.startswith("tradeoffs/"):
+            os._exit(9)  # as if killed by the out-of-memory killer
+        return real_read(path, rel, limits)
+
+    monkeypatch.setattr(parallel, "read_yaml_file", dies_in_a_worker)
+    assert findings_json(generated, jobs=2) == baseline
+
+
+def test_a_bug_in_a_parse_worker_is_reported_with_its_file(generated, monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    parent, real_read = os.getpid(), parallel.read_yaml_file
+
+    def fails_in_a_worker(path, rel, limits):
+        if os.getpid() != parent and rel.startswith("tradeoffs/"):
+            raise KeyError("simulated bug")
+        return real_read(path, rel, limits)
+
+    monkeypatch.setattr(parallel, "read_yaml_file", fails_in_a_worker)
+    progress: dict[str, str] = {}
+    monkeypatch.setattr("kpiframe.check.CURRENT", progress)
+    with pytest.raises(WorkerError, match="KeyError: 'simulated bug'"):
+        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
+    assert progress["file"].startswith("tradeoffs/")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the worker was reaped
+
+
+@pytest.mark.parametrize("value, jobs", [("0", 1), ("1", 1), ("3", 3), ("999", 16), ("many", None)])
+def test_kpiframe_jobs(monkeypatch, value, jobs):
+    monkeypatch.setenv("KPIFRAME_JOBS", value)
+    expected = jobs if jobs is not None else min(parallel.MAX_JOBS, len(os.sched_getaffinity(0)))
+    assert parallel.default_jobs() == expected
+
+
+@pytest.mark.parametrize("depth, expected", [(300, "unknown-field"), (480, "limit-exceeded")])
+def test_deep_nesting_is_judged_the_same_by_a_worker(tmp_path, monkeypatch, depth, expected):
+    """A worker parses a few frames deeper in the stack than this process; with the nesting
+    limit raised, a document just under Python's recursion limit must not fail only there."""
+    root = tmp_path / "fw"
+    generate(root, 300)
+    config = root / "kpiframe.yaml"
+    config.write_text(config.read_text() + "limits: {max_depth: 1000}\n")
+    nested = "".join(f"{'  ' * level}k{level}:\n" for level in range(depth)) + f"{'  ' * depth}leaf: 1\n"
+    (root / "zz").mkdir()
+    (root / "zz" / "deep.yaml").write_text("kind: Driver\nid: deep\ntitle: Deep\nnotes:\n" +
+                                           "".join("  " + line + "\n" for line in nested.splitlines()))
+    serial = findings_json(root, jobs=1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    assert findings_json(root, jobs=2) == serial
+    assert [f["rule"] for f in serial["findings"] if f["file"] == "zz/deep.yaml"] == [expected]

@@ -5,6 +5,12 @@ is split by size: this process parses the first share of the files itself while 
 parse the rest in pieces. Files come out in file order, one at a time, so the caller validates
 each while the workers are still parsing later ones, and the output is identical to a serial
 parse. Small frameworks parse in-process: forking and pickling would cost more than they save.
+
+A worker writes each parsed piece, pickled, into its own slot of an anonymous shared memory map
+and sends only "piece i: n bytes" through its pipe. Megabytes through a pipe, 64 KB at a time,
+made a worker wait for this process, busy parsing, at every 64 KB (measured: the worker idled
+half the time). A worker that dies (killed, out of memory) is noticed as the end of its pipe,
+and this process parses what it had left.
 """
 
 from __future__ import annotations
@@ -12,9 +18,11 @@ from __future__ import annotations
 import mmap
 import os
 import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from kpiframe.forking import WorkerError, finish, fork_with_pipe, receive, send
 from kpiframe.load.document import Limits, ParsedFile
 from kpiframe.load.yamlfile import read_yaml_file
 
@@ -23,6 +31,8 @@ Files = list[tuple[Path, str]]  # (path, path relative to the framework root)
 # Below this much YAML the work is too small to share (a fork plus pickling costs ~30 ms).
 PARALLEL_MIN_BYTES = 2_000_000
 MAX_JOBS = 4
+# KPIFRAME_JOBS above this is taken as this many.
+MAX_EXPLICIT_JOBS = 16
 # This process also unpickles what the workers send and validates every document, so it parses
 # a smaller share than a worker: its share weighs PARENT_WEIGHT against a worker's 1.
 PARENT_WEIGHT = 0.7
@@ -34,16 +44,14 @@ PIECES_PER_WORKER = 8
 SLOT_FACTOR = 4
 SLOT_SPARE = 1 << 20
 
-# Shared memory the workers write parsed pieces into; set before forking so they inherit it.
-_OUTBOX: mmap.mmap | None = None
-
 
 def default_jobs() -> int:
-    """KPIFRAME_JOBS if set (1 = serial), else one worker per core, at most MAX_JOBS."""
-    value = os.environ.get("KPIFRAME_JOBS", "")
-    if value.isdigit() and int(value) >= 1:
-        return int(value)
-    return max(1, min(MAX_JOBS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    """KPIFRAME_JOBS if set (0 or 1 = serial), else one process per core, at most MAX_JOBS."""
+    value = os.environ.get("KPIFRAME_JOBS", "").strip()
+    if value.isdigit():
+        return max(1, min(int(value), MAX_EXPLICIT_JOBS))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(MAX_JOBS, cores))
 
 
 def parse_files(files: Files, limits: Limits, *, jobs: int | None = None,
@@ -52,91 +60,132 @@ def parse_files(files: Files, limits: Limits, *, jobs: int | None = None,
     jobs = default_jobs() if jobs is None else jobs
     own, pieces, piece_bytes = _split(files, jobs) if jobs > 1 and hasattr(os, "fork") else (files, [], [])
     if not pieces:
-        yield from (_parse_one(path, rel, limits, on_file) for path, rel in files)
-        return
-    slots = _slots(piece_bytes)
-    yield from _parse_in_parallel(own, pieces, slots, limits, jobs - 1, on_file)
-
-
-def _parse_in_parallel(own, pieces, slots, limits, workers, on_file) -> Iterator[ParsedFile]:
-    # fork: the workers inherit the imported modules and the outbox, and start in milliseconds.
-    # On two cores one worker plus this process beats two workers and an idle parent.
-    # Results travel through shared memory, not the pool's pipe: a pipe holds 64 KB, so a
-    # worker sending megabytes would wait on every 64 KB for this process, busy parsing, to
-    # hand the reading thread the interpreter lock (measured: the worker idled half the time).
-    import multiprocessing  # here, not at the top: a small framework never needs it (start-up)
-
-    global _OUTBOX
-    try:
-        _OUTBOX = mmap.mmap(-1, slots[-1][0] + slots[-1][1])
-        pool = multiprocessing.get_context("fork").Pool(workers)
-    except OSError:  # no shared memory or no processes to be had (a sandbox): parse here
-        if _OUTBOX is not None:
-            _OUTBOX.close()
-            _OUTBOX = None
-        for piece in [own, *pieces]:
-            yield from (_parse_one(path, rel, limits, on_file) for path, rel in piece)
+        yield from _parse_here(files, limits, on_file)
         return
     try:
-        with pool:
-            tasks = [(piece, limits, offset, size) for piece, (offset, size) in zip(pieces, slots)]
-            pending = pool.imap(_parse_piece, tasks)
-            yield from (_parse_one(path, rel, limits, on_file) for path, rel in own)
-            for (offset, _), sent in zip(slots, pending):
-                yield from _receive(sent, offset)
+        outbox = mmap.mmap(-1, sum(_slot_size(n) for n in piece_bytes))
+    except OSError:  # no shared memory to be had (a sandbox): parse here
+        yield from _parse_here(files, limits, on_file)
+        return
+    with outbox:
+        yield from _parse_in_parallel(own, pieces, _slots(piece_bytes), outbox, limits, jobs - 1, on_file)
+
+
+@dataclass
+class _Worker:
+    pid: int
+    pipe: object  # the read end, opened as a binary file
+    done: bool = False
+    pieces: list[int] = field(default_factory=list)
+
+
+def _parse_in_parallel(own: Files, pieces: list[Files], slots: list[tuple[int, int]], outbox: mmap.mmap,
+                       limits: Limits, workers: int, on_file) -> Iterator[ParsedFile]:
+    # Worker k parses pieces k, k + workers, ...: all of them move along the files in the order
+    # this process takes them up.
+    crew: list[_Worker] = []
+    try:
+        for k in range(min(workers, len(pieces))):
+            mine = list(range(k, len(pieces), workers))
+            worker = _start_worker(mine, pieces, slots, outbox, limits)
+            if worker is not None:
+                crew.append(worker)
+        yield from _parse_here(own, limits, on_file)
+        owner = {i: worker for worker in crew for i in worker.pieces}
+        for i, piece in enumerate(pieces):
+            parsed = _collect(owner.get(i), i, slots[i][0], outbox, on_file)
+            yield from parsed if parsed is not None else _parse_here(piece, limits, on_file)
+    finally:  # also when the caller stops early (an error, Ctrl-C): no worker outlives the check
+        for worker in crew:
+            worker.pipe.close()
+            finish(worker.pid, kill=not worker.done)
+
+
+def _start_worker(mine: list[int], pieces: list[Files], slots, outbox: mmap.mmap, limits: Limits) -> _Worker | None:
+    forked = fork_with_pipe()
+    if forked is None:  # no process to be had: this process parses those pieces itself
+        return None
+    pid, read_end, write_end = forked
+    if pid == 0:  # pragma: no cover - the worker, whose coverage is not collected
+        _work(mine, pieces, slots, outbox, limits, write_end)
+    return _Worker(pid, os.fdopen(read_end, "rb"), pieces=mine)
+
+
+def _work(mine: list[int], pieces: list[Files], slots, outbox: mmap.mmap, limits: Limits, write_end: int) -> None:
+    """In a worker: parse each of its pieces in turn, then leave."""
+    rel = ""
+    try:
+        for i in mine:
+            parsed = []
+            for path, rel in pieces[i]:
+                parsed.append(read_yaml_file(path, rel, limits))
+            for result in parsed:
+                for document in result.documents:
+                    document.pack_positions()  # one bytes object pickles far faster than a dict of tuples
+            data = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+            offset, size = slots[i]
+            if len(data) <= size:
+                outbox[offset:offset + len(data)] = data
+                send(write_end, ("slot", len(data)))
+            else:
+                send(write_end, ("inline", data))
+    except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it, naming the file
+        send(write_end, ("error", rel, f"{type(exc).__name__}: {exc}"))
     finally:
-        _OUTBOX.close()
-        _OUTBOX = None
+        os._exit(0)  # no atexit handlers, no flushing of stdout buffers inherited from the parent
 
 
-def _receive(sent: int | bytes, offset: int) -> list[ParsedFile]:
-    """A worker's piece: its length in the outbox at ``offset``, or the pickle itself."""
-    if isinstance(sent, bytes):
-        return pickle.loads(sent)
-    with memoryview(_OUTBOX) as view:
-        parsed = pickle.loads(view[offset:offset + sent])
-    _release(offset, sent)
+def _collect(worker: _Worker | None, index: int, offset: int, outbox: mmap.mmap, on_file) -> list[ParsedFile] | None:
+    """Piece ``index`` from its worker, or None when this process must parse it (no worker, or
+    the worker died)."""
+    message = receive(worker.pipe) if worker is not None and not worker.done else None
+    if message is None:
+        if worker is not None:
+            worker.done = True
+        return None
+    kind, *rest = message
+    if kind == "error":
+        rel, what = rest
+        if on_file is not None:
+            on_file(rel)  # so that the internal error names the file being parsed
+        raise WorkerError(what)
+    if index == worker.pieces[-1]:
+        worker.done = True
+    if kind == "inline":
+        return pickle.loads(rest[0])
+    with memoryview(outbox) as view:
+        parsed = pickle.loads(view[offset:offset + rest[0]])
+    _release(outbox, offset, rest[0])
     return parsed
 
 
-def _release(offset: int, length: int) -> None:
+def _release(outbox: mmap.mmap, offset: int, length: int) -> None:
     """Give a read slot's pages back to the system (they would otherwise count as ours)."""
-    start = offset - offset % mmap.PAGESIZE
     if hasattr(mmap, "MADV_REMOVE") and length:
-        try:
-            _OUTBOX.madvise(mmap.MADV_REMOVE, start, offset + length - start)
+        try:  # slots are page-aligned, so the kernel rounding the length up stays inside this one
+            outbox.madvise(mmap.MADV_REMOVE, offset, length)
         except OSError:
             pass  # only memory, never correctness
 
 
-def _parse_one(path: Path, rel: str, limits: Limits, on_file: Callable[[str], None] | None) -> ParsedFile:
-    if on_file is not None:
-        on_file(rel)
-    return read_yaml_file(path, rel, limits)
+def _parse_here(files: Files, limits: Limits, on_file: Callable[[str], None] | None) -> Iterator[ParsedFile]:
+    for path, rel in files:
+        if on_file is not None:
+            on_file(rel)
+        yield read_yaml_file(path, rel, limits)
 
 
-def _parse_piece(task: tuple[list[tuple[Path, str]], Limits, int, int]) -> int | bytes:
-    """In a worker: parse a piece and write its pickle to the outbox slot; returns its length."""
-    piece, limits, offset, size = task
-    parsed = [read_yaml_file(path, rel, limits) for path, rel in piece]
-    for result in parsed:
-        for document in result.documents:
-            document.pack_positions()  # one bytes object pickles far faster than a dict of tuples
-    data = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
-    if len(data) > size:
-        return data
-    _OUTBOX[offset:offset + len(data)] = data
-    return len(data)
+def _slot_size(yaml_bytes: int) -> int:
+    size = SLOT_SPARE + SLOT_FACTOR * yaml_bytes
+    return size + -size % mmap.PAGESIZE
 
 
 def _slots(piece_bytes: list[int]) -> list[tuple[int, int]]:
     """(offset, size) in the outbox for each piece, page-aligned, from the pieces' YAML sizes."""
     slots, offset = [], 0
     for yaml_bytes in piece_bytes:
-        size = SLOT_SPARE + SLOT_FACTOR * yaml_bytes
-        size += -size % mmap.PAGESIZE
-        slots.append((offset, size))
-        offset += size
+        slots.append((offset, _slot_size(yaml_bytes)))
+        offset += _slot_size(yaml_bytes)
     return slots
 
 

@@ -13,10 +13,10 @@ statuses it caches; the conflict scan the child made is sent back for reports.
 from __future__ import annotations
 
 import os
-import pickle
 from typing import Callable
 
 from kpiframe.findings import Finding
+from kpiframe.forking import WorkerError, finish, fork_with_pipe, receive, send
 from kpiframe.rules.context import RuleContext
 from kpiframe.rules.registry import Rule
 
@@ -26,48 +26,28 @@ CHILD_FAMILIES = ("KF0", "KF2")
 SHARED_EXTRAS = ("facts", "conflict_scan")
 
 
-class RuleWorkerError(Exception):
-    """A rule failed in the child: a bug in kpiframe, reported like one."""
-
-
 def run_split(context: RuleContext, rules: list[Rule], run_one: Callable[[Rule], list[Finding]],
               progress: dict[str, str]) -> list[Finding]:
     """Every rule's findings, in the order of ``rules``, as a serial run gives them."""
     theirs = [r for r in rules if r.code.startswith(CHILD_FAMILIES)]
-    forked = _fork_with_pipe()
+    forked = fork_with_pipe()
     if forked is None:  # no process to be had (a sandbox, a process limit): run them all here
         return [f for r in rules for f in run_one(r)]
     pid, read_end, write_end = forked
     if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
-        os.close(read_end)
         _child(context, theirs, run_one, progress, write_end)
-    os.close(write_end)
     pipe = os.fdopen(read_end, "rb")
     try:
         found = {r.slug: run_one(r) for r in rules if r not in theirs}
-        payload = pipe.read()
+        answer = receive(pipe)
     finally:  # also when a rule here fails: a child still writing gets EPIPE and exits
         pipe.close()
-        os.waitpid(pid, 0)
-    if not payload:  # the child died (killed, out of memory): do its share here instead
+        finish(pid)
+    if answer is None:  # the child died (killed, out of memory): do its share here instead
         found.update({r.slug: run_one(r) for r in theirs})
     else:
-        found.update(_accept(pickle.loads(payload), context, progress))
+        found.update(_accept(answer, context, progress))
     return [f for r in rules for f in found[r.slug]]
-
-
-def _fork_with_pipe() -> tuple[int, int, int] | None:
-    """(pid, read end, write end) of a fork joined by a pipe, or None when either fails."""
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return None
-    try:
-        return os.fork(), read_end, write_end
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return None
 
 
 def _child(context: RuleContext, rules: list[Rule], run_one, progress: dict[str, str], write_end: int) -> None:
@@ -75,20 +55,19 @@ def _child(context: RuleContext, rules: list[Rule], run_one, progress: dict[str,
         try:
             findings = {r.slug: run_one(r) for r in rules}
             extras = {key: context.extras[key] for key in SHARED_EXTRAS if key in context.extras}
-            payload = pickle.dumps(("ok", findings, extras), protocol=pickle.HIGHEST_PROTOCOL)
+            message = ("ok", findings, extras)
         except Exception as exc:  # noqa: BLE001 - sent to the parent, which reports it as a bug
-            payload = pickle.dumps(("error", dict(progress), f"{type(exc).__name__}: {exc}"))
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
+            message = ("error", dict(progress), f"{type(exc).__name__}: {exc}")
+        send(write_end, message)
     finally:
         os._exit(0)  # no atexit handlers, no flushing of stdout buffers inherited from the parent
 
 
-def _accept(payload: tuple, context: RuleContext, progress: dict[str, str]) -> dict[str, list[Finding]]:
-    status, first, second = payload
+def _accept(message: tuple, context: RuleContext, progress: dict[str, str]) -> dict[str, list[Finding]]:
+    status, first, second = message
     if status == "error":
         progress.update(first)
-        raise RuleWorkerError(second)
+        raise WorkerError(second)
     for key, value in second.items():
         if key == "facts":
             context.extras.setdefault("facts", {}).update(value)
