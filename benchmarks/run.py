@@ -573,7 +573,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "over 10 minutes at 100,000, and the targets compare them at 10,000)")
     parser.add_argument("--targets", action="store_true",
                         help="measure exactly what issue 8's targets need, in one run: 10,000 and 100,000 "
-                             "KPIs, the dense 10,000, peers at 10,000, and start-up (about 6 minutes)")
+                             "KPIs, the dense 10,000, peers at 10,000, and start-up (about 7 minutes)")
     parser.add_argument("--kpiframe", default=f"{shlex.quote(PYTHON)} -m kpiframe",
                         help="command that runs kpiframe (default: %(default)s)")
     parser.add_argument("--json", type=Path, help="also write the raw figures as JSON here")

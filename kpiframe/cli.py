@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import date
@@ -110,7 +111,11 @@ def check(
     else:
         from kpiframe.render.formats import render_check
 
-        sys.stdout.write(render_check(result, output_format.value, timings=timings))
+        _emit(render_check(result, output_format.value, timings=timings))
+        if timings and output_format is not ReportFormat.json:  # these formats have no place for them
+            from kpiframe.render.timings import timings_text
+
+            print(timings_text(result.timings), file=sys.stderr)
     raise typer.Exit(result.exit_code(fail_on.value))
 
 
@@ -132,7 +137,7 @@ def explain(rule: str = typer.Argument(..., help="A rule code (KF101) or slug (o
     found = find_rule(rule)
     if found is None:
         _usage_error(f"no rule {rule!r}; `kpiframe rules` lists them")
-    sys.stdout.write(explain_text(found))
+    _emit(explain_text(found))
 
 
 @app.command()
@@ -159,7 +164,7 @@ def status(
     if output_format is CheckFormat.json:
         from kpiframe.render.status_json import render_status_json
 
-        sys.stdout.write(render_status_json(result, rows, sort=sort, department=department))
+        _emit(render_status_json(result, rows, sort=sort, department=department))
     else:
         from kpiframe.render.status_table import print_status_table
         from kpiframe.render.text import make_console
@@ -195,7 +200,7 @@ def report(
 
         text = render_markdown(gap_report)
     if output is None:
-        sys.stdout.write(text)
+        _emit(text)
         return
     from kpiframe.fsutil import write_atomic
 
@@ -242,7 +247,7 @@ def graph(
 
     # the graph needs only what could be read, not the rules' judgement
     result = _run_check(path, CheckOptions(select=("KF0",)))
-    sys.stdout.write(RENDERERS[output_format](export_graph(result.framework, result.context.graph)))
+    _emit(RENDERERS[output_format](export_graph(result.framework, result.context.graph)))
 
 
 @app.command()
@@ -266,7 +271,7 @@ def impact(
     if output_format is CheckFormat.json:
         import json
 
-        sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        _emit(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         from kpiframe.render.impact_view import print_impact
         from kpiframe.render.text import make_console
@@ -314,7 +319,7 @@ def schema(
 
     text = schema_json()
     if output is None:
-        sys.stdout.write(text)
+        _emit(text)
         return
     _write_file(output, text)
     print(f"Wrote {output}. Point YAML files at it with: # yaml-language-server: $schema={output.as_posix()}")
@@ -334,7 +339,7 @@ def init(
         _usage_error(str(exc))
     except OSError as exc:
         _usage_error(f"cannot write into {folder}: {exc.strerror or exc}")
-    sys.stdout.write(next_steps(result, str(folder)))
+    _emit(next_steps(result, str(folder)))
 
 
 def _run_check(path: Path, options):  # -> CheckResult
@@ -345,6 +350,16 @@ def _run_check(path: Path, options):  # -> CheckResult
         return run_check(path, options)
     except UsageError as exc:
         _usage_error(str(exc))
+
+
+def _emit(text: str) -> None:
+    """Write a command's output. A reader that went away (`kpiframe check -f json | head`) is not
+    an error: the rest goes nowhere and the exit code stays the command's (click would exit 1)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _usage_error(message: str) -> None:

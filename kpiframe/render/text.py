@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from itertools import groupby
 
@@ -12,6 +13,7 @@ from rich.text import Text
 
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
+from kpiframe.render.timings import timings_text
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -72,8 +74,7 @@ def extra_facts(summary: dict) -> list[tuple[str, object]]:
 
 def timings_line(result: CheckResult, render: float | None = None) -> Text:
     phases = dict(result.timings, **({"render": render} if render is not None else {}))
-    parts = ", ".join(f"{phase} {seconds:.3f}s" for phase, seconds in phases.items())
-    return Text(f"timings: {parts}", style="dim")
+    return Text(timings_text(phases), style="dim")
 
 
 def print_table(console: Console, table: Table) -> None:
@@ -84,9 +85,18 @@ def print_table(console: Console, table: Table) -> None:
     console.print(table)
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader went away (`kpiframe check | head -3`): print nothing more, but keep the
+        exit code the check earned. rich's default exits 1, which reads as "findings" in CI."""
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.file.fileno())
+
+
 def make_console(stderr: bool = False) -> Console:
     """rich honours NO_COLOR and drops colour when the output is not a terminal."""
-    return Console(stderr=stderr, highlight=False, markup=False)
+    return _Console(stderr=stderr, highlight=False, markup=False)
 
 
 __all__ = ["make_console", "print_check_text", "summary_line"]
