@@ -355,6 +355,8 @@ def _run_check(path: Path, options):  # -> CheckResult
 def _emit(text: str) -> None:
     """Write a command's output. A reader that went away (`kpiframe check -f json | head`) is not
     an error: the rest goes nowhere and the exit code stays the command's (click would exit 1)."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`): nowhere to write
+        return
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
