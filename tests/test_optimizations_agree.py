@@ -199,3 +199,28 @@ def test_deep_nesting_is_judged_the_same_by_a_worker(tmp_path, monkeypatch, dept
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     assert findings_json(root, jobs=2) == serial
     assert [f["rule"] for f in serial["findings"] if f["file"] == "zz/deep.yaml"] == [expected]
+
+
+def test_a_failure_here_stops_the_rules_child_instead_of_waiting_for_it(generated, monkeypatch, tmp_path):
+    """Ctrl-C, or a bug in a rule here, must not wait for the child's share of the rules."""
+    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
+    finished = tmp_path / "child-finished"
+    slow, failing = find_rule("duplicate-id"), find_rule("orphan-kpi")
+    assert slow.code.startswith(forked.CHILD_FAMILIES) and not failing.code.startswith(forked.CHILD_FAMILIES)
+
+    def slow_in_the_child(ctx):
+        import time
+
+        time.sleep(3)
+        finished.write_text("the parent waited for me")
+        yield from ()
+
+    def interrupted(ctx):
+        raise KeyboardInterrupt
+        yield
+
+    monkeypatch.setitem(RULES, slow.slug, dataclasses.replace(slow, check=slow_in_the_child))
+    monkeypatch.setitem(RULES, failing.slug, dataclasses.replace(failing, check=interrupted))
+    with pytest.raises(KeyboardInterrupt):
+        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
+    assert not finished.exists()

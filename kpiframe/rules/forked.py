@@ -37,12 +37,13 @@ def run_split(context: RuleContext, rules: list[Rule], run_one: Callable[[Rule],
     if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
         _child(context, theirs, run_one, progress, write_end)
     pipe = os.fdopen(read_end, "rb")
+    answer = None
     try:
         found = {r.slug: run_one(r) for r in rules if r not in theirs}
         answer = receive(pipe)
-    finally:  # also when a rule here fails: a child still writing gets EPIPE and exits
+    finally:  # a rule here failed, or Ctrl-C: stop the child rather than wait for its share
         pipe.close()
-        finish(pid)
+        finish(pid, kill=answer is None)
     if answer is None:  # the child died (killed, out of memory): do its share here instead
         found.update({r.slug: run_one(r) for r in theirs})
     else:
