@@ -115,7 +115,7 @@ def check(
         if timings and output_format is not ReportFormat.json:  # these formats have no place for them
             from kpiframe.render.timings import timings_text
 
-            print(timings_text(result.timings), file=sys.stderr)
+            _emit(timings_text(result.timings) + "\n", "stderr")
     raise typer.Exit(result.exit_code(fail_on.value))
 
 
@@ -352,16 +352,21 @@ def _run_check(path: Path, options):  # -> CheckResult
         _usage_error(str(exc))
 
 
-def _emit(text: str) -> None:
+def _emit(text: str, stream_name: str = "stdout") -> None:
     """Write a command's output. A reader that went away (`kpiframe check -f json | head`) is not
     an error: the rest goes nowhere and the exit code stays the command's (click would exit 1)."""
-    if sys.stdout is None:  # started with stdout closed (`>&-`): nowhere to write
+    stream = getattr(sys, stream_name)
+    if stream is None:  # started with the stream closed (`>&-`): nowhere to write
         return
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stream.write(text)
+        stream.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # closed underneath us: nothing to deliver
+        pass
 
 
 def _usage_error(message: str) -> None:

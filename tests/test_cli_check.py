@@ -206,3 +206,11 @@ def test_timings_with_a_machine_format_go_to_stderr():
                          capture_output=True, text=True)
     assert out.returncode == 0 and json.loads(out.stdout)["version"] == "2.1.0"
     assert out.stderr.startswith("timings: discover ") and " rules " in out.stderr
+
+
+def test_timings_to_a_closed_stderr_do_not_change_the_exit_code():
+    import os
+
+    out = subprocess.run([sys.executable, "-m", "kpiframe", "check", str(EXAMPLES / "acme"), "-f", "sarif", "--timings"],
+                         stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(2))
+    assert out.returncode == 0

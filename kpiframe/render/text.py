@@ -92,6 +92,7 @@ class _Console(Console):
         self.quiet = True
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, self.file.fileno())
+        os.close(devnull)
 
 
 def make_console(stderr: bool = False) -> Console:
