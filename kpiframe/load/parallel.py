@@ -94,7 +94,7 @@ def _parse_in_parallel(own: Files, pieces: list[Files], slots: list[tuple[int, i
         owner = {i: worker for worker in crew for i in worker.pieces}
         for i, piece in enumerate(pieces):
             parsed = _collect(owner.get(i), i, slots[i][0], outbox, on_file)
-            yield from parsed if parsed is not None else _parse_here(piece, limits, on_file)
+            yield from (parsed if parsed is not None else _parse_here(piece, limits, on_file))
     finally:  # also when the caller stops early (an error, Ctrl-C): no worker outlives the check
         for worker in crew:
             worker.pipe.close()
