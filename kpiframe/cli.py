@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from datetime import date
@@ -362,9 +361,9 @@ def _emit(text: str, stream_name: str = "stdout") -> None:
         stream.write(text)
         stream.flush()
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())
-        os.close(devnull)
+        from kpiframe.fsutil import discard_output
+
+        discard_output(stream)
     except (OSError, ValueError):  # closed underneath us: nothing to deliver
         pass
 

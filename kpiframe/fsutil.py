@@ -1,4 +1,4 @@
-"""File-system helpers shared by every command that writes a file."""
+"""File-system helpers shared by every command that writes a file or its output."""
 
 from __future__ import annotations
 
@@ -40,3 +40,16 @@ def _mode_for(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def discard_output(stream) -> None:
+    """Send the rest of ``stream``'s output to /dev/null: its reader went away (`... | head`).
+
+    What is still to be written goes nowhere instead of raising again, so the command can finish
+    and exit with the code it earned.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, stream.fileno())
+    finally:
+        os.close(devnull)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from itertools import groupby
 
@@ -13,6 +12,7 @@ from rich.text import Text
 
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
+from kpiframe.fsutil import discard_output
 from kpiframe.render.timings import timings_text
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -90,9 +90,7 @@ class _Console(Console):
         """The reader went away (`kpiframe check | head -3`): print nothing more, but keep the
         exit code the check earned. rich's default exits 1, which reads as "findings" in CI."""
         self.quiet = True
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, self.file.fileno())
-        os.close(devnull)
+        discard_output(self.file)
 
 
 def make_console(stderr: bool = False) -> Console:
