@@ -40,7 +40,7 @@ class CheckOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     pause_gc: bool = True
-    jobs: int | None = None  # parse workers; None: KPIFRAME_JOBS or one per core for large frameworks
+    jobs: int | None = None  # processes for the parse and the rules; None: KPIFRAME_JOBS, else one per core
 
 
 @dataclass
@@ -99,7 +99,8 @@ def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult
             framework, findings, config_raw = _start_framework(root, config_file)
             files, discovery = discover_files(root, framework.config.exclude)
             findings += discovery
-        _parse_and_validate(files, framework, findings, options.jobs, timings)
+        jobs = default_jobs() if options.jobs is None else options.jobs  # for the parse and the rules
+        _parse_and_validate(files, framework, findings, jobs, timings)
         with _timed(timings, "actuals"):
             CURRENT.update(stage="reading actuals", file="")
             findings += _read_actuals(root, framework, config_raw)
@@ -111,7 +112,7 @@ def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult
         with _timed(timings, "rules"):
             CURRENT.update(stage="running rules", file="")
             findings += selection.config_findings
-            findings += run_rules(context, selection, CURRENT, jobs=default_jobs() if options.jobs is None else options.jobs)
+            findings += run_rules(context, selection, CURRENT, jobs=jobs)
             active, suppressed = settle_findings(findings, framework, selection)
     CURRENT.update(stage="rendering", file="")
     return CheckResult(root=root, framework=framework, today=today, findings=active, suppressed=suppressed,
@@ -134,7 +135,7 @@ def _start_framework(root: Path, config_file: Path | None):
     return Framework(root=root, config=config, config_file=rel), findings, raw
 
 
-def _parse_and_validate(files, framework: Framework, findings: list[Finding], jobs: int | None,
+def _parse_and_validate(files, framework: Framework, findings: list[Finding], jobs: int,
                         timings: dict[str, float]) -> None:
     """Parse every file and validate its documents as soon as it is parsed.
 

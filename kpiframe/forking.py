@@ -14,6 +14,8 @@ import signal
 import struct
 
 _LENGTH = struct.Struct("<Q")
+# Where there is no fork (Windows), every caller does all its work in one process.
+CAN_FORK = hasattr(os, "fork")
 
 
 class WorkerError(Exception):
@@ -22,6 +24,8 @@ class WorkerError(Exception):
 
 def fork_with_pipe() -> tuple[int, int, int] | None:
     """(pid, read end, write end) of a fork joined by a pipe, or None when either is refused."""
+    if not CAN_FORK:
+        return None
     try:
         read_end, write_end = os.pipe()
     except OSError:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kpiframe.forking import WorkerError, finish, fork_with_pipe, receive, send
+from kpiframe.forking import CAN_FORK, WorkerError, finish, fork_with_pipe, receive, send
 from kpiframe.load.document import Limits, ParsedFile
 from kpiframe.load.yamlfile import read_yaml_file
 
@@ -58,7 +58,7 @@ def parse_files(files: Files, limits: Limits, *, jobs: int | None = None,
                 on_file: Callable[[str], None] | None = None) -> Iterator[ParsedFile]:
     """Every file parsed, in the order given."""
     jobs = default_jobs() if jobs is None else jobs
-    own, pieces, piece_bytes = _split(files, jobs) if jobs > 1 and hasattr(os, "fork") else (files, [], [])
+    own, pieces, piece_bytes = _split(files, jobs) if jobs > 1 and CAN_FORK else (files, [], [])
     if not pieces:
         yield from _parse_here(files, limits, on_file)
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-import os
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
@@ -79,7 +78,7 @@ def run_rules(context: RuleContext, selection: RuleSelection, progress: dict[str
         progress.update(stage=f"running rule {r.code} {r.slug}", file="")
         return [to_finding(r, p) for p in r.check(context)]
 
-    if jobs > 1 and hasattr(os, "fork") and len(context.framework.documents) >= SPLIT_MIN_DOCUMENTS:
+    if jobs > 1 and len(context.framework.documents) >= SPLIT_MIN_DOCUMENTS:
         return run_split(context, rules, run_one, progress)
     return [f for r in rules for f in run_one(r)]
 
