@@ -29,9 +29,13 @@ def _words(text: str) -> set[str]:
     return set(text.replace("_", "-").replace(".", "-").replace(" ", "-").split("-")) - {""}
 
 
+def _grams(text: str) -> set[str]:
+    return {text[i:i + 3] for i in range(len(text) - 2)}
+
+
 def _trigrams(word: str) -> set[str]:
-    padded = f"  {word} "
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+    """The word's trigrams, padded so that its first and last letters count too."""
+    return _grams(f"  {word} ")
 
 
 class Suggester:
@@ -64,7 +68,7 @@ class Suggester:
     def _shortlist(self, word: str) -> list[str]:
         grams = _trigrams(word)
         pool = self._sharing_words(word) or self._sharing_rare_grams(grams)
-        inner = {word[i:i + 3] for i in range(len(word) - 2)}
+        inner = _grams(word)  # unpadded: looked up inside bare ids
         # `in` on a short string is a C scan: cheaper than building each candidate's trigram set.
         shared = {k: sum(gram in self.candidates[k] for gram in inner) for k in pool}
         best = sorted(pool, key=lambda k: (-shared[k], k))[:_SHORTLIST]
