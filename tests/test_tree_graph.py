@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 import re
 from pathlib import Path
 
@@ -142,7 +143,7 @@ def test_dot_quotes_labels_with_quotes_backslashes_and_newlines(framework):
 
 def test_json_is_node_link_data_that_round_trips_through_networkx():
     data = json.loads(graph_output("json"))
-    g = nx.node_link_graph(data, edges="links")
+    g = nx.node_link_graph(data)
     assert g.is_directed() and g.number_of_nodes() == 27 and g.number_of_edges() == 27
     assert g.graph == {"organization": "Northgate Systems"}
     assert g.nodes["operating-cost"] == {"kind": "KPI", "label": "Delivery operating cost per month",
@@ -155,8 +156,19 @@ def test_json_is_node_link_data_that_round_trips_through_networkx():
     assert rels == {"parent", "supports", "addresses", "influences"}
 
 
+def test_json_loads_with_networkx_defaults_and_no_warning():
+    # networkx 3.6 reads node-link data from the key "edges" by default; "links" raised KeyError
+    data = json.loads(graph_output("json"))
+    assert set(data) == {"directed", "multigraph", "graph", "nodes", "edges"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a FutureWarning about the key would fail here
+        g = nx.node_link_graph(data)
+    assert isinstance(g, nx.DiGraph) and not g.is_multigraph()
+    assert g.edges["delivery-workload", "projects-on-time"] == {"rel": "influences", "sign": -1}
+
+
 def test_json_has_tradeoff_edges_between_and_arbitrates():
-    g = nx.node_link_graph(json.loads(graph_output("json", EXAMPLES / "acme")), edges="links")
+    g = nx.node_link_graph(json.loads(graph_output("json", EXAMPLES / "acme")))
     assert g.edges["bookings-vs-delivery", "new-arr-booked"] == {"rel": "between"}
     assert g.edges["bookings-vs-delivery", "deliver-what-we-sell"] == {"rel": "arbitrates"}
     assert g.nodes["bookings-vs-delivery"]["kind"] == "Tradeoff"
@@ -183,5 +195,5 @@ def test_graph_output_is_identical_across_runs(fmt: str):
 
 def test_graph_of_an_unreadable_framework_still_shows_what_was_read(tmp_path: Path):
     root = write_tree(tmp_path, {"a.yaml": "kind: Goal\nid: g\ntitle: G\nlevel: company\n", "b.yaml": "kind: [\n"})
-    g = nx.node_link_graph(json.loads(graph_output("json", root)), edges="links")
+    g = nx.node_link_graph(json.loads(graph_output("json", root)))
     assert list(g.nodes) == ["g"]

@@ -66,8 +66,10 @@ def _node_attributes(document, data: dict) -> dict:
 
 
 def graph_json(g: nx.DiGraph) -> str:
-    """networkx's node-link format (``nx.node_link_graph(data, edges="links")`` reads it back)."""
-    return json.dumps(nx.node_link_data(g, edges="links"), indent=2, ensure_ascii=False) + "\n"
+    """networkx's node-link format with the edges under ``edges``, networkx's default since 3.4
+    (``links`` before), so that ``nx.node_link_graph(data)`` reads it back with no argument.
+    Named explicitly so that the output does not depend on the installed networkx's default."""
+    return json.dumps(nx.node_link_data(g, edges="edges"), indent=2, ensure_ascii=False) + "\n"
 
 
 # --------------------------------------------------------------------------- DOT
