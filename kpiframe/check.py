@@ -58,10 +58,7 @@ class CheckResult:
         return sum(1 for f in self.findings if f.severity is severity)
 
     def exit_code(self, fail_on: str = "error") -> int:
-        if fail_on == "never":
-            return 0
-        threshold = Severity(fail_on).rank
-        return 1 if any(f.severity.rank >= threshold for f in self.findings) else 0
+        return 1 if any(f.severity.fails(fail_on) for f in self.findings) else 0
 
     def summary(self) -> dict:
         return {

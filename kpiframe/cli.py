@@ -102,7 +102,7 @@ def check(
     result = _run_check(path, options)
     elapsed = time.perf_counter() - started
     if output_file is not None:
-        _write_report(result, output_format.value, output_file, elapsed, timings)
+        _write_report(result, output_format.value, output_file, elapsed, timings, fail_on.value)
     elif output_format is ReportFormat.text:
         from kpiframe.render.text import make_console, print_check_text
 
@@ -110,7 +110,7 @@ def check(
     else:
         from kpiframe.render.formats import render_check
 
-        _emit(render_check(result, output_format.value, timings=timings))
+        _emit(render_check(result, output_format.value, timings=timings, fail_on=fail_on.value))
         if timings and output_format is not ReportFormat.json:  # these formats have no place for them
             from kpiframe.render.timings import timings_text
 
@@ -287,12 +287,12 @@ def _mount_import_commands() -> None:
 _mount_import_commands()
 
 
-def _write_report(result, fmt: str, output_file: Path, elapsed: float, timings: bool) -> None:
+def _write_report(result, fmt: str, output_file: Path, elapsed: float, timings: bool, fail_on: str) -> None:
     """`check --output-file`: the report goes to the file, the summary line to stdout."""
     from kpiframe.render.formats import render_check
     from kpiframe.render.text import make_console, summary_line, timings_line
 
-    _write_file(output_file, render_check(result, fmt, elapsed=elapsed, timings=timings))
+    _write_file(output_file, render_check(result, fmt, elapsed=elapsed, timings=timings, fail_on=fail_on))
     console = make_console()
     console.print(summary_line(result, elapsed), soft_wrap=True)
     if timings:

@@ -20,6 +20,14 @@ class Severity(str, Enum):
         """Higher is worse; used for --fail-on and for sorting by importance."""
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
+    def fails(self, fail_on: str) -> bool:
+        """Whether a finding of this severity fails the build under ``--fail-on`` (error, warning, never).
+
+        The one place that decides, so that the exit code and the reports that mark failures
+        (JUnit) cannot disagree.
+        """
+        return fail_on != "never" and self.rank >= Severity(fail_on).rank
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

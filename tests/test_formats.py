@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import xmlschema
 from typer.testing import CliRunner
 
 from kpiframe.check import CheckResult
@@ -26,6 +27,7 @@ from kpiframe.render.rules_doc import explain_text
 from kpiframe.render.sarif import render_sarif, sarif_result
 from kpiframe.rules import all_rules
 from tests.conftest import check_tree, write_tree
+from tests.consumer_schemas import consumer_schema
 
 DATA = Path(__file__).parent / "data"
 SARIF_SUBSET = DATA / "sarif-2.1.0-subset.schema.json"
@@ -243,35 +245,94 @@ def test_sarif_of_a_clean_framework_is_valid_with_no_results(tmp_path: Path):
 
 # --------------------------------------------------------------------------- junit
 
-def test_junit_has_one_failing_case_per_error_or_warning(result: CheckResult, repo: Path):
-    root = ET.fromstring(render_junit(result, repo))
-    [suite] = root.findall("testsuite")
-    cases = suite.findall("testcase")
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "2", "0")
-    assert len(cases) == 3
-    failures = {c.find("failure").get("type"): c for c in cases if c.find("failure") is not None}
-    assert set(failures) == {"KF101 error", "KF105 warning"}
-    orphan = failures["KF101 error"]
-    assert (orphan.get("classname"), orphan.get("file"), orphan.get("line")) == ("kpis/kpis.yaml", "kpis/kpis.yaml", "6")
-    assert orphan.find("failure").get("message") == "KPI 'lonely' supports no goal"
-    [info] = [c for c in cases if c.find("failure") is None]
-    assert "feedback loop" in info.find("system-out").text
+def assert_valid_junit(text: str) -> None:
+    schema = xmlschema.XMLSchema(str(consumer_schema("jenkins-junit-10.xsd")))
+    errors = list(schema.iter_errors(text))
+    assert not errors, "\n".join(str(e.reason) + " at " + str(e.path) for e in errors[:5])
 
 
-def test_junit_of_a_clean_framework_has_one_passing_case(tmp_path: Path):
+def junit_cases(text: str) -> dict[str, ET.Element]:
+    suite = ET.fromstring(text).find("testsuite")
+    return {f"{c.get('classname')} / {c.get('name')}": c for c in suite.findall("testcase")}
+
+
+@pytest.mark.parametrize("fail_on", ["error", "warning", "never"])
+def test_junit_is_valid_against_the_jenkins_schema(result: CheckResult, repo: Path, fail_on: str):
+    assert_valid_junit(render_junit(result, repo, fail_on))
+
+
+def test_junit_of_a_clean_framework_is_valid_with_one_passing_case(tmp_path: Path):
     root = write_tree(tmp_path, {"kpiframe.yaml": "organization: T\n"})
-    suite = ET.fromstring(render_junit(check_tree(root), tmp_path)).find("testsuite")
-    assert (suite.get("tests"), suite.get("failures")) == ("1", "0")
+    text = render_junit(check_tree(root), tmp_path)
+    assert_valid_junit(text)
+    suite = ET.fromstring(text).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("1", "0", "0")
     [case] = suite.findall("testcase")
-    assert case.find("failure") is None
+    assert case.get("name") == "kpiframe check: no findings" and len(case) == 0
+
+
+def test_junit_fails_only_at_or_above_fail_on_and_lists_the_rest(result: CheckResult, repo: Path):
+    text = render_junit(result, repo)  # --fail-on error, the default
+    root = ET.fromstring(text)
+    suite = root.find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("4", "1", "0", "1")
+    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("4", "1", None)
+    cases = junit_cases(text)
+    assert set(cases) == {"kpis/kpis.yaml / KF101 orphan-kpi: lonely", "kpis/kpis.yaml / KF105 unmeasured-goal: grow",
+                          "kpis/kpis.yaml / KF205 influence-cycle: a", "kpis/kpis.yaml / KF101 orphan-kpi: legacy"}
+    failure = cases["kpis/kpis.yaml / KF101 orphan-kpi: lonely"].find("failure")
+    assert failure.get("message") == "kpis/kpis.yaml:6:1: KPI 'lonely' supports no goal"
+    assert failure.get("type") == "KF101 error"
+    assert failure.text.startswith("kpis/kpis.yaml:6:1: error: KPI 'lonely' supports no goal\nhint: ")
+    warning = cases["kpis/kpis.yaml / KF105 unmeasured-goal: grow"]
+    assert [child.tag for child in warning] == ["system-out"]  # listed, not failed: the build exits 0 for it
+    assert warning.find("system-out").text.startswith("kpis/kpis.yaml:2:5: warning: ")
+    assert "feedback loop" in cases["kpis/kpis.yaml / KF205 influence-cycle: a"].find("system-out").text
+    skipped = cases["kpis/kpis.yaml / KF101 orphan-kpi: legacy"].find("skipped")
+    assert skipped.get("message") == "suppressed by ignore: Kept for the board pack until Q4"
+    assert all(c.get("file") is None and c.get("line") is None for c in cases.values())
+
+
+def test_junit_failures_follow_fail_on_like_the_exit_code(result: CheckResult, repo: Path):
+    def failed(fail_on: str) -> set[str]:
+        return {name for name, case in junit_cases(render_junit(result, repo, fail_on)).items()
+                if case.find("failure") is not None}
+
+    assert failed("warning") == {"kpis/kpis.yaml / KF101 orphan-kpi: lonely", "kpis/kpis.yaml / KF105 unmeasured-goal: grow"}
+    assert failed("never") == set()
+    assert ET.fromstring(render_junit(result, repo, "never")).find("testsuite").get("failures") == "0"
+
+
+def test_junit_from_the_command_line_shows_no_failed_test_when_the_build_passes(repo: Path):
+    out = run_cli("check", "kpis", "--format", "junit", "--ignore", "orphan-kpi")  # a warning and an info left
+    assert out.exit_code == 0, out.output
+    assert "<failure" not in out.stdout and out.stdout.count("<system-out>") == 2
+    out = run_cli("check", "kpis", "--format", "junit", "--ignore", "orphan-kpi", "--fail-on", "warning")
+    assert out.exit_code == 1 and out.stdout.count("<failure") == 1 and 'type="KF105 warning"' in out.stdout
+
+
+def test_junit_names_survive_lines_moving_and_repeat_names_are_numbered(repo: Path):
+    before = junit_cases(render_junit(check_tree(repo / "kpis"), repo))
+    path = repo / "kpis" / "kpis.yaml"
+    path.write_text("# a comment pushes every line down\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    after = junit_cases(render_junit(check_tree(repo / "kpis"), repo))
+    assert list(before) == list(after)
+    assert after["kpis/kpis.yaml / KF101 orphan-kpi: lonely"].find("failure").get("message").startswith("kpis/kpis.yaml:8:1:")
+    twice = [Finding(rule="duplicate-key", code="KF002", file="a.yaml", line=n, column=1, message="m", subject="k")
+             for n in (3, 9)]
+    names = list(junit_cases(render_junit(replace(check_tree(repo / "kpis"), findings=twice), repo)))
+    assert names == ["kpis/a.yaml / KF002 duplicate-key: k", "kpis/a.yaml / KF002 duplicate-key: k (2)",
+                     "kpis/kpis.yaml / KF101 orphan-kpi: legacy"]
 
 
 def test_junit_escapes_markup_and_drops_characters_xml_cannot_hold(result: CheckResult, repo: Path):
-    odd = Finding(rule="orphan-kpi", code="KF101", file="kpis/<a&b>.yaml", line=1, column=1,
-                  message='KPI "x" <b>&amp; \x01 bell\x07')
+    odd = Finding(rule="orphan-kpi", code="KF101", file="<a&b>.yaml", line=1, column=1,
+                  message='KPI "x" <b>&amp; \x01 bell\x07', subject="x\x02")
     text = render_junit(replace(result, findings=[odd]), repo)
-    failure = ET.fromstring(text).find("testsuite/testcase/failure")
-    assert failure.get("message") == 'KPI "x" <b>&amp; \ufffd bell\ufffd'
+    assert_valid_junit(text)
+    case = ET.fromstring(text).find("testsuite/testcase")
+    assert case.get("name") == "KF101 orphan-kpi: x\ufffd"
+    assert case.find("failure").get("message") == 'kpis/<a&b>.yaml:1:1: KPI "x" <b>&amp; \ufffd bell\ufffd'
 
 
 # --------------------------------------------------------------------------- gitlab

@@ -14,8 +14,11 @@ FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab")
 
 
 def render_check(result: CheckResult, fmt: str, *, elapsed: float = 0.0, timings: bool = False,
-                 cwd: Path | None = None) -> str:
-    """The whole report in format ``fmt``. ``text`` comes without colour (it is going to a file)."""
+                 cwd: Path | None = None, fail_on: str = "error") -> str:
+    """The whole report in format ``fmt``. ``text`` comes without colour (it is going to a file).
+
+    ``fail_on`` is the check's ``--fail-on``, for the formats that say what failed (JUnit).
+    """
     if fmt == "text":
         return _plain_text(result, elapsed, timings)
     if fmt == "json":
@@ -33,7 +36,7 @@ def render_check(result: CheckResult, fmt: str, *, elapsed: float = 0.0, timings
     if fmt == "junit":
         from kpiframe.render.junit import render_junit
 
-        return render_junit(result, cwd)
+        return render_junit(result, cwd, fail_on)
     if fmt == "gitlab":
         from kpiframe.render.gitlab import render_gitlab
 
