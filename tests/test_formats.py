@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -26,12 +28,8 @@ from kpiframe.render.junit import render_junit
 from kpiframe.render.rules_doc import explain_text
 from kpiframe.render.sarif import render_sarif, sarif_result
 from kpiframe.rules import all_rules
-from tests.conftest import check_tree, write_tree
+from tests.conftest import REPO, check_tree, write_tree
 from tests.consumer_schemas import consumer_schema
-
-DATA = Path(__file__).parent / "data"
-SARIF_SUBSET = DATA / "sarif-2.1.0-subset.schema.json"
-SARIF_OFFICIAL = DATA / "sarif-schema-2.1.0.json"  # the full OASIS file, when someone vendors it
 
 FRAMEWORK = {
     "kpis/kpiframe.yaml": "organization: Test Co\ndepartments: [sales]\n",
@@ -155,28 +153,19 @@ def test_github_omits_line_and_col_for_a_whole_file_and_file_for_no_file():
 
 # --------------------------------------------------------------------------- sarif
 
-def sarif_validators() -> list[jsonschema.Draft7Validator]:
-    schemas = [json.loads(SARIF_SUBSET.read_text(encoding="utf-8"))]
-    if SARIF_OFFICIAL.exists():
-        schemas.append(json.loads(SARIF_OFFICIAL.read_text(encoding="utf-8")))
-    return [jsonschema.Draft7Validator(s, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER) for s in schemas]
+def sarif_validator() -> jsonschema.Draft4Validator:
+    """The official SARIF 2.1.0 schema (draft-04, as its SOURCE.md says)."""
+    schema = json.loads(consumer_schema("sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
 
 
 def assert_valid_sarif(log: dict) -> None:
-    for validator in sarif_validators():
-        errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
-        assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
+    errors = sorted(sarif_validator().iter_errors(log), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
 
 
-def test_sarif_schema_files_are_valid_schemas():
-    for validator in sarif_validators():
-        jsonschema.Draft7Validator.check_schema(validator.schema)
-
-
-@pytest.mark.skipif(not SARIF_OFFICIAL.exists(), reason="the official SARIF schema is not vendored in tests/data")
-def test_sarif_is_valid_against_the_official_schema(result: CheckResult, repo: Path):
-    validator = sarif_validators()[-1]
-    assert not list(validator.iter_errors(json.loads(render_sarif(result, repo))))
+def test_the_official_sarif_schema_is_a_valid_schema():
+    jsonschema.Draft4Validator.check_schema(sarif_validator().schema)
 
 
 def test_sarif_is_valid_and_describes_every_rule(result: CheckResult, repo: Path):
@@ -216,6 +205,32 @@ def test_sarif_results_point_at_rules_and_places(result: CheckResult, repo: Path
     assert len(set(fingerprints)) == len(fingerprints)
 
 
+def test_sarif_rules_link_to_the_readme_and_the_run_has_a_category(result: CheckResult, repo: Path):
+    run = json.loads(render_sarif(result, repo))["runs"][0]
+    home = run["tool"]["driver"]["informationUri"]
+    assert [r["helpUri"] for r in run["tool"]["driver"]["rules"]] == [home + "#rules"] * len(all_rules())
+    assert urlsplit(home + "#rules").scheme == "https" and "## Rules\n" in (REPO / "README.md").read_text(encoding="utf-8")
+    # GitHub keeps one result set per category: the id up to its last "/"
+    assert run["automationDetails"] == {"id": "kpiframe/kpis/"}
+    assert json.loads(render_sarif(result, repo / "kpis"))["runs"][0]["automationDetails"] == {"id": "kpiframe/"}
+
+
+def test_sarif_paths_are_relative_to_the_git_repository_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    git_repo = tmp_path / "checkout"
+    write_tree(git_repo / "strategy", FRAMEWORK)
+    subprocess.run(["git", "init", "-q", str(git_repo)], check=True)
+    monkeypatch.chdir(git_repo / "strategy" / "kpis")  # run from inside the framework, not the root
+    out = run_cli("check", ".", "--format", "sarif")
+    assert out.exit_code == 1
+    log = json.loads(out.stdout)
+    assert_valid_sarif(log)
+    run = log["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == git_repo.resolve().as_uri() + "/"
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]} == {
+        "strategy/kpis/kpis.yaml"}
+    assert run["automationDetails"] == {"id": "kpiframe/strategy/kpis/"}
+
+
 @pytest.mark.parametrize("mistake", [
     lambda run: run["results"][0].update(level="info"),                       # SARIF says "note"
     lambda run: run["results"][0]["locations"][0]["physicalLocation"].update(region={"startLine": 0}),
@@ -226,8 +241,7 @@ def test_sarif_results_point_at_rules_and_places(result: CheckResult, repo: Path
 def test_sarif_validation_catches_the_mistakes_a_renderer_could_make(result: CheckResult, repo: Path, mistake):
     log = json.loads(render_sarif(result, repo))
     mistake(log["runs"][0])
-    for validator in sarif_validators():
-        assert list(validator.iter_errors(log))
+    assert list(sarif_validator().iter_errors(log))
 
 
 def test_sarif_omits_the_region_for_a_whole_file_finding():
@@ -347,6 +361,16 @@ def test_gitlab_code_quality_shape_and_severities(result: CheckResult, repo: Pat
     assert {i["check_name"]: i["severity"] for i in issues} == {
         "KF101 orphan-kpi": "major", "KF105 unmeasured-goal": "minor", "KF205 influence-cycle": "info"}
     assert len({i["fingerprint"] for i in issues}) == 3
+
+
+def test_gitlab_entries_are_valid_against_the_schema_gitlab_applies(result: CheckResult, repo: Path):
+    schema = json.loads(consumer_schema("gitlab-codeclimate.json").read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    whole = Finding(rule="unreadable-file", code="KF009", file="broken.yaml", message="m")
+    for report in (render_gitlab(result, repo), render_gitlab(replace(result, findings=[whole]), repo)):
+        for entry in json.loads(report):
+            errors = list(validator.iter_errors(entry))
+            assert not errors, [e.message for e in errors]
 
 
 def test_gitlab_fingerprints_survive_lines_moving(repo: Path):

@@ -16,6 +16,24 @@ from kpiframe.check import CheckResult
 from kpiframe.findings import Finding
 
 
+def repository_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``.git`` (a folder, or a file in a
+    worktree or submodule), else None. Read from the file system, not by running git, so that
+    no git install is needed and nothing is run."""
+    here = Path(os.path.abspath(start))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def ci_base(cwd: Path | None = None) -> Path:
+    """What CI paths are relative to: the git repository's root around ``cwd`` (the working
+    directory by default), which is what GitHub and GitLab resolve paths against, else ``cwd``."""
+    here = Path(cwd) if cwd is not None else Path.cwd()
+    return repository_root(here) or here
+
+
 def path_from(base: Path, result: CheckResult, finding: Finding) -> str:
     """``finding.file`` as a POSIX path relative to ``base`` ('' for a finding about no file).
 

@@ -1,13 +1,18 @@
 """`--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
-One run. ``tool.driver.rules`` describes every rule (whether it ran or not) with its summary,
-rationale and the `kpiframe explain` text as help; results point at the rule by id and index.
+Valid against the official OASIS schema. One run. ``tool.driver.rules`` describes every rule
+(whether it ran or not) with its summary, rationale, the `kpiframe explain` text as help and a
+``helpUri`` to the README's rule section; results point at the rule by id and index.
 
-Locations: ``uri`` is the file's path relative to the working directory, with
-``uriBaseId: %SRCROOT%`` defined in ``originalUriBaseIds`` as that directory. GitHub code
-scanning ignores base ids and resolves relative paths against the repository root, which is
-where CI runs kpiframe; other viewers resolve through ``originalUriBaseIds``. Regions are
-omitted for findings about a whole file (line 0).
+``automationDetails.id`` is ``kpiframe/<framework folder>/``: GitHub code scanning keeps one
+set of results per category (the id up to its last ``/``), so two frameworks checked in one
+repository, or kpiframe next to another tool, do not replace each other's results.
+
+Locations: ``uri`` is the file's path relative to the git repository's root (the working
+directory when there is none), with ``uriBaseId: %SRCROOT%`` defined in ``originalUriBaseIds``
+as that folder. GitHub code scanning ignores base ids and resolves relative paths against the
+repository root; other viewers resolve through ``originalUriBaseIds``. Regions are omitted for
+findings about a whole file (line 0).
 
 Suppressed findings are listed too, with a ``suppressions`` entry (``inSource`` for a
 document's `ignore:`, ``external`` for the config's `per-file-ignores`): SARIF viewers show
@@ -17,6 +22,7 @@ them as suppressed instead of losing them.
 from __future__ import annotations
 
 import json
+import os
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import quote
@@ -24,7 +30,7 @@ from urllib.parse import quote
 from kpiframe import __version__
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
-from kpiframe.render.locations import fingerprints, full_message, path_from
+from kpiframe.render.locations import ci_base, fingerprints, full_message, path_from
 from kpiframe.render.rules_doc import explain_text
 from kpiframe.rules import Rule, all_rules
 
@@ -33,22 +39,25 @@ SOURCE_ROOT = "%SRCROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 FALLBACK_INFORMATION_URI = "https://pypi.org/project/kpiframe/"
 FINGERPRINT_KEY = "kpiframe/v1"
+RULES_ANCHOR = "#rules"  # the README's rule section, on the project's home page
 
 
 def render_sarif(result: CheckResult, cwd: Path | None = None) -> str:
-    base = Path(cwd if cwd is not None else Path.cwd()).resolve()
+    base = ci_base(cwd).resolve()
     rules = all_rules()
     index = {r.slug: i for i, r in enumerate(rules)}
     findings = result.findings + result.suppressed
     ids = fingerprints(findings, result, base)
+    home = information_uri()
     run = {
         "tool": {"driver": {
             "name": "kpiframe",
             "version": __version__,
             "semanticVersion": __version__,
-            "informationUri": information_uri(),
-            "rules": [reporting_descriptor(r) for r in rules],
+            "informationUri": home,
+            "rules": [reporting_descriptor(r, home + RULES_ANCHOR) for r in rules],
         }},
+        "automationDetails": {"id": automation_id(result.root, base)},
         "originalUriBaseIds": {SOURCE_ROOT: {"uri": base.as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
         "results": [sarif_result(f, index, path_from(base, result, f), fid) for f, fid in zip(findings, ids)],
@@ -71,13 +80,23 @@ def information_uri() -> str:
     return FALLBACK_INFORMATION_URI
 
 
-def reporting_descriptor(r: Rule) -> dict:
+def automation_id(root: Path, base: Path) -> str:
+    """``kpiframe/<framework folder relative to base>/``; ``kpiframe/`` for a framework at ``base``."""
+    try:
+        rel = Path(os.path.relpath(os.path.abspath(root), os.path.abspath(base))).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        rel = Path(os.path.abspath(root)).as_posix()
+    return "kpiframe/" if rel == "." else f"kpiframe/{rel}/"
+
+
+def reporting_descriptor(r: Rule, help_uri: str) -> dict:
     return {
         "id": r.code,
         "name": r.slug,
         "shortDescription": {"text": r.summary},
         "fullDescription": {"text": r.rationale},
         "help": {"text": explain_text(r), "markdown": help_markdown(r)},
+        "helpUri": help_uri,
         "defaultConfiguration": {"level": LEVELS[r.severity]},
         "properties": {"tags": [r.family]},
     }
