@@ -32,13 +32,13 @@ def test_clean_framework_exits_0_with_a_summary(tmp_path: Path):
     assert "2 files, 1 Goal, 1 KPI. 0 errors, 0 warnings, 0 info" in result.output
 
 
-def test_errors_exit_1_and_text_groups_by_file_with_hints(tmp_path: Path):
+def test_errors_exit_1_and_text_names_each_place_with_its_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     files = dict(GOOD, **{"kpis.yaml": GOOD["kpis.yaml"].replace("increase", "up")})
-    result = run("check", str(write_tree(tmp_path, files)))
+    monkeypatch.chdir(write_tree(tmp_path, files))
+    result = run("check")
     assert result.exit_code == 1
-    assert "kpis.yaml\n" in result.output
-    assert "7:12  error    KF005 invalid-value  KPI 'arr': `direction` must be increase or decrease, got 'up'" in result.output
-    assert "hint: use one of: increase, decrease" in result.output
+    assert ("kpis.yaml:7:12  error    KF005 invalid-value  KPI 'arr': `direction` must be increase or decrease, "
+            "got 'up'\n    hint: use one of: increase, decrease\n") in result.output
 
 
 def test_json_output_has_the_documented_shape(tmp_path: Path):

@@ -298,4 +298,6 @@ class _Listing:
 def normalized(out: str) -> dict:
     payload = json.loads(out)
     payload["summary"].pop("root")
+    for finding in payload["findings"] + payload["suppressed"]:
+        finding.pop("path")  # names the folder the framework is in, as `root` does
     return payload

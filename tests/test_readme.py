@@ -31,12 +31,13 @@ def _normalise(text: str) -> str:
     return re.sub(r", \d+\.\d\ds\)", ", <time>)", text).rstrip()
 
 
-def test_readme_real_runs_are_what_check_prints_today():
+def test_readme_real_runs_are_what_check_prints_today(monkeypatch):
     from typer.testing import CliRunner
 
     from kpiframe.cli import app
 
+    monkeypatch.chdir(REPO)  # where a reader of the README runs them: paths are printed from there
     for example in ("acme", "silos"):
         shown = _readme_block(f"kpiframe check examples/{example}")
-        out = CliRunner().invoke(app, ["check", str(REPO / "examples" / example)], env={"NO_COLOR": "1"})
+        out = CliRunner().invoke(app, ["check", f"examples/{example}"], env={"NO_COLOR": "1"})
         assert _normalise(out.output) == _normalise(shown), f"README output of {example} is out of date"

@@ -20,11 +20,11 @@ def render_check(result: CheckResult, fmt: str, *, elapsed: float = 0.0, timings
     ``fail_on`` is the check's ``--fail-on``, for the formats that say what failed (JUnit).
     """
     if fmt == "text":
-        return _plain_text(result, elapsed, timings)
+        return _plain_text(result, elapsed, timings, cwd)
     if fmt == "json":
         from kpiframe.render.json_out import render_check_json
 
-        return render_check_json(result, timings=timings)
+        return render_check_json(result, timings=timings, cwd=cwd)
     if fmt == "github":
         from kpiframe.render.github import render_github
 
@@ -44,7 +44,7 @@ def render_check(result: CheckResult, fmt: str, *, elapsed: float = 0.0, timings
     raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
-def _plain_text(result: CheckResult, elapsed: float, timings: bool) -> str:
+def _plain_text(result: CheckResult, elapsed: float, timings: bool, cwd: Path | None) -> str:
     from rich.console import Console
 
     from kpiframe.render.text import print_check_text
@@ -52,5 +52,5 @@ def _plain_text(result: CheckResult, elapsed: float, timings: bool) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, highlight=False, markup=False, no_color=True, force_terminal=False,
                       width=10_000)
-    print_check_text(result, console, elapsed=elapsed, timings=timings)
+    print_check_text(result, console, elapsed=elapsed, timings=timings, cwd=cwd)
     return buffer.getvalue()

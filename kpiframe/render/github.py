@@ -5,8 +5,8 @@ One line per finding::
     ::error file=kpis/sales.yaml,line=54,col=1,title=KF101 orphan-kpi::KPI 'x' supports no goal%0Ahint: ...
 
 GitHub reads these from the job's output and attaches them to the changed lines. The file is
-named relative to the working directory (the checkout, where CI runs kpiframe), not to the
-framework root. Findings about no line (a whole file) omit ``line`` and ``col``; findings about
+named relative to the root of the git repository holding the framework (see
+``render/locations.py``), not to the framework root. Findings about no line (a whole file) omit ``line`` and ``col``; findings about
 no file omit ``file`` and show on the run's summary page.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
-from kpiframe.render.locations import full_message, path_from
+from kpiframe.render.locations import FilePaths, full_message
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -32,8 +32,8 @@ def escape_property(text: str) -> str:
 
 
 def render_github(result: CheckResult, cwd: Path | None = None) -> str:
-    base = cwd if cwd is not None else Path.cwd()
-    return "".join(workflow_command(f, path_from(base, result, f)) + "\n" for f in result.findings)
+    paths = FilePaths.for_ci(result.root, cwd)
+    return "".join(workflow_command(f, paths(f.file)) + "\n" for f in result.findings)
 
 
 def workflow_command(finding: Finding, path: str) -> str:

@@ -10,7 +10,7 @@ warning -> ``minor``, info -> ``info``. ``critical`` and ``blocker`` are left fo
 and build breakage; whether a kpiframe error blocks the pipeline is the exit code's job
 (``--fail-on``), as with other linters' Code Quality reports.
 
-Paths are relative to the working directory (the repository root in CI). A finding about a
+Paths are relative to the root of the git repository holding the framework (``render/locations.py``). A finding about a
 whole file is placed on line 1; one about no file at all, on the configuration file.
 The fingerprint does not depend on line numbers, so a finding keeps its identity when lines
 above it move.
@@ -23,16 +23,16 @@ from pathlib import Path
 
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
-from kpiframe.render.locations import fingerprints, full_message, path_from
+from kpiframe.render.locations import FilePaths, fingerprints, full_message
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
 
 def render_gitlab(result: CheckResult, cwd: Path | None = None) -> str:
-    base = cwd if cwd is not None else Path.cwd()
-    fallback = _fallback_path(result, base)
-    ids = fingerprints(result.findings, result, base)
-    issues = [_issue(f, path_from(base, result, f) or fallback, fid) for f, fid in zip(result.findings, ids)]
+    paths = FilePaths.for_ci(result.root, cwd)
+    fallback = paths(result.framework.config_file or ".")
+    ids = fingerprints(result.findings, result, paths.base)
+    issues = [_issue(f, paths(f.file) or fallback, fid) for f, fid in zip(result.findings, ids)]
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -44,9 +44,3 @@ def _issue(f: Finding, path: str, fingerprint: str) -> dict:
         "severity": SEVERITIES[f.severity],
         "location": {"path": path, "lines": {"begin": max(f.line, 1)}},
     }
-
-
-def _fallback_path(result: CheckResult, base: Path) -> str:
-    config = result.framework.config_file
-    anchor = Finding(rule="", message="", file=config or ".")
-    return path_from(base, result, anchor)

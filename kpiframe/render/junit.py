@@ -26,7 +26,7 @@ from pathlib import Path
 
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding
-from kpiframe.render.locations import full_message, path_from
+from kpiframe.render.locations import FilePaths, full_message
 
 SUITE = "kpiframe"
 # XML 1.0 cannot hold most control characters, even escaped; a message quoting one must not
@@ -39,7 +39,7 @@ def xml_text(text: str) -> str:
 
 
 def render_junit(result: CheckResult, cwd: Path | None = None, fail_on: str = "error") -> str:
-    base = cwd if cwd is not None else Path.cwd()
+    paths = FilePaths.for_ci(result.root, cwd)
     failures = sum(1 for f in result.findings if f.severity.fails(fail_on))
     tests = max(len(result.findings), 1) + len(result.suppressed)
     counts = {"tests": str(tests), "failures": str(failures), "errors": "0"}
@@ -51,7 +51,7 @@ def render_junit(result: CheckResult, cwd: Path | None = None, fail_on: str = "e
     ET.SubElement(properties, "property", {"name": "suppressed", "value": str(len(result.suppressed))})
     names: dict[tuple[str, str], int] = {}
     for finding in result.findings + result.suppressed:
-        path = path_from(base, result, finding)
+        path = paths(finding.file)
         case = _case(suite, finding, path, names)
         where = _where(finding, path)
         body = xml_text(f"{where}: {finding.severity.value}: {full_message(finding)}")

@@ -1,15 +1,31 @@
-"""Where a finding is, in the form CI systems want: a path relative to the working directory.
+"""How every output names a framework file: the one place that turns ``finding.file`` into a path.
 
-GitHub annotations, GitLab Code Quality and GitHub code scanning all resolve a relative path
-against the repository root, and CI runs kpiframe from there. A finding's ``file`` is relative
-to the framework root, which may be a sub-folder (``kpis/``), so the machine formats name the
-file by its path from the working directory instead.
+A finding's ``file`` is relative to the framework root (``kpis/sales.yaml``). Nobody can open
+that from anywhere but the root, so outputs name files from a *base* folder instead:
+
+- **People (text output, ``path`` in JSON):** the working directory, as ruff and compilers do,
+  so that ``fw/kpis/sales.yaml:12:7`` is one token a terminal or an editor opens. A file that is
+  not under the working directory is named by its absolute path (a ``../../`` chain is correct
+  but hard to read and breaks when the command is re-run elsewhere).
+- **CI tools (SARIF, GitHub, GitLab, JUnit):** the root of the git repository holding the
+  framework, because that is what GitHub and GitLab resolve a path against, wherever the
+  command ran (pre-commit and CI jobs may run it from a sub-folder). Outside a repository:
+  the working directory, as for people.
+
+Decisions: the repository is found by walking up from the framework root for ``.git`` (a folder,
+or the file a worktree or submodule has) instead of running ``git rev-parse``: no subprocess
+(about 5 ms), and no dependence on git being installed in the CI image. The walk starts from the
+framework's real path, so a framework reached through a symbolic link is named inside the
+repository that holds it. For the working directory the path as the user gave it is tried
+first, then the real one (macOS's ``/tmp`` is a link to ``/private/tmp``), so that a framework
+under the working directory is always named relatively.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from kpiframe.check import CheckResult
@@ -17,35 +33,62 @@ from kpiframe.findings import Finding
 
 
 def repository_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds ``.git`` (a folder, or a file in a
-    worktree or submodule), else None. Read from the file system, not by running git, so that
-    no git install is needed and nothing is run."""
-    here = Path(os.path.abspath(start))
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return folder
+    """The nearest folder at or above ``start`` that holds ``.git`` (folder or file), else None."""
+    folder = Path(os.path.realpath(start))
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
     return None
 
 
-def ci_base(cwd: Path | None = None) -> Path:
-    """What CI paths are relative to: the git repository's root around ``cwd`` (the working
-    directory by default), which is what GitHub and GitLab resolve paths against, else ``cwd``."""
-    here = Path(cwd) if cwd is not None else Path.cwd()
-    return repository_root(here) or here
+@dataclass(frozen=True)
+class FilePaths:
+    """Names the files of one framework (``root``) from one ``base`` folder."""
+
+    root: Path
+    base: Path
+
+    @classmethod
+    def for_people(cls, root: Path, cwd: Path | None = None) -> FilePaths:
+        """Relative to the working directory (text output, JSON's ``path``)."""
+        return cls(Path(root), Path(cwd if cwd is not None else os.getcwd()))
+
+    @classmethod
+    def for_ci(cls, root: Path, cwd: Path | None = None) -> FilePaths:
+        """Relative to the repository holding the framework, else to the working directory."""
+        return cls(Path(root), repository_root(Path(root)) or Path(cwd if cwd is not None else os.getcwd()))
+
+    def __call__(self, file: str) -> str:
+        """``file`` (relative to the root) as a POSIX path from ``base``, or absolute when not under it.
+
+        '' stays '' (a finding about no file in particular).
+        """
+        if not file:
+            return ""
+        given = os.path.abspath(os.path.join(self.root, file))
+        inside = _relative_inside(given, os.path.abspath(self.base))
+        if inside is None:  # the same places may be spelt through links: compare real folders
+            inside = _relative_inside(os.path.join(os.path.realpath(self.root), file), os.path.realpath(self.base))
+        return Path(inside if inside is not None else given).as_posix()
+
+    def is_relative(self, shown: str) -> bool:
+        return bool(shown) and not os.path.isabs(shown)
+
+
+def _relative_inside(path: str, base: str) -> str | None:
+    """``path`` relative to ``base`` when it is under it, else None."""
+    try:
+        relative = os.path.relpath(path, base)
+    except ValueError:  # another drive (Windows): no relative path exists
+        return None
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return None
+    return relative
 
 
 def path_from(base: Path, result: CheckResult, finding: Finding) -> str:
-    """``finding.file`` as a POSIX path relative to ``base`` ('' for a finding about no file).
-
-    A framework outside ``base`` gets a ``../`` path: still correct, just not inside the repository.
-    """
-    if not finding.file:
-        return ""
-    absolute = os.path.abspath(result.root / finding.file)
-    try:
-        return Path(os.path.relpath(absolute, os.path.abspath(base))).as_posix()
-    except ValueError:  # another drive (Windows): no relative path exists
-        return Path(absolute).as_posix()
+    """``finding.file`` named from ``base`` (see :class:`FilePaths`)."""
+    return FilePaths(result.root, base)(finding.file)
 
 
 def full_message(finding: Finding) -> str:
@@ -61,11 +104,12 @@ def fingerprints(findings: list[Finding], result: CheckResult, base: Path) -> li
     lines above it does not make it look new. Findings with the same key are numbered in
     order, so that every id is unique.
     """
+    paths = FilePaths(result.root, base)
     seen: dict[str, int] = {}
     ids = []
     for f in findings:
-        key = "\x1f".join((f.code, path_from(base, result, f), f.subject or ""))
+        key = "\x1f".join((f.code, paths(f.file), f.subject or ""))
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        ids.append(hashlib.sha256(f"{key}\x1f{occurrence}".encode("utf-8")).hexdigest())
+        ids.append(hashlib.sha256(f"{key}\x1f{occurrence}".encode()).hexdigest())
     return ids

@@ -8,11 +8,12 @@ Valid against the official OASIS schema. One run. ``tool.driver.rules`` describe
 set of results per category (the id up to its last ``/``), so two frameworks checked in one
 repository, or kpiframe next to another tool, do not replace each other's results.
 
-Locations: ``uri`` is the file's path relative to the git repository's root (the working
-directory when there is none), with ``uriBaseId: %SRCROOT%`` defined in ``originalUriBaseIds``
-as that folder. GitHub code scanning ignores base ids and resolves relative paths against the
-repository root; other viewers resolve through ``originalUriBaseIds``. Regions are omitted for
-findings about a whole file (line 0).
+Locations: ``uri`` is the file's path relative to the root of the git repository holding the
+framework (else the working directory; see ``render/locations.py``), with ``uriBaseId:
+%SRCROOT%`` defined in ``originalUriBaseIds`` as that folder. GitHub code scanning ignores base
+ids and resolves relative paths against the repository root; other viewers resolve through
+``originalUriBaseIds``. A file outside that folder gets an absolute ``file:`` URI. Regions are
+omitted for findings about a whole file (line 0).
 
 Suppressed findings are listed too, with a ``suppressions`` entry (``inSource`` for a
 document's `ignore:`, ``external`` for the config's `per-file-ignores`): SARIF viewers show
@@ -30,7 +31,7 @@ from urllib.parse import quote
 from kpiframe import __version__
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
-from kpiframe.render.locations import ci_base, fingerprints, full_message, path_from
+from kpiframe.render.locations import FilePaths, fingerprints, full_message
 from kpiframe.render.rules_doc import explain_text
 from kpiframe.rules import Rule, all_rules
 
@@ -43,7 +44,8 @@ RULES_ANCHOR = "#rules"  # the README's rule section, on the project's home page
 
 
 def render_sarif(result: CheckResult, cwd: Path | None = None) -> str:
-    base = ci_base(cwd).resolve()
+    paths = FilePaths.for_ci(result.root, cwd)
+    base = Path(os.path.realpath(paths.base))
     rules = all_rules()
     index = {r.slug: i for i, r in enumerate(rules)}
     findings = result.findings + result.suppressed
@@ -60,7 +62,7 @@ def render_sarif(result: CheckResult, cwd: Path | None = None) -> str:
         "automationDetails": {"id": automation_id(result.root, base)},
         "originalUriBaseIds": {SOURCE_ROOT: {"uri": base.as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
-        "results": [sarif_result(f, index, path_from(base, result, f), fid) for f, fid in zip(findings, ids)],
+        "results": [sarif_result(f, index, paths(f.file), fid) for f, fid in zip(findings, ids)],
         "properties": {"today": result.today.isoformat()},
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -82,11 +84,8 @@ def information_uri() -> str:
 
 def automation_id(root: Path, base: Path) -> str:
     """``kpiframe/<framework folder relative to base>/``; ``kpiframe/`` for a framework at ``base``."""
-    try:
-        rel = Path(os.path.relpath(os.path.abspath(root), os.path.abspath(base))).as_posix()
-    except ValueError:  # another drive (Windows): no relative path exists
-        rel = Path(os.path.abspath(root)).as_posix()
-    return "kpiframe/" if rel == "." else f"kpiframe/{rel}/"
+    rel = FilePaths(root, base)(".")
+    return "kpiframe/" if rel == "." else f"kpiframe/{rel.lstrip('/')}/"
 
 
 def reporting_descriptor(r: Rule, help_uri: str) -> dict:
@@ -111,6 +110,13 @@ def help_markdown(r: Rule) -> str:
     return "\n".join(parts) + "\n"
 
 
+def artifact_location(path: str) -> dict:
+    """A path under the base is relative to %SRCROOT%; one outside it is an absolute file URI."""
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path), "uriBaseId": SOURCE_ROOT}
+
+
 def sarif_result(f: Finding, index: dict[str, int], path: str, fingerprint: str) -> dict:
     entry: dict = {
         "ruleId": f.code,
@@ -119,7 +125,7 @@ def sarif_result(f: Finding, index: dict[str, int], path: str, fingerprint: str)
         "message": {"text": full_message(f)},
     }
     if path:
-        physical: dict = {"artifactLocation": {"uri": quote(path), "uriBaseId": SOURCE_ROOT}}
+        physical: dict = {"artifactLocation": artifact_location(path)}
         if f.line > 0:
             physical["region"] = {"startLine": f.line, **({"startColumn": f.column} if f.column > 0 else {})}
         entry["locations"] = [{"physicalLocation": physical}]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from itertools import groupby
+from pathlib import Path
 
 from rich.console import Console
 from rich.measure import Measurement
@@ -13,34 +14,49 @@ from rich.text import Text
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
 from kpiframe.fsutil import discard_output
+from kpiframe.render.locations import FilePaths
 from kpiframe.render.timings import timings_text
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def print_check_text(result: CheckResult, console: Console, *, elapsed: float, timings: bool = False) -> None:
+def print_check_text(result: CheckResult, console: Console, *, elapsed: float, timings: bool = False,
+                     cwd: Path | None = None) -> None:
+    """Findings as ``path:line:col  severity  CODE slug  message``, a blank line between files.
+
+    The path is relative to the working directory (``render/locations.py``), so the first token
+    of each line is one a terminal or an editor opens. Within a file the tokens are padded to
+    one width, so that severities and codes line up.
+    """
     started = time.perf_counter()
+    paths = FilePaths.for_people(result.root, cwd)
     for file, group in groupby(result.findings, key=lambda f: f.file):
-        console.print(Text(file or "(framework)", style="bold underline"), soft_wrap=True)
-        for finding in group:
-            _print_finding(console, finding)
+        findings = list(group)
+        shown = paths(file) or "(framework)"
+        places = [_place(shown, finding) for finding in findings]
+        width = max(map(len, places))
+        for place, finding in zip(places, findings):
+            _print_finding(console, place.ljust(width), finding)
         console.print()
     console.print(summary_line(result, elapsed), soft_wrap=True)
     if timings:
         console.print(timings_line(result, render=time.perf_counter() - started), soft_wrap=True)
 
 
-def _print_finding(console: Console, finding: Finding) -> None:
-    where = f"{finding.line}:{finding.column}" if finding.line else "-"
-    line = Text("  ")
-    line.append(f"{where:>7}  ")
+def _place(shown: str, finding: Finding) -> str:
+    return f"{shown}:{finding.line}:{finding.column}" if finding.line else shown
+
+
+def _print_finding(console: Console, place: str, finding: Finding) -> None:
+    line = Text(place, style="bold")
+    line.append("  ")
     line.append(f"{finding.severity.value:<7}", style=SEVERITY_STYLE[finding.severity])
     line.append(f"  {finding.code} ", style="bold")
     line.append(f"{finding.rule}  ", style="dim")
     line.append(finding.message)
     console.print(line, soft_wrap=True)
     if finding.hint:
-        console.print(Text(f"{'':11}hint: {finding.hint}", style="dim"), soft_wrap=True)
+        console.print(Text(f"    hint: {finding.hint}", style="dim"), soft_wrap=True)
 
 
 def summary_line(result: CheckResult, elapsed: float) -> Text:
