@@ -97,7 +97,7 @@ def test_ci_formats_name_files_from_the_repository_root_wherever_they_run(repo: 
     gitlab = json.loads(check(repo / where, monkeypatch, target, "-f", "gitlab").stdout)
     assert gitlab[0]["location"]["path"] == "fw/kpis/sales.yaml"
     junit = ET.fromstring(check(repo / where, monkeypatch, target, "-f", "junit").stdout)
-    assert junit.find("testsuite/testcase").get("file") == "fw/kpis/sales.yaml"
+    assert junit.find("testsuite/testcase").get("classname") == "fw/kpis/sales.yaml"
 
 
 def test_a_worktree_or_submodule_git_file_marks_the_repository_too(repo: Path, monkeypatch):
