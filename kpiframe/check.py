@@ -54,6 +54,19 @@ class CheckResult:
     facts: dict = field(default_factory=dict)  # numbers rules want in the summary (resolved conflicts, ...)
     context: RuleContext | None = None
 
+    def inputs(self) -> list[Path]:
+        """Every file the check read (YAML, the config, the actuals CSVs): no output may replace one."""
+        framework = self.framework
+        paths = [self.root / rel for rel in framework.files]
+        if framework.config_file:
+            paths.append(self.root / framework.config_file)
+        for pattern in framework.config.actuals:
+            try:
+                paths += self.root.glob(pattern)
+            except (ValueError, NotImplementedError, OSError):  # a bad glob is a finding already
+                pass
+        return paths
+
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
 

@@ -10,10 +10,25 @@ from pathlib import Path
 from typing import Literal, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from kpiframe import __version__
+from kpiframe.fsutil import WriteFailed, emit, names_stdout, write_output
+
+
+class _Commands(TyperGroup):
+    """Every command: a write that was refused or failed (fsutil.WriteFailed) exits 2 with one line."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except WriteFailed as failed:
+            _say(f"kpiframe: {failed}")
+            raise typer.Exit(2) from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     name="kpiframe",
     help="Lint a performance framework kept as YAML: goals, KPIs, drivers, action plans and trade-offs.",
     no_args_is_help=True,
@@ -87,7 +102,7 @@ def check(
     timings: bool = typer.Option(False, "--timings", help="Show how long each phase took."),
     output_file: Optional[Path] = typer.Option(
         None, "--output-file", "-o", metavar="FILE",
-        help="Write the report to FILE (atomically); the terminal gets the summary line."),
+        help="Write the report to FILE (atomically; - is standard output); the terminal gets the summary line."),
 ) -> None:
     """Check the framework: schema, alignment, conflicts and execution. Exit 1 on errors."""
     from kpiframe.check import CheckOptions
@@ -101,7 +116,7 @@ def check(
     options = CheckOptions(today=_parse_today(today), select=selected, ignore=ignored)
     result = _run_check(path, options)
     elapsed = time.perf_counter() - started
-    if output_file is not None:
+    if output_file is not None and not names_stdout(output_file):
         _write_report(result, output_format.value, output_file, elapsed, timings, fail_on.value)
     elif output_format is ReportFormat.text:
         from kpiframe.render.text import make_console, print_check_text
@@ -110,11 +125,11 @@ def check(
     else:
         from kpiframe.render.formats import render_check
 
-        _emit(render_check(result, output_format.value, timings=timings, fail_on=fail_on.value))
+        emit(render_check(result, output_format.value, timings=timings, fail_on=fail_on.value))
         if timings and output_format is not ReportFormat.json:  # these formats have no place for them
             from kpiframe.render.timings import timings_text
 
-            _emit(timings_text(result.timings) + "\n", "stderr")
+            emit(timings_text(result.timings) + "\n", "stderr")
     raise typer.Exit(result.exit_code(fail_on.value))
 
 
@@ -136,7 +151,7 @@ def explain(rule: str = typer.Argument(..., help="A rule code (KF101) or slug (o
     found = find_rule(rule)
     if found is None:
         _usage_error(f"no rule {rule!r}; `kpiframe rules` lists them")
-    _emit(explain_text(found))
+    emit(explain_text(found))
 
 
 @app.command()
@@ -163,7 +178,7 @@ def status(
     if output_format is CheckFormat.json:
         from kpiframe.render.status_json import render_status_json
 
-        _emit(render_status_json(result, rows, sort=sort, department=department))
+        emit(render_status_json(result, rows, sort=sort, department=department))
     else:
         from kpiframe.render.status_table import print_status_table
         from kpiframe.render.text import make_console
@@ -176,7 +191,7 @@ def report(
     path: Path = PathArg,
     output: Optional[Path] = typer.Option(
         None, "--output", "--output-file", "-o", metavar="FILE",
-        help="Write the report to FILE (atomically) instead of printing it."),
+        help="Write the report to FILE (atomically; - is standard output) instead of printing it."),
     output_format: Literal["markdown", "json"] = typer.Option(
         "markdown", "--format", "-f", help="markdown (GitHub-flavoured) or json (the same content as data)."),
     today: Optional[str] = TodayOpt,
@@ -198,15 +213,10 @@ def report(
         from kpiframe.report.markdown import render_markdown
 
         text = render_markdown(gap_report)
-    if output is None:
-        _emit(text)
+    if output is None or names_stdout(output):
+        emit(text)
         return
-    from kpiframe.fsutil import write_atomic
-
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        _usage_error(f"cannot write {output}: {exc.strerror or exc}")
+    write_output(output, text, inputs=result.inputs())
     print(f"Wrote the gap report of {gap_report.header.title} at {gap_report.header.today} to {output}.")
 
 
@@ -239,6 +249,9 @@ def graph(
     path: Path = PathArg,
     output_format: Literal["mermaid", "dot", "json"] = typer.Option(
         "mermaid", "--format", "-f", help="mermaid, dot (Graphviz) or json (networkx node-link data)."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "--output-file", "-o", metavar="FILE",
+        help="Write the graph to FILE (atomically; - is standard output) instead of printing it."),
 ) -> None:
     """Print the whole graph: goals, KPIs, drivers, plans, trade-offs and every link (influences with their sign)."""
     from kpiframe.check import CheckOptions
@@ -246,7 +259,11 @@ def graph(
 
     # the graph needs only what could be read, not the rules' judgement
     result = _run_check(path, CheckOptions(select=("KF0",)))
-    _emit(RENDERERS[output_format](export_graph(result.framework, result.context.graph)))
+    text = RENDERERS[output_format](export_graph(result.framework, result.context.graph))
+    if output is None or names_stdout(output):
+        emit(text)
+    else:
+        write_output(output, text, inputs=result.inputs())
 
 
 @app.command()
@@ -270,7 +287,7 @@ def impact(
     if output_format is CheckFormat.json:
         import json
 
-        _emit(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        emit(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         from kpiframe.render.impact_view import print_impact
         from kpiframe.render.text import make_console
@@ -292,35 +309,28 @@ def _write_report(result, fmt: str, output_file: Path, elapsed: float, timings: 
     from kpiframe.render.formats import render_check
     from kpiframe.render.text import make_console, summary_line, timings_line
 
-    _write_file(output_file, render_check(result, fmt, elapsed=elapsed, timings=timings, fail_on=fail_on))
+    write_output(output_file, render_check(result, fmt, elapsed=elapsed, timings=timings, fail_on=fail_on),
+                 inputs=result.inputs())
     console = make_console()
     console.print(summary_line(result, elapsed), soft_wrap=True)
     if timings:
         console.print(timings_line(result), soft_wrap=True)
 
 
-def _write_file(path: Path, text: str) -> None:
-    from kpiframe.fsutil import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        _usage_error(f"cannot write {path}: {exc.strerror or exc}")
-
-
 @app.command()
 def schema(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help="Write the schema to FILE (atomically) instead of printing it."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="FILE",
+        help="Write the schema to FILE (atomically; - is standard output) instead of printing it."),
 ) -> None:
     """Print the JSON Schema of framework documents, for completion and inline errors in editors."""
     from kpiframe.schema_export import schema_json
 
     text = schema_json()
-    if output is None:
-        _emit(text)
+    if output is None or names_stdout(output):
+        emit(text)
         return
-    _write_file(output, text)
+    write_output(output, text, inputs=_framework_files_at(output))
     print(f"Wrote {output}. Point YAML files at it with: # yaml-language-server: $schema={output.as_posix()}")
 
 
@@ -337,8 +347,8 @@ def init(
     except InitRefused as exc:
         _usage_error(str(exc))
     except OSError as exc:
-        _usage_error(f"cannot write into {folder}: {exc.strerror or exc}")
-    _emit(next_steps(result, str(folder)))
+        raise WriteFailed(f"could not write into {folder}: {exc.strerror or exc}") from None
+    emit(next_steps(result, str(folder)))
 
 
 def _run_check(path: Path, options):  # -> CheckResult
@@ -351,20 +361,20 @@ def _run_check(path: Path, options):  # -> CheckResult
         _usage_error(str(exc))
 
 
-def _emit(text: str, stream_name: str = "stdout") -> None:
-    """Write a command's output. A reader that went away (`kpiframe check -f json | head`) is not
-    an error: the rest goes nowhere and the exit code stays the command's (click would exit 1)."""
-    stream = getattr(sys, stream_name)
-    if stream is None:  # started with the stream closed (`>&-`): nowhere to write
-        return
-    try:
-        stream.write(text)
-        stream.flush()
-    except BrokenPipeError:
-        from kpiframe.fsutil import discard_output
+def _framework_files_at(output: Path) -> list[Path]:
+    """For `schema -o`, which reads no framework: a YAML file or a config there is someone's input."""
+    from kpiframe.load.config import find_config_file
 
-        discard_output(stream)
-    except (OSError, ValueError):  # closed underneath us: nothing to deliver
+    inputs = [output] if output.suffix.lower() in (".yaml", ".yml") else []
+    config = find_config_file(output.parent) if output.parent.is_dir() else None
+    return inputs + ([config] if config is not None else [])
+
+
+def _say(message: str) -> None:
+    """One line to stderr; if stderr itself cannot be written, the exit code still tells."""
+    try:
+        print(message, file=sys.stderr)
+    except (WriteFailed, OSError, ValueError, AttributeError):
         pass
 
 
@@ -373,24 +383,65 @@ def _usage_error(message: str) -> None:
     raise typer.Exit(2)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`docker stop`, a CI timeout): handled as Ctrl-C is, so helpers are stopped and
+    reaped and no temporary file is left, then exit 143 (128 + SIGTERM) as the shell expects."""
+
+
+def _on_sigterm(signum, frame) -> None:  # type: ignore[no-untyped-def]
+    raise Terminated
+
+
 def main() -> None:
     """Entry point: a bug in kpiframe exits 2 with a short report, never a traceback."""
+    import signal
+
     for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 console must not turn a file name into a crash
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    from kpiframe.fsutil import guard_standard_streams
+
+    guard_standard_streams()
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         app()
     except SystemExit:
         raise
+    except Terminated:
+        _say("kpiframe: terminated")
+        sys.exit(143)
     except KeyboardInterrupt:
-        print("kpiframe: interrupted", file=sys.stderr)
+        _say("kpiframe: interrupted")
         sys.exit(130)
+    except WriteFailed as failed:  # raised outside a command (typer printing its own usage error)
+        _say(f"kpiframe: {failed}")
+        sys.exit(2)
+    except MemoryError:
+        _say("kpiframe: the framework needs more memory than is available; see `limits:` in the README "
+             "(Limits and guarantees) to bound what one file may hold. (exit code 2)")
+        sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
         from kpiframe.check import CURRENT
         from kpiframe.forking import WorkerError
 
         where = f" while {CURRENT['stage']}" + (f" {CURRENT['file']}" if CURRENT["file"] else "")
+        if _out_of_descriptors(exc):
+            _say(f"kpiframe: out of file descriptors{where}: {exc.strerror if isinstance(exc, OSError) else exc}; "
+                 "raise the limit (`ulimit -n`) or close other programs. (exit code 2)")
+            sys.exit(2)
+        if isinstance(exc, WorkerError) and exc.args and str(exc).startswith("MemoryError"):
+            _say("kpiframe: the framework needs more memory than is available; see `limits:` in the README "
+                 "(Limits and guarantees) to bound what one file may hold. (exit code 2)")
+            sys.exit(2)
         what = str(exc) if isinstance(exc, WorkerError) else f"{type(exc).__name__}: {exc}"  # named there
-        print(f"kpiframe: internal error{where}: {what}. This is a bug in kpiframe, "
-              "not in your framework; please report it with the file named here. (exit code 2)", file=sys.stderr)
+        _say(f"kpiframe: internal error{where}: {what}. This is a bug in kpiframe, "
+             "not in your framework; please report it with the file named here. (exit code 2)")
         sys.exit(2)
+
+
+def _out_of_descriptors(exc: Exception) -> bool:
+    import errno
+
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.EMFILE, errno.ENFILE)
+    return "Too many open files" in str(exc)  # as a helper process reports it

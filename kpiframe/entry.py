@@ -3,6 +3,7 @@ pre-commit and CI call it often; everything else goes to the typer app in kpifra
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import NoReturn
@@ -12,7 +13,13 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         from kpiframe import __version__
 
-        print(f"kpiframe {__version__}")
+        try:
+            print(f"kpiframe {__version__}")
+        except BrokenPipeError:
+            pass
+        except OSError as exc:
+            os.write(2, f"kpiframe: could not write standard output: {exc.strerror}\n".encode())
+            exit_now(2)
         return
     from kpiframe.cli import main as run_cli
 
@@ -35,10 +42,20 @@ def exit_now(code: object) -> NoReturn:
     elif not isinstance(code, int):  # SystemExit("message"): print it, exit 1, as Python would
         print(code, file=sys.stderr)
         code = 1
-    for stream in (sys.stdout, sys.stderr):
+    for stream, what in ((sys.stdout, "standard output"), (sys.stderr, "standard error")):
         try:
             if stream is not None:  # None when started with the stream closed (`kpiframe check >&-`)
                 stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`kpiframe check | head`): nothing to deliver
+        except (BrokenPipeError, ValueError):  # a closed pipe (`kpiframe check | head`): nothing to deliver
             pass
+        except Exception as failed:  # noqa: BLE001 - a full disk, /dev/full: the last output did not arrive
+            if isinstance(failed, OSError):
+                if failed.errno == errno.EBADF:
+                    continue
+                failed = f"could not write {what}: {failed.strerror or failed}"  # type: ignore[assignment]
+            code = 2
+            try:
+                os.write(2, f"kpiframe: {failed}\n".encode("utf-8", "backslashreplace"))
+            except OSError:
+                pass
     os._exit(code)

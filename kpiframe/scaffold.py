@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from kpiframe.fsutil import write_atomic
+from kpiframe.fsutil import write_outputs
 from kpiframe.init_template import TEMPLATES, init_as_of, init_files
 
 
@@ -38,8 +38,7 @@ def init_framework(folder: Path, *, force: bool = False, year: int | None = None
         raise InitRefused(f"{folder} already has {', '.join(existing)}; "
                           "use --force to overwrite, or choose an empty folder")
     others = _other_yaml(folder, set(files))
-    for name, text in files.items():
-        write_atomic(folder / name, text)
+    write_outputs([(folder / name, text) for name, text in files.items()])
     return InitResult(folder=folder, as_of=init_as_of(year), written=list(files), overwritten=existing,
                       other_yaml=others)
 

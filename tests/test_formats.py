@@ -421,4 +421,4 @@ def test_output_file_in_a_folder_that_cannot_be_created_is_a_usage_error(repo: P
     (repo / "taken").write_text("a file, not a folder\n", encoding="utf-8")
     out = run_cli("check", "kpis", "-f", "json", "-o", "taken/report.json")
     assert out.exit_code == 2
-    assert "cannot write taken/report.json" in out.stderr
+    assert "could not write taken/report.json" in out.stderr

@@ -336,7 +336,7 @@ def test_an_interrupted_write_leaves_the_old_report_and_no_partial_file(tmp_path
     result = report(str(EXAMPLES / "acme"), "-o", str(target))
     if isinstance(interruption, OSError):
         assert result.exit_code == 2
-        assert "cannot write" in result.output
+        assert "could not write" in result.output
     else:
         assert result.exit_code != 0  # the interruption stops the command
     assert target.read_text(encoding="utf-8") == "the old report\n"

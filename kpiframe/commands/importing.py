@@ -90,8 +90,8 @@ def _run(do_import) -> None:  # type: ignore[no-untyped-def]
         summary = do_import()
     except ImportProblem as problem:
         _fail(str(problem))
-    except OSError as error:
-        _fail(f"cannot write the framework: {error.strerror or error} ({error.filename})")
+    except OSError as error:  # creating the folder; the files' own failures are fsutil.WriteFailed
+        _fail(f"could not write {error.filename or 'the framework'}: {error.strerror or error}")
     print_summary(summary, Console(highlight=False))
 
 

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from kpiframe.fsutil import write_atomic
+from kpiframe.fsutil import write_outputs
 
 MAX_ID_LENGTH = 64
 UNASSIGNED = "unassigned"  # owner and department placeholder when the source names none
@@ -358,12 +358,18 @@ def check_out_folder(out: Path, force: bool) -> None:
         raise ImportRefused(f"{out} is not empty; choose an empty folder or pass --force to overwrite")
 
 
-def write_config(out: Path, organization: str, departments: list[str], header: list[str]) -> Path:
-    path = out / CONFIG_FILE
+def config_file(out: Path, organization: str, departments: list[str], header: list[str]) -> tuple[Path, str]:
+    """kpiframe.yaml of an imported framework: its path and its text."""
     body = dump_yaml({"organization": organization, "departments": departments})
     comment = "".join(f"# {line}".rstrip() + "\n" for line in header)
-    write_atomic(path, comment + body)
-    return path
+    return out / CONFIG_FILE, comment + body
+
+
+def write_framework(files: list[tuple[Path, str]], inputs: list[Path], summary: ImportSummary) -> None:
+    """Write every file of the import, none of them over one of its own inputs (checked before
+    the first is written); fsutil.WriteFailed says which could not be written."""
+    write_outputs(list(files), inputs=inputs)
+    summary.files_written += [path for path, _ in files]
 
 
 def department_file(out: Path, department: str) -> Path:

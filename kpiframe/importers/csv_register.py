@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kpiframe.fsutil import write_atomic
 from kpiframe.importers.common import (
     PLACEHOLDER_DIRECTION,
     UNASSIGNED,
@@ -28,6 +27,7 @@ from kpiframe.importers.common import (
     ImportSummary,
     Reading,
     check_out_folder,
+    config_file,
     department_file,
     describe_notes,
     join_paragraphs,
@@ -37,7 +37,7 @@ from kpiframe.importers.common import (
     render_documents,
     slugify,
     source_name,
-    write_config,
+    write_framework,
 )
 
 DEFAULT_ORGANIZATION = "Unnamed organization"
@@ -162,7 +162,7 @@ def import_csv(register: Path, out: Path, *, mapping: dict[str, str] | None, for
         document = _row_to_kpi(state, row)
         state.kpis.setdefault(document["department"], []).append(document)
         summary.kpis_written += 1
-    _write(out, state)
+    _write(out, state, register)
     return summary
 
 
@@ -449,25 +449,23 @@ def _description(state: _Register, row: _Row) -> str:
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _write(out: Path, state: _Register) -> None:
+def _write(out: Path, state: _Register, register: Path) -> None:
     summary = state.summary
+    files: list[tuple[Path, str]] = []
     if state.goals:
-        path = out / GOALS_FILE
         header = [f"Imported by `kpiframe import csv` from {state.name}: the goals its KPIs name.",
                   "Edit freely; importing again with --force overwrites this file."]
-        write_atomic(path, render_documents(header, list(state.goals.values())))
-        summary.files_written.append(path)
+        files.append((out / GOALS_FILE, render_documents(header, list(state.goals.values()))))
     summary.departments = sorted(state.kpis)
     for department in summary.departments:
         spellings = state.departments.get(department, [])
         header = [f"Imported by `kpiframe import csv` from {state.name}",
                   f"Department '{department}'" + (f" ({', '.join(spellings)})" if spellings else ""),
                   "Edit freely; importing again with --force overwrites this file."]
-        path = department_file(out, department)
-        write_atomic(path, render_documents(header, state.kpis[department]))
-        summary.files_written.append(path)
+        files.append((department_file(out, department), render_documents(header, state.kpis[department])))
     lines = [f"  {d}: {', '.join(state.departments.get(d, [])) or '(no department given)'}"
              for d in summary.departments]
     header = [f"Imported by `kpiframe import csv` from {state.name}. Department ids and the names they came from:",
               *lines]
-    summary.files_written.append(write_config(out, summary.organization, summary.departments, header))
+    files.append(config_file(out, summary.organization, summary.departments, header))
+    write_framework(files, [register], summary)

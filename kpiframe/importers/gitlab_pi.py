@@ -20,7 +20,6 @@ from typing import Any
 
 import yaml
 
-from kpiframe.fsutil import write_atomic
 from kpiframe.importers.common import (
     PLACEHOLDER_DIRECTION,
     UNASSIGNED,
@@ -30,6 +29,7 @@ from kpiframe.importers.common import (
     ImportInputError,
     ImportSummary,
     check_out_folder,
+    config_file,
     department_file,
     describe_notes,
     join_paragraphs,
@@ -37,7 +37,7 @@ from kpiframe.importers.common import (
     render_documents,
     slugify,
     source_name,
-    write_config,
+    write_framework,
 )
 
 DEFAULT_ORGANIZATION = "GitLab"
@@ -108,7 +108,7 @@ def import_gitlab_pi(sources: list[Path], out: Path, *, force: bool,
                 department.sources.append(name)
             department.documents.append(document)
             summary.kpis_written += 1
-    _write(out, departments, summary)
+    _write(out, departments, summary, [path for path, _ in files])
     return summary
 
 
@@ -398,18 +398,18 @@ def _text(value: Any) -> str:
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _write(out: Path, departments: dict[str, _Department], summary: ImportSummary) -> None:
+def _write(out: Path, departments: dict[str, _Department], summary: ImportSummary, sources: list[Path]) -> None:
     summary.departments = sorted(departments)
+    files: list[tuple[Path, str]] = []
     for department_id in summary.departments:
         department = departments[department_id]
         header = [f"Imported by `kpiframe import gitlab-pi` from: {', '.join(department.sources)}",
                   f"Department '{department.id}'" + (f" (org: {', '.join(department.spellings)})"
                                                       if department.spellings else ""),
                   "Edit freely; importing again with --force overwrites this file."]
-        path = department_file(out, department.id)
-        write_atomic(path, render_documents(header, department.documents))
-        summary.files_written.append(path)
+        files.append((department_file(out, department.id), render_documents(header, department.documents)))
     spellings = [f"  {d}: {', '.join(departments[d].spellings) or '(no org given)'}" for d in summary.departments]
     header = ["Imported by `kpiframe import gitlab-pi`. Department ids and the org names they came from:",
               *spellings]
-    summary.files_written.append(write_config(out, summary.organization, summary.departments, header))
+    files.append(config_file(out, summary.organization, summary.departments, header))
+    write_framework(files, sources, summary)
