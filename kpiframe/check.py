@@ -80,6 +80,7 @@ class CheckResult:
             "today": self.today.isoformat(),
             "files": len(self.framework.files),
             "documents": self.framework.document_counts(),
+            "invalid_documents": self.framework.invalid_counts(),
             "findings": {s.value: self.count(s) for s in Severity},
             "suppressed": len(self.suppressed),
             **self.facts,
@@ -176,15 +177,13 @@ def _validate_documents(raws, framework: Framework, findings: list[Finding]) -> 
     for raw in raws:
         CURRENT.update(stage="validating", file=raw.file)
         kind = raw.data.get("kind") if isinstance(raw.data, dict) else None
-        if kind in KINDS:
-            framework.kinds_seen[kind] += 1
         document, problems = validate_document(raw)
         findings += problems
         if document is not None:
             framework.add(document)
             raw.data = None  # the model holds the values now; keep only the positions (memory)
-        elif kind in KINDS:
-            framework.note_unreadable(kind, raw)
+        elif isinstance(kind, str) and kind in KINDS:
+            framework.add_invalid(kind, raw)
 
 
 def _read_actuals(root: Path, framework: Framework, config_raw) -> list[Finding]:
@@ -192,7 +191,7 @@ def _read_actuals(root: Path, framework: Framework, config_raw) -> list[Finding]
     config = framework.config
     framework.csv_actuals, findings = read_actuals_files(
         root, config.actuals, config.exclude, config.limits.max_file_bytes, framework.kpis,
-        framework.config_file, config_raw)
+        framework.config_file, config_raw, framework.invalid_of("KPI"))
     return findings
 
 

@@ -42,6 +42,9 @@ class KpiStatus:
     plans: tuple[ActionPlan, ...]  # every plan addressing the KPI, in file order
     active_plans: tuple[ActionPlan, ...]  # planned or in_progress
     correcting_plans: tuple[ActionPlan, ...]  # active and not yet due: someone is acting on the KPI
+    # Plans with errors that name this KPI: whether it has a plan, or one correcting course,
+    # cannot be told until they are fixed (their own findings say what is wrong).
+    plans_with_errors: tuple[str, ...] = ()
 
     @property
     def status(self) -> str:
@@ -56,7 +59,18 @@ def kpi_statuses(framework: Framework, today: date) -> dict[str, KpiStatus]:
     """Every KPI's status at ``today``, by id, in the framework's order."""
     tolerances = Tolerances(on_track=framework.config.tolerances.on_track,
                             at_risk=framework.config.tolerances.at_risk)
-    return {kpi_id: _status_of(kpi, framework, today, tolerances) for kpi_id, kpi in framework.kpis.items()}
+    unknown = _plans_with_errors(framework)
+    return {kpi_id: _status_of(kpi, framework, today, tolerances, unknown.get(kpi_id, ()))
+            for kpi_id, kpi in framework.kpis.items()}
+
+
+def _plans_with_errors(framework: Framework) -> dict[str, tuple[str, ...]]:
+    named: dict[str, list[str]] = {}
+    for document in framework.invalid_documents:
+        if document.kind == "ActionPlan":
+            for kpi_id in document.references.get("addresses", ()):
+                named.setdefault(kpi_id, []).append(document.id or f"{document.file}:{document.line}")
+    return {kpi_id: tuple(plans) for kpi_id, plans in named.items()}
 
 
 def context_statuses(context: Any) -> dict[str, KpiStatus]:
@@ -133,7 +147,8 @@ def format_gap(gap_units: float | None, unit: str) -> str:
     return f"{with_unit(abs(gap_units), shown_unit)} {side}"
 
 
-def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Tolerances) -> KpiStatus:
+def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Tolerances,
+               plans_with_errors: tuple[str, ...]) -> KpiStatus:
     measure = Measure(
         direction=kpi.direction,
         baseline_value=kpi.baseline.value if kpi.baseline else None,
@@ -149,7 +164,7 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
     return KpiStatus(
         kpi=kpi, progress=progress, staleness=staleness, plans=plans,
         active_plans=tuple(p for p in plans if p.is_active),
-        correcting_plans=tuple(p for p in plans if correcting(p, today)),
+        correcting_plans=tuple(p for p in plans if correcting(p, today)), plans_with_errors=plans_with_errors,
     )
 
 

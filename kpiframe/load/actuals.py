@@ -13,14 +13,15 @@ Decisions:
 * A glob that is absolute, or climbs out with ``..``, is refused (findings need a path
   relative to the root); so is a matched link that leads outside the root.
 * Rows for ids that are not KPIs are dropped, with one ``dangling-reference`` finding per
-  file and id.
+  file and id. Rows for a KPI whose document has errors are dropped without a word: that
+  document's own findings say what is wrong, once.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Mapping
+from typing import Collection, Mapping
 
 from kpiframe.actuals_csv import (
     CSV_HEADER, INVALID_VALUE, CsvActual, CsvProblem, read_actuals_csv, unknown_kpi_problems,
@@ -37,7 +38,8 @@ ActualsByKpi = dict[str, list[tuple[date, float]]]
 
 def read_actuals_files(root: Path, patterns: list[str], exclude: list[str], max_bytes: int,
                        kpi_ids: Mapping[str, object], config_file: str | None,
-                       config_raw: RawDocument | None) -> tuple[ActualsByKpi, list[Finding]]:
+                       config_raw: RawDocument | None,
+                       invalid_kpis: Collection[str] = ()) -> tuple[ActualsByKpi, list[Finding]]:
     """The rows of every CSV file ``patterns`` match, per KPI id, and a finding for every problem."""
     findings: list[Finding] = []
     files: dict[str, Path] = {}
@@ -55,7 +57,7 @@ def read_actuals_files(root: Path, patterns: list[str], exclude: list[str], max_
         actuals, problems = read_actuals_csv(files[rel], rel, max_bytes=max_bytes)
         rows += actuals
         findings += [_finding(p) for p in problems]
-    findings += [_finding(p) for p in unknown_kpi_problems(rows, kpi_ids)]
+    findings += [_finding(p) for p in unknown_kpi_problems(rows, {*kpi_ids, *invalid_kpis})]
     by_kpi: ActualsByKpi = {}
     for row in rows:
         if row.kpi in kpi_ids:

@@ -126,38 +126,104 @@ def read_yaml_file(path: Path, rel: str, limits: Limits = Limits()) -> ParsedFil
 
 
 def parse_text(text: str, rel: str, limits: Limits = Limits()) -> ParsedFile:
-    """Parse every document of ``text``; documents before a syntax error are kept."""
+    """Parse every document of ``text``. A syntax error loses only the document it is in: the
+    documents before it are kept, and reading resumes at the next ``---`` line after it."""
     max_depth = min(limits.max_depth, HARD_MAX_DEPTH)
     line_map = LineMap.needed_for(text)
-    if _could_nest_deeply(text) or _could_pass_node_budget(text, limits):
-        over = _first_event_over_budget(text, max_depth, limits.max_nodes, line_map)
-        if over is not None:
-            return ParsedFile(rel, [], [Finding(rule="limit-exceeded", file=rel, **over)])
-    with _recursion_budget(_PARSE_FRAMES):
-        return _parse_documents(text, rel, limits, max_depth, line_map)
-
-
-def _parse_documents(text: str, rel: str, limits: Limits, max_depth: int, line_map: LineMap | None) -> ParsedFile:
-    findings: list[Finding] = []
     documents: list[RawDocument] = []
+    findings: list[Finding] = []
+    state = _ParseState()
+    stream = text
+    while True:
+        if _could_nest_deeply(stream) or _could_pass_node_budget(stream, limits):
+            over = _first_event_over_budget(stream, max_depth, limits.max_nodes, line_map)
+            if over is not None:
+                findings.append(Finding(rule="limit-exceeded", file=rel, **over))
+                return ParsedFile(rel, documents, findings)
+        with _recursion_budget(_PARSE_FRAMES):
+            resume = _parse_documents(stream, rel, limits, max_depth, line_map, state, documents, findings)
+        if resume is None:
+            return ParsedFile(rel, documents, findings)
+        if state.resumed >= MAX_FINDINGS_PER_DOCUMENT:
+            last = findings[-1]
+            findings.append(Finding(rule="yaml-syntax", file=rel, line=last.line, column=last.column,
+                                    message=f"more than {MAX_FINDINGS_PER_DOCUMENT} documents with syntax errors; "
+                                            "the rest of the file was not read",
+                                    hint="fix the errors listed; they are often one mistake repeated"))
+            return ParsedFile(rel, documents, findings)
+        state.resumed += 1
+        stream = _blank_before(stream, resume, line_map)
+
+
+class _ParseState:
+    """What carries over when parsing resumes after a broken document."""
+
+    __slots__ = ("index", "used", "resumed")
+
+    def __init__(self) -> None:
+        self.index = 0  # documents so far, the broken ones included
+        self.used = 0  # nodes so far; the budget is per file, so documents cannot add up past it
+        self.resumed = 0
+
+
+# A line that starts a document: `---` at the start of a line, then a space, a line break or the end.
+_DOCUMENT_START = re.compile(r"(?:^|(?<=[\n\r\x85\u2028\u2029]))---(?=[ \t\n\r\x85\u2028\u2029]|\Z)")
+_NOT_A_BREAK = re.compile(r"[^\n\r\x85\u2028\u2029]")
+
+
+def _next_document_start(text: str, error_index: int, broken_from: int) -> int | None:
+    """Where reading resumes after a syntax error: the first ``---`` line at or after the error
+    that is not the broken document's own start (the error can be noticed at the next one)."""
+    for match in _DOCUMENT_START.finditer(text, error_index):
+        if match.start() > broken_from:
+            return match.start()
+    return None
+
+
+def _blank_before(text: str, offset: int, line_map: LineMap | None) -> str:
+    """``text`` from ``offset`` on, with what comes before blanked so that the parser still counts
+    lines (and, where editors and YAML count lines differently, characters) from the file's start."""
+    if line_map is not None:  # positions go by character index: keep every index
+        return _NOT_A_BREAK.sub(" ", text[:offset]) + text[offset:]
+    head = text[:offset]
+    crlf = head.count("\r\n")
+    breaks = head.count("\n") + head.count("\r") - crlf  # as YAML counts: CRLF, CR and LF are one break each
+    return "\n" * breaks + text[offset:]
+
+
+def _parse_documents(text: str, rel: str, limits: Limits, max_depth: int, line_map: LineMap | None,
+                     state: _ParseState, documents: list[RawDocument], findings: list[Finding]) -> int | None:
+    """Parse documents of ``text`` into ``documents``; on a syntax error, where to resume (or None)."""
     parser = _NodeParser(text)
-    index = used = 0  # used: nodes so far; the budget is per file, so documents cannot add up past it
+    broken_from = 0  # where the document being parsed starts, at the latest
     try:
-        while used <= limits.max_nodes and parser.check_node():
+        while state.used <= limits.max_nodes and parser.check_node():
             node = parser.get_node()
             if node is None:
                 continue
-            converter = _Converter(_new_document(node, rel, index, line_map), findings, limits, max_depth, used)
+            converter = _Converter(_new_document(node, rel, state.index, line_map), findings, limits, max_depth,
+                                   state.used)
             try:
                 documents.append(converter.run(node))
             except _Abort as abort:
                 findings.append(abort.finding)
-            used = converter.nodes
-            index += 1
+            state.used = converter.nodes
+            state.index += 1
+            broken_from = node.end_mark.index
     except yaml.MarkedYAMLError as exc:
         findings.append(_syntax_finding(exc, rel, text, line_map))
+        mark = exc.problem_mark or exc.context_mark
+        if mark is None or _is_libyaml_depth_limit(exc):
+            return None
+        state.index += 1
+        return _next_document_start(text, max(mark.index, broken_from), broken_from)
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
         findings.append(_reader_finding(exc, rel, text))
+        position = getattr(exc, "position", None)
+        if not isinstance(position, int):
+            return None
+        state.index += 1
+        return _next_document_start(text, max(position, broken_from), broken_from)
     except RecursionError:  # pure-Python composer on deep nesting
         findings.append(Finding(rule="limit-exceeded", file=rel, line=1, column=1,
                                 message="nesting is too deep to parse",
@@ -165,7 +231,7 @@ def _parse_documents(text: str, rel: str, limits: Limits, max_depth: int, line_m
     finally:
         if hasattr(parser, "dispose"):
             parser.dispose()
-    return ParsedFile(rel, documents, findings)
+    return None
 
 
 @contextmanager

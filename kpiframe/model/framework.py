@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from kpiframe.model.config import Config
-from kpiframe.model.documents import KINDS, ActionPlan, Document, Driver, Goal, KPI, Tradeoff
+from kpiframe.model.documents import KINDS, MODELS, ActionPlan, Document, Driver, Goal, KPI, Tradeoff
+
+# The fields of each kind that name other documents.
+REFERENCE_FIELDS: dict[str, tuple[str, ...]] = {
+    "Goal": ("parent",), "KPI": ("supports", "influences"), "Driver": ("influences",),
+    "ActionPlan": ("addresses",), "Tradeoff": ("between", "goal"),
+}
+
+
+@dataclass(frozen=True)
+class InvalidDocument:
+    """A document of a known kind that failed validation, as far as others depend on it.
+
+    It still defines its kind and id, so that references to it, CSV rows for it and conclusions
+    that need its data can say nothing instead of reporting the same mistake again elsewhere.
+    ``references`` holds the ids it names, read leniently (a misspelt field counts as the field
+    it is closest to): they are used only to hold back such conclusions, never as facts.
+    """
+
+    kind: str
+    id: str | None
+    file: str
+    line: int
+    references: dict[str, tuple[str, ...]]
 
 
 @dataclass
@@ -18,7 +43,7 @@ class Framework:
     config_file: str | None = None
     files: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
-    kinds_seen: Counter = field(default_factory=Counter)  # every document with a known kind, valid or not
+    invalid_documents: list[InvalidDocument] = field(default_factory=list)  # known kind, failed validation
 
     goals: dict[str, Goal] = field(default_factory=dict)
     kpis: dict[str, KPI] = field(default_factory=dict)
@@ -26,10 +51,8 @@ class Framework:
     plans: dict[str, ActionPlan] = field(default_factory=dict)
     tradeoffs: dict[str, Tradeoff] = field(default_factory=dict)
     by_id: dict[str, Document] = field(default_factory=dict)
-    # Documents with a known kind and id that failed validation: kind and where they are, so that
-    # references to them say "has errors" rather than "does not exist".
-    unreadable: dict[str, tuple[str, str, int]] = field(default_factory=dict)
-    unreadable_supports: set[str] = field(default_factory=set)  # goals such KPIs name
+    # Documents with a known kind and id that failed validation, by id (the first of an id).
+    invalid: dict[str, InvalidDocument] = field(default_factory=dict)
     _plans_index: dict[str, list[ActionPlan]] | None = field(default=None, init=False, repr=False)
     # Actuals read from the config's `actuals:` CSV files, per KPI id, in file then row order.
     csv_actuals: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
@@ -44,21 +67,37 @@ class Framework:
                  ActionPlan: self.plans, Tradeoff: self.tradeoffs}[type(document)]
         table[document.id] = document
 
-    def note_unreadable(self, kind: str, raw) -> None:
+    def add_invalid(self, kind: str, raw) -> None:
+        """Note a document of a known kind that failed validation (see :class:`InvalidDocument`)."""
         data = raw.data if isinstance(raw.data, dict) else {}
         doc_id = data.get("id")
-        if isinstance(doc_id, str):
-            self.unreadable.setdefault(doc_id, (kind, raw.file, raw.line))
-        supports = data.get("supports") if kind == "KPI" else None
-        if isinstance(supports, list):
-            self.unreadable_supports.update(g for g in supports if isinstance(g, str))
+        doc_id = doc_id if isinstance(doc_id, str) and doc_id else None
+        document = InvalidDocument(kind, doc_id, raw.file, raw.line, _lenient_references(kind, data))
+        self.invalid_documents.append(document)
+        if doc_id is not None:
+            self.invalid.setdefault(doc_id, document)
+
+    def named_by_invalid(self, kind: str, reference: str) -> set[str]:
+        """The ids that invalid documents of ``kind`` name in their ``reference`` field."""
+        return {target for d in self.invalid_documents if d.kind == kind for target in d.references.get(reference, ())}
+
+    def invalid_of(self, *kinds: str) -> set[str]:
+        """The ids of the invalid documents of these kinds."""
+        return {doc_id for doc_id, d in self.invalid.items() if d.kind in kinds}
 
     @property
     def company_goals(self) -> list[Goal]:
         return [g for g in self.goals.values() if g.level == "company"]
 
     def document_counts(self) -> dict[str, int]:
-        return {kind: self.kinds_seen.get(kind, 0) for kind in KINDS}
+        """Documents that were read and checked, per kind (the invalid ones are counted apart)."""
+        counts = Counter(d.kind_name for d in self.documents)
+        return {kind: counts.get(kind, 0) for kind in KINDS}
+
+    def invalid_counts(self) -> dict[str, int]:
+        """Documents of a known kind that failed validation, per kind."""
+        counts = Counter(d.kind for d in self.invalid_documents)
+        return {kind: counts.get(kind, 0) for kind in KINDS}
 
     def plans_for(self, kpi_id: str) -> list[ActionPlan]:
         return self._plans_by_kpi().get(kpi_id, [])
@@ -70,3 +109,33 @@ class Framework:
                 for kpi_id in dict.fromkeys(plan.addresses):
                     self._plans_index.setdefault(kpi_id, []).append(plan)
         return self._plans_index
+
+
+def _lenient_references(kind: str, data: dict) -> dict[str, tuple[str, ...]]:
+    fields = REFERENCE_FIELDS.get(kind, ())
+    if not fields:
+        return {}
+    allowed = list(MODELS[kind].model_fields)
+    found: dict[str, list[str]] = {}
+    for key, value in data.items():
+        name = key if key in allowed else _closest(str(key), allowed)
+        if name in fields:
+            found.setdefault(name, []).extend(_ids_in(value))
+    return {name: tuple(dict.fromkeys(ids)) for name, ids in found.items() if ids}
+
+
+def _closest(key: str, allowed: list[str]) -> str | None:
+    # As the unknown-field hint does: `adresses` is taken for `addresses`.
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _ids_in(value: Any) -> list[str]:
+    """Ids in a reference value of any shape: `x`, `[x, y]`, `[{target: x, effect: ...}]`."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _ids_in(value.get("target"))
+    if isinstance(value, list):
+        return [i for item in value for i in _ids_in(item)]
+    return []

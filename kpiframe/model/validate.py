@@ -48,7 +48,9 @@ def validate_document(raw: RawDocument) -> tuple[Document | None, list[Finding]]
 
 def translate_errors(raw: RawDocument, model: type[BaseModel], label: str, exc: ValidationError) -> list[Finding]:
     errors = _dedupe(exc.errors())
-    findings = [_translate(raw, model, label, error) for error in errors[:MAX_FINDINGS_PER_DOCUMENT]]
+    misspelt = _misspelt_required(raw, model, errors)
+    errors = [e for e in errors if not (e["type"] == "missing" and _missing_field(raw, e) in misspelt.values())]
+    findings = [_translate(raw, model, label, error, misspelt) for error in errors[:MAX_FINDINGS_PER_DOCUMENT]]
     if len(errors) > MAX_FINDINGS_PER_DOCUMENT:  # one mistake repeated over 10,000 actuals: say so once
         rest = len(errors) - MAX_FINDINGS_PER_DOCUMENT
         last = findings[-1]
@@ -83,7 +85,32 @@ def _unknown_kind(raw: RawDocument, kind: Any) -> Finding:
     return _at(raw, ("kind",), "unknown-kind", f"unknown kind {text!r}", hint)
 
 
-def _translate(raw: RawDocument, model: type[BaseModel], label: str, error: dict) -> Finding:
+def _misspelt_required(raw: RawDocument, model: type[BaseModel], errors: list[dict]) -> dict[tuple, tuple]:
+    """Unknown fields that are a missing required field misspelt (`ownr` for `owner`), by the
+    unknown field's path: the path of the field it stands for. One typo is one finding."""
+    missing = {_missing_field(raw, e) for e in errors if e["type"] == "missing"}
+    found: dict[tuple, tuple] = {}
+    for error in errors:
+        if error["type"] != "extra_forbidden":
+            continue
+        loc = _data_loc(raw.data, error["loc"])
+        close = _closest_field(model, loc)
+        if close is not None and loc[:-1] + (close,) in missing and loc[:-1] + (close,) not in found.values():
+            found[loc] = loc[:-1] + (close,)
+    return found
+
+
+def _missing_field(raw: RawDocument, error: dict) -> tuple:
+    return _data_loc(raw.data, error["loc"])
+
+
+def _closest_field(model: type[BaseModel], loc: tuple) -> str | None:
+    close = difflib.get_close_matches(str(loc[-1]), sorted(_fields_at(model, loc[:-1])), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _translate(raw: RawDocument, model: type[BaseModel], label: str, error: dict,
+               misspelt: dict[tuple, tuple] | None = None) -> Finding:
     loc = _data_loc(raw.data, error["loc"])
     kind = error["type"]
     field = path_text(loc) or "document"
@@ -92,6 +119,8 @@ def _translate(raw: RawDocument, model: type[BaseModel], label: str, error: dict
         name = str(loc[-1])
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else f"allowed fields here: {', '.join(allowed)}"
+        if misspelt and loc in misspelt:
+            hint += " (it is required)"
         if name.isdigit():  # `{value: 1,200}` reads as value 1 and a key "200"
             hint = "a number with a thousands separator? write 1200, not 1,200"
         return _at(raw, loc, "unknown-field", f"{label}: unknown field `{field}`", hint, key=True)

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from kpiframe.check import CheckResult
-from kpiframe.model import KPI
 from kpiframe.status import KpiStatus, status_counts
 
 STATUS_JSON_VERSION = 1
@@ -32,9 +31,8 @@ def render_status_json(result: CheckResult, rows: list[KpiStatus], *, sort: str,
 
 def unread(result: CheckResult) -> dict[str, int]:
     """What the status cannot show: KPI documents that failed validation, files that could not be read."""
-    valid_kpis = sum(1 for d in result.framework.documents if isinstance(d, KPI))
     broken_files = {f.file for f in result.findings if f.rule in _UNREADABLE_FILE_RULES}
-    return {"kpis": result.framework.kinds_seen.get("KPI", 0) - valid_kpis, "files": len(broken_files)}
+    return {"kpis": result.framework.invalid_counts()["KPI"], "files": len(broken_files)}
 
 
 def status_as_dict(row: KpiStatus) -> dict[str, Any]:

@@ -62,6 +62,8 @@ def _print_finding(console: Console, place: str, finding: Finding) -> None:
 def summary_line(result: CheckResult, elapsed: float) -> Text:
     summary = result.summary()
     docs = ", ".join(f"{n} {kind}" for kind, n in summary["documents"].items() if n) or "no documents"
+    invalid = summary.get("invalid_documents", {})
+    docs += "".join(f", {n} invalid {kind}" for kind, n in invalid.items() if n)
     files = plural(summary["files"], "file")
     counts = summary["findings"]
     text = Text()

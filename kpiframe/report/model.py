@@ -84,7 +84,7 @@ class GoalView:
     department: str | None
     owner: str | None
     parent: str | None
-    trace: str  # company | broken | cycle
+    trace: str  # company | broken | cycle | unknown (reaches a goal with errors)
     measured: bool
     file: str
     line: int
@@ -410,6 +410,8 @@ def _why_goal_untraced(goal: GoalView, goals: dict[str, GoalView]) -> str:
         return f"its parent '{goal.parent}' does not exist"
     if goal.trace == "cycle":
         return "its chain of parents runs into a loop"
+    if goal.trace == "unknown":
+        return "its chain of parents reaches a goal that has errors"
     return f"its parent '{goal.parent}' does not lead up to a company goal"
 
 
@@ -430,7 +432,8 @@ def _execution(framework: Framework, statuses: dict[str, KpiStatus], kpis: dict[
                plans: dict[str, PlanView], today: date) -> Execution:
     by_department = sorted(kpis.values(), key=lambda k: (k.department, k.id))
     without_plan = tuple(k.id for k in by_department
-                         if k.target is not None and all(plans[p].status == "cancelled" for p in k.plans))
+                         if k.target is not None and all(plans[p].status == "cancelled" for p in k.plans)
+                         and not statuses[k.id].plans_with_errors)
     overdue = sorted((p for p in plans.values() if p.overdue_days is not None),
                      key=lambda p: (-(p.overdue_days or 0), p.id))
     blocked = sorted((p for p in plans.values() if p.status == "blocked"), key=lambda p: (p.department or "", p.id))
@@ -439,7 +442,8 @@ def _execution(framework: Framework, statuses: dict[str, KpiStatus], kpis: dict[
          for plan in framework.plans.values() if plan.status not in ("done", "cancelled")
          for m in plan.milestones if m.due is not None and m.due < today and not m.done),
         key=lambda m: (m.due, m.plan, m.title))
-    behind = _sorted_behind(k for k in kpis.values() if k.status in BEHIND and not k.correcting_plans)
+    behind = _sorted_behind(k for k in kpis.values() if k.status in BEHIND and not k.correcting_plans
+                            and not statuses[k.id].plans_with_errors)
     uncorrected = tuple(Uncorrected(k.id, k.status, _why_uncorrected(statuses[k.id])) for k in behind)
     stale = sorted((k for k in kpis.values() if k.stale),
                    key=lambda k: (k.latest.date if k.latest and k.latest.date else date.min, k.id))

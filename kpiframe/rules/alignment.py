@@ -21,9 +21,11 @@ _WIN_DEALS = """
 
 def trace_to_company_goal(framework: Framework) -> dict[str, str]:
     """For every goal: 'company' when its parent chain reaches a company goal, 'cycle' when it
-    runs into a loop, 'broken' when it stops at a missing parent. Iterative, so long chains are safe."""
+    runs into a loop, 'broken' when it stops at a missing parent, 'unknown' when it stops at a
+    goal that has errors (whether it leads on cannot be told). Iterative, so long chains are safe."""
     state: dict[str, str] = {}
     goals = framework.goals
+    invalid = framework.invalid_of("Goal")
     for start in goals:
         chain: list[str] = []
         on_chain: set[str] = set()
@@ -36,7 +38,7 @@ def trace_to_company_goal(framework: Framework) -> dict[str, str]:
             on_chain.add(current)
             goal = goals.get(current)
             if goal is None:
-                outcome = "broken"
+                outcome = "unknown" if current in invalid else "broken"
                 chain.pop()
                 break
             if goal.level == "company":
@@ -89,7 +91,7 @@ def orphan_kpi(ctx: RuleContext) -> Iterator[Problem]:
 def untraced_kpi(ctx: RuleContext) -> Iterator[Problem]:
     traces = _traces(ctx)
     for kpi in ctx.framework.kpis.values():
-        stuck = [g for g in kpi.supports if g in traces and traces[g] != "company"]
+        stuck = [g for g in kpi.supports if traces.get(g, "company") not in ("company", "unknown")]
         if stuck:
             names = ", ".join(f"'{g}'" for g in stuck)
             index = kpi.supports.index(stuck[0])
@@ -120,7 +122,7 @@ def untraced_goal(ctx: RuleContext) -> Iterator[Problem]:
     traces = _traces(ctx)
     goals = ctx.framework.goals
     for goal in goals.values():
-        if goal.level == "company" or traces.get(goal.id) == "company":
+        if goal.level == "company" or traces.get(goal.id) in ("company", "unknown"):
             continue
         if goal.parent not in goals:  # its own parent is missing: dangling-reference says so
             continue
@@ -206,9 +208,10 @@ def goal_cycle(ctx: RuleContext) -> Iterator[Problem]:
 def unmeasured_goal(ctx: RuleContext) -> Iterator[Problem]:
     framework = ctx.framework
     measured = measured_goals(framework)
+    unknown = goals_measured_perhaps(framework)
     for goal in framework.goals.values():
-        if goal.id in framework.unreadable_supports:
-            continue  # a KPI that names it has errors: whether it is measured is unknown until fixed
+        if goal.id in unknown:
+            continue  # a KPI or sub-goal under it has errors: whether it is measured is unknown until fixed
         if goal.level in ("company", "department") and goal.id not in measured:
             yield problem(goal, f"{goal.label} is not measured by any KPI", path=("id",),
                           hint="add a KPI with `supports: [" + goal.id + "]`, or under one of its sub-goals")
@@ -225,3 +228,21 @@ def measured_goals(framework: Framework) -> set[str]:
                 measured.add(current)
                 current = goals[current].parent
     return measured
+
+
+def goals_measured_perhaps(framework: Framework) -> set[str]:
+    """Goals that a KPI or goal with errors may measure: above such a KPI's `supports`, or above
+    such a goal's `parent`. Whether they are measured cannot be told until those are fixed."""
+    goals, invalid_goals = framework.goals, framework.invalid
+    starts = framework.named_by_invalid("KPI", "supports") | framework.named_by_invalid("Goal", "parent")
+    perhaps: set[str] = set()
+    for start in starts:
+        current: str | None = start
+        while current is not None and current not in perhaps:
+            perhaps.add(current)
+            if current in goals:
+                current = goals[current].parent
+            else:
+                parents = invalid_goals[current].references.get("parent", ()) if current in invalid_goals else ()
+                current = parents[0] if parents else None
+    return perhaps

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from kpiframe.influence import (Conflict, ConflictScan, KpiPole, SignedGraph, find_conflicts, format_path,
                                 influence_cycles, path_signs)
-from kpiframe.model import Framework, KPI, Tradeoff
+from kpiframe.model import Driver, Framework, KPI, Tradeoff
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule
 
@@ -65,6 +65,43 @@ def tradeoff_pairs(framework: Framework) -> dict[frozenset[str], list[Tradeoff]]
     return pairs
 
 
+def pairs_of_invalid_tradeoffs(framework: Framework) -> set[frozenset[str]]:
+    """The KPI pairs that trade-offs with errors name: whether they are settled cannot be told
+    until those are fixed, so their conflicts are not reported."""
+    pairs = set()
+    for document in framework.invalid_documents:
+        between = document.references.get("between", ()) if document.kind == "Tradeoff" else ()
+        pair = frozenset(between)
+        if len(between) == 2 and len(pair) == 2 and pair <= framework.kpis.keys():
+            pairs.add(pair)
+    return pairs
+
+
+def reaching_invalid(framework: Framework, graph: SignedGraph) -> set[str]:
+    """KPIs and drivers from which an influence leads to a KPI or driver that has errors: what
+    they do further on cannot be known, so no one can say they conflict with nothing."""
+    invalid = framework.invalid_of("KPI", "Driver")
+    if not invalid:
+        return set()
+    movers: list[KPI | Driver] = [*framework.kpis.values(), *framework.drivers.values()]
+    sources = [d.id for d in movers if any(link.target in invalid for link in d.influences)]
+    seen = set(sources)
+    stack = [graph.index[s] for s in sources if s in graph.index]
+    while stack:
+        v = stack.pop()
+        for w, _ in graph.reverse_adj[v]:
+            name = graph.names[w]
+            if name not in seen:
+                seen.add(name)
+                stack.append(w)
+    return seen
+
+
+def _ordered(pair: frozenset[str]) -> tuple[str, str]:
+    a, b = sorted(pair)
+    return a, b
+
+
 def signed_graph(ctx: RuleContext) -> SignedGraph:
     """The KPI/driver influence graph, extracted once per check and shared by the rules."""
     if "influence_graph" not in ctx.extras:
@@ -74,12 +111,14 @@ def signed_graph(ctx: RuleContext) -> SignedGraph:
 
 def conflict_scan(ctx: RuleContext) -> ConflictScan:
     if "conflict_scan" not in ctx.extras:
-        pairs = tradeoff_pairs(ctx.framework)
+        pairs = set(tradeoff_pairs(ctx.framework))
+        held_back = pairs_of_invalid_tradeoffs(ctx.framework) - pairs
         scan = find_conflicts(signed_graph(ctx), kpi_poles(ctx.framework), per_pair_cap=PER_PAIR_CAP,
-                              resolved=[tuple(sorted(p)) for p in pairs])
+                              resolved=sorted(_ordered(p) for p in pairs | held_back))
         ctx.extras["conflict_scan"] = scan
         facts = ctx.extras.setdefault("facts", {})
-        facts["resolved_conflicts"] = sum(1 for c in scan.resolved if not c.same_department)
+        facts["resolved_conflicts"] = sum(1 for c in scan.resolved
+                                          if not c.same_department and frozenset((c.a, c.b)) in pairs)
         facts["capped_conflicts"] = scan.omitted_total
     return ctx.extras["conflict_scan"]
 
@@ -144,7 +183,10 @@ def department_conflict(ctx: RuleContext) -> Iterator[Problem]:
 )
 def tradeoff_without_conflict(ctx: RuleContext) -> Iterator[Problem]:
     pairs = tradeoff_pairs(ctx.framework)
+    unknown = reaching_invalid(ctx.framework, signed_graph(ctx))
     for a, b in conflict_scan(ctx).no_conflict:
+        if a in unknown or b in unknown:
+            continue  # a path through a KPI or driver with errors may connect them
         for tradeoff in pairs.get(frozenset((a, b)), ()):
             yield problem(tradeoff, f"{tradeoff.label}: {a} and {b} do not conflict (improving neither worsens "
                                     "the other through any influence)", path=("between",), related=(a, b),

@@ -71,8 +71,9 @@ def _still_open(plan: ActionPlan) -> bool:
     passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET), _plan("status: in_progress", "due: 2026-09-30")),
 )
 def missing_action_plan(ctx: RuleContext) -> Iterator[Problem]:
+    statuses = context_statuses(ctx)
     for kpi in ctx.framework.kpis.values():
-        if kpi.target is None:
+        if kpi.target is None or statuses[kpi.id].plans_with_errors:
             continue
         plans = ctx.framework.plans_for(kpi.id)
         if any(p.status != "cancelled" for p in plans):
@@ -357,7 +358,7 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
 )
 def uncorrected_off_track(ctx: RuleContext) -> Iterator[Problem]:
     for status in context_statuses(ctx).values():
-        if status.status not in (OFF_TRACK, AT_RISK) or status.is_corrected:
+        if status.status not in (OFF_TRACK, AT_RISK) or status.is_corrected or status.plans_with_errors:
             continue
         kpi = status.kpi
         if status.plans:

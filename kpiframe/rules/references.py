@@ -127,12 +127,13 @@ def dangling_reference(ctx: RuleContext) -> Iterator[Problem]:
                 yield problem(document, f"{document.label}: `{field}` refers to {found.label}, but it takes a {wanted}",
                               path=path, hint=f"name a {wanted} here", related=[target])
                 continue
-            broken = framework.unreadable.get(target)
-            if broken is not None:
-                kind, file, line = broken
-                yield problem(document, f"{document.label}: `{field}` refers to {kind} '{target}' ({file}:{line}), "
-                                        "which has errors and could not be read",
-                              path=path, hint="fix the errors reported on that document", related=[target])
+            invalid = framework.invalid.get(target)
+            if invalid is not None:
+                if invalid.kind in wanted.split(" or "):
+                    continue  # it exists; its own errors are reported where they are, once
+                yield problem(document, f"{document.label}: `{field}` refers to {invalid.kind} '{target}' "
+                                        f"({invalid.file}:{invalid.line}, which has errors), but it takes a {wanted}",
+                              path=path, hint=f"name a {wanted} here", related=[target])
                 continue
             if kinds not in suggesters:
                 suggesters[kinds] = Suggester(i for i, d in framework.by_id.items() if isinstance(d, kinds))
