@@ -11,7 +11,8 @@ carry ``rel``:
 - ``arbitrates``: trade-off -> the goal that arbitrates it
 
 References to ids that do not exist (or to the wrong kind) are left out; the
-``dangling-reference`` rule reports them.
+``dangling-reference`` rule reports them. So is an influence listed twice with different
+effects: which one is meant cannot be told (``contradictory-influence`` says so).
 """
 
 from __future__ import annotations
@@ -34,10 +35,9 @@ def build_graph(framework: Framework) -> nx.DiGraph:
             if goal_id in goals:
                 graph.add_edge(kpi.id, goal_id, rel="supports")
     for source in (*kpis.values(), *framework.drivers.values()):
-        for link in source.influences:
-            target = framework.by_id.get(link.target)
-            if isinstance(target, (KPI, Driver)):
-                graph.add_edge(source.id, link.target, rel="influences", sign=1 if link.effect == "increase" else -1)
+        for target_id, sign in influence_signs(source).items():
+            if sign is not None and isinstance(framework.by_id.get(target_id), (KPI, Driver)):
+                graph.add_edge(source.id, target_id, rel="influences", sign=sign)
     for plan in framework.plans.values():
         for kpi_id in plan.addresses:
             if kpi_id in kpis:
@@ -49,6 +49,16 @@ def build_graph(framework: Framework) -> nx.DiGraph:
         if tradeoff.goal in goals:
             graph.add_edge(tradeoff.id, tradeoff.goal, rel="arbitrates")
     return graph
+
+
+def influence_signs(source: KPI | Driver) -> dict[str, int | None]:
+    """Each target of ``source``'s influences and its sign (+1 or -1); None when the entries
+    for a target contradict each other (an increase and a decrease)."""
+    signs: dict[str, int | None] = {}
+    for link in source.influences:
+        sign = 1 if link.effect == "increase" else -1
+        signs[link.target] = sign if signs.get(link.target, sign) == sign else None
+    return signs
 
 
 def influence_graph(graph: nx.DiGraph) -> nx.DiGraph:

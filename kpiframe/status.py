@@ -5,8 +5,11 @@ Rules (KF3), `kpiframe status` and reports all take a KPI's progress, staleness 
 
 Decisions:
 
-* Actuals: the inline `actuals:` first, then the CSV rows (file order, then row order); on
-  equal dates the last one given wins, so a CSV export overrides a hand-typed number.
+* Actuals: the inline `actuals:` first, then the CSV rows (file order, then row order). Two
+  readings of one date with the same value are one reading. Readings of one date that disagree
+  are *disputed* (rule conflicting-actuals): none of them is used, whatever the order of the
+  files, and the KPI is judged from the readings nobody disputes.
+* Readings dated after today are *ahead* (rule future-actual): they are not used at today.
 * Tolerances come from the config's `tolerances:` (defaults 10 and 25 percentage points).
 * Course correction (rule uncorrected-off-track): a plan addressing the KPI whose status is
   `planned` or `in_progress` and whose due date has not passed (due >= today, the same
@@ -35,6 +38,33 @@ _CACHE_KEY = "kpi_statuses"
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One actual as it was written: an entry of the KPI's `actuals:` or a row of a CSV file."""
+
+    date: date
+    value: float
+    index: int | None = None  # its position in the KPI's inline `actuals:`; None for a CSV row
+    file: str | None = None  # the CSV file it is a row of
+    line: int = 0
+    column: int = 0
+
+    def place(self, kpi: KPI) -> tuple[str, int, int]:
+        """Where it was written: file, line and column (of the value, for an inline actual)."""
+        if self.index is None:
+            return self.file or "", self.line, self.column
+        line, column = kpi.origin.position(("actuals", self.index, "value"))
+        return kpi.origin.file, line, column
+
+
+@dataclass(frozen=True)
+class DisputedReading:
+    """A reading that disagrees with an earlier one of the same date (``first``)."""
+
+    first: Reading
+    later: Reading
+
+
+@dataclass(frozen=True)
 class KpiStatus:
     kpi: KPI
     progress: Progress
@@ -45,6 +75,8 @@ class KpiStatus:
     # Plans with errors that name this KPI: whether it has a plan, or one correcting course,
     # cannot be told until they are fixed (their own findings say what is wrong).
     plans_with_errors: tuple[str, ...] = ()
+    disputed: tuple[DisputedReading, ...] = ()  # readings that disagree with another of their date
+    ahead: tuple[Reading, ...] = ()  # readings dated after today
 
     @property
     def status(self) -> str:
@@ -92,10 +124,29 @@ def status_counts(statuses: Any) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in STATUS_ORDER}
 
 
+def readings_of(kpi: KPI, framework: Framework) -> list[Reading]:
+    """Inline actuals first, then the CSV rows for this KPI (file order, then row order)."""
+    inline = [Reading(a.date, a.value, index=i) for i, a in enumerate(kpi.actuals)]
+    return inline + [Reading(row.date, row.value, file=row.file, line=row.line, column=row.kpi_column)
+                     for row in framework.csv_actuals.get(kpi.id, ())]
+
+
+def settle_readings(readings: list[Reading]) -> tuple[list[tuple[date, float]], tuple[DisputedReading, ...]]:
+    """The (date, value) pairs nobody disputes, one per date, and the readings that disagree
+    with the first of their date (see the module docstring)."""
+    first: dict[date, Reading] = {}
+    disputed: list[DisputedReading] = []
+    for reading in readings:
+        earlier = first.setdefault(reading.date, reading)
+        if earlier.value != reading.value:
+            disputed.append(DisputedReading(earlier, reading))
+    contested = {d.first.date for d in disputed}
+    return [(r.date, r.value) for day, r in first.items() if day not in contested], tuple(disputed)
+
+
 def actuals_of(kpi: KPI, framework: Framework) -> list[tuple[date, float]]:
-    """Inline actuals first, then the CSV rows for this KPI."""
-    inline = [(a.date, a.value) for a in kpi.actuals]
-    return inline + framework.csv_actuals.get(kpi.id, [])
+    """The actuals a KPI is judged by: one per date, disputed dates left out."""
+    return settle_readings(readings_of(kpi, framework))[0]
 
 
 def correcting(plan: ActionPlan, today: date) -> bool:
@@ -149,13 +200,15 @@ def format_gap(gap_units: float | None, unit: str) -> str:
 
 def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Tolerances,
                plans_with_errors: tuple[str, ...]) -> KpiStatus:
+    readings = readings_of(kpi, framework)
+    actuals, disputed = settle_readings(readings)
     measure = Measure(
         direction=kpi.direction,
         baseline_value=kpi.baseline.value if kpi.baseline else None,
         baseline_date=kpi.baseline.date if kpi.baseline else None,
         target_value=kpi.target.value if kpi.target else None,
         target_date=kpi.target.date if kpi.target else None,
-        actuals=actuals_of(kpi, framework),
+        actuals=actuals,
         review=kpi.review,
     )
     progress = assess(measure, today, tolerances)
@@ -165,11 +218,12 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
         kpi=kpi, progress=progress, staleness=staleness, plans=plans,
         active_plans=tuple(p for p in plans if p.is_active),
         correcting_plans=tuple(p for p in plans if correcting(p, today)), plans_with_errors=plans_with_errors,
+        disputed=disputed, ahead=tuple(r for r in readings if r.date > today),
     )
 
 
 __all__ = [
     "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_TARGET", "OFF_TRACK", "ON_TRACK", "STATUS_ORDER",
-    "KpiStatus", "actuals_of", "context_statuses", "correcting", "format_number", "kpi_statuses",
+    "DisputedReading", "KpiStatus", "Reading", "actuals_of", "context_statuses", "correcting", "format_number", "kpi_statuses",
     "order_statuses", "status_counts", "with_unit",
 ]

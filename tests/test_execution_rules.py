@@ -320,22 +320,25 @@ def test_on_track_kpis_need_no_correction(tmp_path):
 CSV_CONFIG = "organization: Test Co\nactuals:\n  - data/*.csv\n"
 
 
-def test_csv_rows_count_after_inline_actuals(tmp_path):
-    # The inline actual says on track; the CSV row of the same date, read after it, says off track.
-    text = kpi(BASELINE, TARGET, "actuals:", "  - {date: 2026-06-15, value: 9.8}")
+def csv_rows(result: CheckResult) -> dict[str, list[tuple]]:
+    return {k: [(r.date, r.value, r.file, r.line) for r in rows] for k, rows in result.framework.csv_actuals.items()}
+
+
+def test_csv_rows_count_with_inline_actuals(tmp_path):
+    text = kpi(BASELINE, TARGET, "actuals:", "  - {date: 2026-05-31, value: 9.8}")
     root = framework(tmp_path, text, config=CSV_CONFIG, extra={"data/actuals.csv": "kpi,date,value\narr,2026-06-15,8.4\n"})
     result = check(root, "off-track-kpi")
-    assert result.framework.csv_actuals == {"arr": [(date(2026, 6, 15), 8.4)]}
-    assert [f.rule for f in result.findings] == ["off-track-kpi"]
+    assert csv_rows(result) == {"arr": [(date(2026, 6, 15), 8.4, "data/actuals.csv", 2)]}
+    assert [f.rule for f in result.findings] == ["off-track-kpi"]  # the CSV row is the latest
 
 
-def test_csv_files_are_read_in_sorted_order(tmp_path):
+def test_csv_files_are_read_in_sorted_order_and_disagreeing_rows_are_not_used(tmp_path):
     root = framework(tmp_path, kpi(BASELINE, TARGET), config=CSV_CONFIG,
                      extra={"data/b.csv": "kpi,date,value\narr,2026-06-15,2\n",
                             "data/a.csv": "kpi,date,value\narr,2026-06-15,1\n"})
     result = check(root, "off-track-kpi")
-    assert result.framework.csv_actuals == {"arr": [(date(2026, 6, 15), 1.0), (date(2026, 6, 15), 2.0)]}
-    assert kpi_statuses(result.framework, TODAY)["arr"].progress.latest_value == 2.0
+    assert csv_rows(result) == {"arr": [(date(2026, 6, 15), 1.0, "data/a.csv", 2), (date(2026, 6, 15), 2.0, "data/b.csv", 2)]}
+    assert kpi_statuses(result.framework, TODAY)["arr"].progress.latest_value is None
 
 
 def test_a_bad_csv_row_is_a_finding_with_file_and_line(tmp_path):
@@ -345,7 +348,7 @@ def test_a_bad_csv_row_is_a_finding_with_file_and_line(tmp_path):
     assert [(f.file, f.line, f.column, f.code) for f in result.findings] == [
         ("data/actuals.csv", 3, 5, "KF005"), ("data/actuals.csv", 4, 16, "KF005")]
     assert "not a real date" in result.findings[0].message
-    assert result.framework.csv_actuals == {"arr": [(date(2026, 5, 31), 9.0)]}
+    assert csv_rows(result) == {"arr": [(date(2026, 5, 31), 9.0, "data/actuals.csv", 2)]}
     for f in result.findings:  # fragments, like every other finding: no capital, no full stop
         assert not f.message[0].isupper() and not f.message.endswith(".") and not f.hint.endswith("."), f
 
@@ -364,7 +367,7 @@ def test_a_csv_row_for_an_unknown_kpi_is_a_dangling_reference(tmp_path):
     (finding,) = result.findings
     assert (finding.file, finding.line, finding.column, finding.code) == ("data/actuals.csv", 3, 1, "KF008")
     assert "`arr`" in finding.hint
-    assert result.framework.csv_actuals == {"arr": [(date(2026, 5, 31), 9.0)]}
+    assert csv_rows(result) == {"arr": [(date(2026, 5, 31), 9.0, "data/actuals.csv", 2)]}
 
 
 def test_an_actuals_glob_matching_nothing_is_a_finding_on_the_config(tmp_path):

@@ -6,8 +6,8 @@ are read and turns its problems into findings like any YAML mistake.
 Decisions:
 
 * Globs are relative to the framework root. Every file any glob matches is read once, in
-  sorted order of its path (so that, on equal dates, the later file's row wins the same way on
-  every machine). Folders in `exclude:` and hidden folders are skipped, as for YAML files.
+  sorted order of its path, so that findings come in the same order on every machine (two rows
+  for one KPI and date that disagree are an error, whichever file comes first). Folders in `exclude:` and hidden folders are skipped, as for YAML files.
 * A glob that matches no file is an ``invalid-value`` finding on the config's entry: a typo
   there would otherwise silently leave every KPI without numbers.
 * A glob that is absolute, or climbs out with ``..``, is refused (findings need a path
@@ -19,7 +19,6 @@ Decisions:
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Collection, Mapping
 
@@ -33,7 +32,7 @@ from kpiframe.load.document import RawDocument
 # A header mistake is a value of the wrong form, like any other.
 _RULE_OF_KIND = {CSV_HEADER: INVALID_VALUE}
 
-ActualsByKpi = dict[str, list[tuple[date, float]]]
+ActualsByKpi = dict[str, list[CsvActual]]
 
 
 def read_actuals_files(root: Path, patterns: list[str], exclude: list[str], max_bytes: int,
@@ -61,7 +60,7 @@ def read_actuals_files(root: Path, patterns: list[str], exclude: list[str], max_
     by_kpi: ActualsByKpi = {}
     for row in rows:
         if row.kpi in kpi_ids:
-            by_kpi.setdefault(row.kpi, []).append((row.date, row.value))
+            by_kpi.setdefault(row.kpi, []).append(row)
     return by_kpi, findings
 
 

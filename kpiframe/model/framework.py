@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kpiframe.actuals_csv import CsvActual
 from kpiframe.model.config import Config
 from kpiframe.model.documents import KINDS, MODELS, ActionPlan, Document, Driver, Goal, KPI, Tradeoff
 
@@ -55,7 +55,7 @@ class Framework:
     invalid: dict[str, InvalidDocument] = field(default_factory=dict)
     _plans_index: dict[str, list[ActionPlan]] | None = field(default=None, init=False, repr=False)
     # Actuals read from the config's `actuals:` CSV files, per KPI id, in file then row order.
-    csv_actuals: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
+    csv_actuals: dict[str, list[CsvActual]] = field(default_factory=dict)
 
     def add(self, document: Document) -> None:
         """Index a valid document. With duplicate ids the first one read wins; a rule reports the rest."""

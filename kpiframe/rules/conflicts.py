@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from kpiframe.graph import influence_signs
 from kpiframe.influence import (Conflict, ConflictScan, KpiPole, SignedGraph, find_conflicts, format_path,
                                 influence_cycles, path_signs)
 from kpiframe.model import Driver, Framework, KPI, Tradeoff
@@ -77,14 +78,14 @@ def pairs_of_invalid_tradeoffs(framework: Framework) -> set[frozenset[str]]:
     return pairs
 
 
-def reaching_invalid(framework: Framework, graph: SignedGraph) -> set[str]:
-    """KPIs and drivers from which an influence leads to a KPI or driver that has errors: what
-    they do further on cannot be known, so no one can say they conflict with nothing."""
+def reaching_unknown(framework: Framework, graph: SignedGraph) -> set[str]:
+    """KPIs and drivers from which influences lead to one whose effect cannot be known: an
+    influence on a KPI or driver that has errors, or one listed with contradictory effects.
+    Nobody can say they conflict with nothing."""
     invalid = framework.invalid_of("KPI", "Driver")
-    if not invalid:
-        return set()
     movers: list[KPI | Driver] = [*framework.kpis.values(), *framework.drivers.values()]
-    sources = [d.id for d in movers if any(link.target in invalid for link in d.influences)]
+    sources = [d.id for d in movers
+               if any(link.target in invalid for link in d.influences) or None in influence_signs(d).values()]
     seen = set(sources)
     stack = [graph.index[s] for s in sources if s in graph.index]
     while stack:
@@ -183,10 +184,10 @@ def department_conflict(ctx: RuleContext) -> Iterator[Problem]:
 )
 def tradeoff_without_conflict(ctx: RuleContext) -> Iterator[Problem]:
     pairs = tradeoff_pairs(ctx.framework)
-    unknown = reaching_invalid(ctx.framework, signed_graph(ctx))
+    unknown = reaching_unknown(ctx.framework, signed_graph(ctx))
     for a, b in conflict_scan(ctx).no_conflict:
         if a in unknown or b in unknown:
-            continue  # a path through a KPI or driver with errors may connect them
+            continue  # an influence whose effect is unknown may connect them
         for tradeoff in pairs.get(frozenset((a, b)), ()):
             yield problem(tradeoff, f"{tradeoff.label}: {a} and {b} do not conflict (improving neither worsens "
                                     "the other through any influence)", path=("between",), related=(a, b),
@@ -264,3 +265,75 @@ def influence_cycle(ctx: RuleContext) -> Iterator[Problem]:
         shown = format_path(closed, path_signs(graph, closed))
         yield problem(ctx.framework.by_id[loop[0]], f"feedback loop: {shown}", path=("influences",), key=True,
                       related=loop[1:], hint="loops are allowed; make sure this one is real")
+
+
+def _repeated_influences(source: KPI | Driver) -> Iterator[tuple[int, int, bool]]:
+    """(index of a repeated entry, index of the first for its target, whether the effects differ)."""
+    first: dict[str, int] = {}
+    for index, link in enumerate(source.influences):
+        earlier = first.setdefault(link.target, index)
+        if earlier != index:
+            yield index, earlier, source.influences[earlier].effect != link.effect
+
+
+def _line_of(document, path: tuple) -> int:
+    return document.origin.position(path)[0]
+
+
+_LOOPING_DRIVER = """
+    kind: Driver
+    id: delivery-workload
+    title: Delivery workload
+    influences:
+      - {{target: operating-cost, effect: increase}}
+      - {{target: operating-cost, effect: {effect}}}
+"""
+
+
+@rule(
+    code="KF206", slug="contradictory-influence", severity="error",
+    summary="Two `influences` entries from one KPI or driver to the same target, with different effects.",
+    rationale="""
+        An influence says which way the target moves; saying both ways is a contradiction that
+        a reader settles by picking one, and YAML would let the last entry win silently, which
+        can make a real conflict between departments disappear. Neither entry is used until one
+        is removed, and no conclusion that depends on it (a stale trade-off) is drawn.
+    """,
+    fix="Keep the entry with the right effect and delete the other.",
+    failing=documents(_LOOPING_DRIVER.format(effect="decrease"), _OPS.format(department="operations")),
+    passing=documents(_DRIVER, _OPS.format(department="operations")),
+)
+def contradictory_influence(ctx: RuleContext) -> Iterator[Problem]:
+    for source in [*ctx.framework.kpis.values(), *ctx.framework.drivers.values()]:
+        for index, earlier, differ in _repeated_influences(source):
+            if not differ:
+                continue
+            link, first = source.influences[index], source.influences[earlier]
+            yield problem(source, f"{source.label} influences '{link.target}' twice with different effects: "
+                                  f"{first.effect} (line {_line_of(source, ('influences', earlier))}) and "
+                                  f"{link.effect}; neither is used until one is removed",
+                          path=("influences", index), related=[link.target],
+                          hint="keep the entry with the right effect and delete the other")
+
+
+@rule(
+    code="KF207", slug="duplicate-influence", severity="warning",
+    summary="The same influence (target and effect) listed twice by one KPI or driver.",
+    rationale="""
+        A repeated entry changes nothing, but it is usually a copy-paste where another target
+        was meant, and it makes the list harder to review.
+    """,
+    fix="Delete the repeated entry, or correct its target.",
+    failing=documents(_LOOPING_DRIVER.format(effect="increase"), _OPS.format(department="operations")),
+    passing=documents(_DRIVER, _OPS.format(department="operations")),
+)
+def duplicate_influence(ctx: RuleContext) -> Iterator[Problem]:
+    for source in [*ctx.framework.kpis.values(), *ctx.framework.drivers.values()]:
+        for index, earlier, differ in _repeated_influences(source):
+            if differ:
+                continue
+            link = source.influences[index]
+            yield problem(source, f"{source.label}: the influence on '{link.target}' is listed twice with the same "
+                                  f"effect (first at line {_line_of(source, ('influences', earlier))})",
+                          path=("influences", index), related=[link.target],
+                          hint="delete the repeated entry, or correct its target")

@@ -25,12 +25,13 @@ class Problem:
     file: str | None = None  # for problems outside any document (a CSV row)
     line: int = 0
     column: int = 0
+    subject: str | None = None  # for problems outside any document: the id they are about
 
 
 def problem(document: Document | None, message: str, *, path: tuple = (), key: bool = False, hint: str = "",
             related: tuple[str, ...] | list[str] = (), file: str | None = None, line: int = 0,
-            column: int = 0) -> Problem:
-    return Problem(document, message, tuple(path), key, hint, tuple(related), file, line, column)
+            column: int = 0, subject: str | None = None) -> Problem:
+    return Problem(document, message, tuple(path), key, hint, tuple(related), file, line, column, subject)
 
 
 @dataclass

@@ -90,7 +90,7 @@ def to_finding(r: Rule, p: Problem) -> Finding:
         return Finding(rule=r.slug, message=p.message, file=raw.file, line=line, column=column,
                        subject=p.document.id, related=p.related, hint=p.hint)
     return Finding(rule=r.slug, message=p.message, file=p.file or "", line=p.line, column=p.column,
-                   related=p.related, hint=p.hint)
+                   subject=p.subject, related=p.related, hint=p.hint)
 
 
 def settle_findings(findings: list[Finding], framework: Framework,

@@ -1,4 +1,5 @@
-"""KF0 identity and references: ids are unique, departments are known, references resolve."""
+"""KF0 identity and references: ids are unique, departments are known, references resolve, and
+one KPI has one number per date."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from kpiframe.model import ActionPlan, Document, Driver, Goal, KPI, Tradeoff
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule
 from kpiframe.rules.snippets import COMPANY_GOAL, NEW_ARR_KPI
+from kpiframe.status import context_statuses, format_number
 from kpiframe.suggest import Suggester, closest
 
 _GOAL_AND_KPI = documents(COMPANY_GOAL, NEW_ARR_KPI + "    supports: [{ref}]\n")
@@ -160,3 +162,34 @@ def _references(document: Document) -> Iterable[tuple[tuple, str, tuple[type, ..
             yield ("between", i), kpi, (KPI,)
         if document.goal:
             yield ("goal",), document.goal, (Goal,)
+
+
+@rule(
+    code="KF011", slug="conflicting-actuals", severity="error",
+    summary="Two actuals for the same KPI and date with different values (inline, CSV rows, CSV files).",
+    rationale="""
+        A KPI has one value on a given date. Two different ones (typed inline and exported to a
+        CSV file, or in two exports) leave its status to the order in which files happen to be
+        read: one order says achieved, the other off track. Neither value is used until one is
+        removed; the KPI is judged by the readings nobody disputes. Identical repeats are fine.
+    """,
+    fix="Keep the value that is right and delete the other (inline or the CSV row).",
+    failing=NEW_ARR_KPI + "    actuals:\n      - {date: 2026-03-31, value: 2400000}\n"
+                          "      - {date: 2026-03-31, value: 2600000}\n",
+    passing=NEW_ARR_KPI + "    actuals:\n      - {date: 2026-03-31, value: 2400000}\n"
+                          "      - {date: 2026-06-30, value: 2600000}\n",
+)
+def conflicting_actuals(ctx: RuleContext) -> Iterator[Problem]:
+    for status in context_statuses(ctx).values():
+        kpi = status.kpi
+        for dispute in status.disputed:
+            first_file, first_line, _ = dispute.first.place(kpi)
+            file, line, column = dispute.later.place(kpi)
+            message = (f"{kpi.label} has two different actuals for {dispute.later.date}: "
+                       f"{format_number(dispute.first.value)} ({first_file}:{first_line}) and "
+                       f"{format_number(dispute.later.value)} ({file}:{line}); neither is used until one is removed")
+            hint = "keep the value that is right and delete the other"
+            if dispute.later.index is not None:
+                yield problem(kpi, message, path=("actuals", dispute.later.index, "value"), hint=hint)
+            else:
+                yield problem(None, message, file=file, line=line, column=column, subject=kpi.id, hint=hint)
