@@ -183,7 +183,7 @@ def _read_text(path: Path, display_name: str, max_bytes: int | None) -> str | Cs
 
     try:
         with path.open("rb") as handle:
-            data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+            data = handle.read() if max_bytes is None else _read_capped(handle, max_bytes)
     except IsADirectoryError:
         return unreadable("This is a folder, not a CSV file.", "Point the actuals glob at files only.")
     except OSError as error:
@@ -220,6 +220,19 @@ def _read_text(path: Path, display_name: str, max_bytes: int | None) -> str | Cs
             column,
         )
     return text
+
+
+def _read_capped(handle, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes, read in pieces: a single read sized by a large limit would
+    allocate all of it up front."""
+    parts, total = [], 0
+    while total <= max_bytes:
+        piece = handle.read(min(1 << 20, max_bytes + 1 - total))
+        if not piece:
+            break
+        parts.append(piece)
+        total += len(piece)
+    return b"".join(parts)
 
 
 def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:

@@ -20,6 +20,7 @@ from kpiframe.load import discover_files
 from kpiframe.load.parallel import default_jobs, parse_files
 from kpiframe.load.actuals import read_actuals_files
 from kpiframe.load.config import find_config_file
+from kpiframe.load.document import RawDocument
 from kpiframe.model import KINDS, Config, Framework
 from kpiframe.model.configfile import read_config
 from kpiframe.model.validate import validate_document
@@ -41,6 +42,7 @@ class CheckOptions:
     ignore: tuple[str, ...] = ()
     pause_gc: bool = True
     jobs: int | None = None  # processes for the parse and the rules; None: KPIFRAME_JOBS, else one per core
+    today_from: str = "--today"  # where ``today`` came from, when it is given
 
 
 @dataclass
@@ -53,6 +55,7 @@ class CheckResult:
     timings: dict[str, float]
     facts: dict = field(default_factory=dict)  # numbers rules want in the summary (resolved conflicts, ...)
     context: RuleContext | None = None
+    today_from: str = "--today"  # where today came from, and why (see resolve_today)
 
     def inputs(self) -> list[Path]:
         """Every file the check read (YAML, the config, the actuals CSVs): no output may replace one."""
@@ -78,6 +81,7 @@ class CheckResult:
             "root": str(self.root),
             "organization": self.framework.config.organization,
             "today": self.today.isoformat(),
+            "today_from": self.today_from,
             "files": len(self.framework.files),
             "documents": self.framework.document_counts(),
             "invalid_documents": self.framework.invalid_counts(),
@@ -97,9 +101,18 @@ def resolve_root(path: Path) -> tuple[Path, Path | None]:
     return (config_file.parent if config_file else path), config_file
 
 
-def resolve_today(explicit: date | None, config: Config) -> date:
-    """--today (or KPIFRAME_TODAY) beats the config's as_of, which beats the system date."""
-    return explicit or config.as_of or date.today()
+def resolve_today(explicit: date | None, config: Config, config_file: str | None = None,
+                  config_raw: RawDocument | None = None, explicit_from: str = "--today") -> tuple[date, str]:
+    """--today (or KPIFRAME_TODAY) beats the config's as_of, which beats the system date; and
+    where the date came from, saying why when an `as_of` was written but is not a date."""
+    if explicit is not None:
+        return explicit, explicit_from
+    if config.as_of is not None:
+        return config.as_of, f"as_of in {config_file}"
+    written = config_raw is not None and isinstance(config_raw.data, dict) and config_raw.data.get("as_of") is not None
+    if written:
+        return date.today(), f"the system date, since `as_of` in {config_file} is not a valid date"
+    return date.today(), "the system date"
 
 
 def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult:
@@ -117,7 +130,8 @@ def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult
             findings += _read_actuals(root, framework, config_raw)
         with _timed(timings, "graph"):
             graph = build_graph(framework)
-        today = resolve_today(options.today, framework.config)
+        today, today_from = resolve_today(options.today, framework.config, framework.config_file, config_raw,
+                                          options.today_from)
         context = RuleContext(framework=framework, graph=graph, today=today)
         selection = RuleSelection.build(framework.config, options.select, options.ignore, config_raw)
         with _timed(timings, "rules"):
@@ -127,7 +141,8 @@ def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult
             active, suppressed = settle_findings(findings, framework, selection)
     CURRENT.update(stage="rendering", file="")
     return CheckResult(root=root, framework=framework, today=today, findings=active, suppressed=suppressed,
-                       timings=timings, facts=_in_key_order(context.extras.get("facts", {})), context=context)
+                       timings=timings, facts=_in_key_order(context.extras.get("facts", {})), context=context,
+                       today_from=today_from)
 
 
 def _in_key_order(facts: dict) -> dict:

@@ -76,6 +76,12 @@ def _parse_today(value: Optional[str]) -> Optional[date]:
                                  param_hint="'--today' (or KPIFRAME_TODAY)") from None
 
 
+def _today_from(context: typer.Context) -> str:
+    """Which of the two places a given date came from, for the summary."""
+    source = context.get_parameter_source("today")
+    return "KPIFRAME_TODAY" if source is not None and source.name == "ENVIRONMENT" else "--today"
+
+
 def _split(values: Optional[list[str]]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
 
@@ -93,6 +99,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 @app.command()
 def check(
+    context: typer.Context,
     path: Path = PathArg,
     output_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
     today: Optional[str] = TodayOpt,
@@ -113,7 +120,7 @@ def check(
     unknown = unknown_selectors(selected + ignored)
     if unknown:
         raise typer.BadParameter(f"no rule matches {', '.join(map(repr, unknown))}; `kpiframe rules` lists them")
-    options = CheckOptions(today=_parse_today(today), select=selected, ignore=ignored)
+    options = CheckOptions(today=_parse_today(today), select=selected, ignore=ignored, today_from=_today_from(context))
     result = _run_check(path, options)
     elapsed = time.perf_counter() - started
     if output_file is not None and not names_stdout(output_file):

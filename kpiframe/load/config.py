@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -25,8 +26,19 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _has_kpiframe_table(pyproject: Path) -> bool:
+    """Whether the file holds a [tool.kpiframe] table. One that does not parse still does when it
+    has the table's header: it is then the configuration, reported as broken, never passed over."""
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False  # not ours to judge; a broken pyproject without our table is someone else's problem
+        raw = pyproject.read_bytes()
+    except OSError:
+        return False  # cannot be read, so nothing says it is ours
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        # A broken pyproject without our table is someone else's problem.
+        return TABLE_HEADER.search(raw.decode("utf-8", errors="replace")) is not None
     return isinstance(data.get("tool"), dict) and "kpiframe" in data["tool"]
+
+
+# `[tool.kpiframe]` or `[tool.kpiframe.limits]` at the start of a line.
+TABLE_HEADER = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*kpiframe[ \t]*[\].]", re.MULTILINE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 
 def decode_utf8(raw: bytes) -> tuple[str, dict | None]:
@@ -49,10 +50,31 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
             raise NotARegularFile()
         if info.st_size > max_bytes:
             raise FileTooBig(info.st_size)
-        raw = handle.read(max_bytes + 1)
+        raw = read_capped(handle, max_bytes, info.st_size)
     if len(raw) > max_bytes:
         raise FileTooBig(len(raw))
     return raw
+
+
+def read_capped(handle: BinaryIO, max_bytes: int, expected: int = 0) -> bytes:
+    """Up to ``max_bytes + 1`` bytes of ``handle`` (one more than allowed says it is too big).
+
+    Asks for what the file is expected to hold, then for more in pieces only if it holds more
+    (it grows, or its size lies, as in /proc): a read sized by the limit itself would allocate
+    the whole limit up front, which a large limit (2**53) cannot.
+    """
+    want = min(max_bytes, max(expected, 0)) + 1
+    raw = handle.read(want)
+    if len(raw) < want or len(raw) > max_bytes:
+        return raw
+    parts, total = [raw], len(raw)
+    while total <= max_bytes:
+        piece = handle.read(min(1 << 20, max_bytes + 1 - total))
+        if not piece:
+            break
+        parts.append(piece)
+        total += len(piece)
+    return b"".join(parts)
 
 
 def _wide_encoding(raw: bytes) -> str | None:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from kpiframe.findings import Finding
 from kpiframe.load.document import Limits, RawDocument, Text
 from kpiframe.load.reading import decode_utf8, read_bounded
+from kpiframe.load.config import TABLE_HEADER
 from kpiframe.load.yamlfile import parse_text
 from kpiframe.model.config import Config
 from kpiframe.model.validate import translate_errors
@@ -59,12 +60,62 @@ def _validate(raw: RawDocument, findings: list[Finding]) -> tuple[Config, RawDoc
 
 
 def _read_pyproject(path: Path, rel: str) -> tuple[Config, RawDocument | None, list[Finding]]:
-    text = path.read_text(encoding="utf-8")
-    table = tomllib.loads(text)["tool"]["kpiframe"]
-    match = re.search(r"^\[tool\.kpiframe\]", text, re.MULTILINE)
+    """[tool.kpiframe] in pyproject.toml. A file that cannot be read or does not parse is an
+    error at its place; the defaults apply then, as the finding says."""
+    try:
+        text, problem = decode_utf8(read_bounded(path, Limits().max_file_bytes))
+    except (OSError, ValueError) as exc:
+        return Config(), None, [Finding(rule="unreadable-file", file=rel, message=f"cannot read the configuration: "
+                                        f"{getattr(exc, 'strerror', None) or exc}; the defaults apply",
+                                        hint="make pyproject.toml a readable file")]
+    if problem is not None:
+        return Config(), None, [Finding(rule="unreadable-file", file=rel, **problem)]
+    try:
+        table = tomllib.loads(text).get("tool", {}).get("kpiframe")
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _toml_error_place(str(exc))
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", str(exc))
+        return Config(), None, [Finding(
+            rule="invalid-value", file=rel, line=line, column=column,
+            message=f"configuration: pyproject.toml is not valid TOML ({reason}); none of [tool.kpiframe] "
+                    "applies, the defaults do",
+            hint="fix the TOML here: a string needs its closing quote, a table header its brackets")]
+    match = TABLE_HEADER.search(text)
     line = text.count("\n", 0, match.start()) + 1 if match else 1
-    raw = RawDocument(file=rel, index=0, line=line, column=1, data=_as_text(table))
+    raw = RawDocument(file=rel, index=0, line=line, column=1, data=_as_text(table) if table is not None else {},
+                      value_positions=_toml_positions(text), key_positions=_toml_positions(text, keys=True))
     return _validate(raw, [])
+
+
+def _toml_error_place(message: str) -> tuple[int, int]:
+    found = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+
+
+_TOML_HEADER = re.compile(r"^[ \t]*\[[ \t]*([^\[\]]+?)[ \t]*\][ \t]*(?:#.*)?$")
+_TOML_KEY = re.compile(r"^([ \t]*)([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')[ \t]*=[ \t]*")
+
+
+def _toml_positions(text: str, *, keys: bool = False) -> dict[tuple, tuple[int, int]]:
+    """Where each key of [tool.kpiframe] (and its sub-tables) was written: a line-based reading,
+    enough for findings to point at the setting instead of at the table."""
+    positions: dict[tuple, tuple[int, int]] = {}
+    table: tuple | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            parts = tuple(part.strip().strip("\"'") for part in header.group(1).split("."))
+            table = parts[2:] if parts[:2] == ("tool", "kpiframe") else None
+            if table:
+                positions.setdefault(table, (number, 1))
+            continue
+        entry = _TOML_KEY.match(line)
+        if table is None or not entry:
+            continue
+        key = entry.group(2).strip("\"'")
+        column = len(entry.group(1)) + 1 if keys else entry.end() + 1
+        positions.setdefault(table + (key,), (number, column))
+    return positions
 
 
 def _as_text(value):

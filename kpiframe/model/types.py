@@ -118,10 +118,23 @@ def parse_id(value: Any) -> str:
     return str(value)
 
 
+# The largest count a setting takes: every whole number up to here is exact as a float, and
+# far beyond any real budget (a larger limit is no limit, and would not fit the reads it sizes).
+MAX_COUNT = 2**53
+
+
 def parse_count(value: Any) -> int:
     number = parse_number(value)
-    if isinstance(number, float) or number < 1:
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise PydanticCustomError("kf_count", "must be a whole number of at least 1, got {got}",
+                                      {"got": describe(value)})
+        number = int(number)  # 1e7 is ten million
+    if number < 1:
         raise PydanticCustomError("kf_count", "must be a whole number of at least 1, got {got}", {"got": describe(value)})
+    if number > MAX_COUNT:
+        raise PydanticCustomError("kf_count", "must be a whole number of at most {most}, got {got}",
+                                  {"most": f"{MAX_COUNT:,}", "got": describe(value)})
     return number
 
 

@@ -75,7 +75,9 @@ def summary_line(result: CheckResult, elapsed: float) -> Text:
         text.append(f", {summary['suppressed']} suppressed")
     for label, counted in extra_facts(summary):
         text.append(f", {counted} {label}")
-    text.append(f" (today {summary['today']}, {elapsed:.2f}s)", style="dim")
+    # Said when nothing in the framework or the command line chose the date (or a broken as_of failed to).
+    why = f": {summary['today_from']}" if summary["today_from"].startswith("the system date") else ""
+    text.append(f" (today {summary['today']}{why}, {elapsed:.2f}s)", style="dim")
     return text
 
 

@@ -377,3 +377,29 @@ def _why_not_correcting(plan: ActionPlan, today: date) -> str:
     if plan.due is None:
         return f"'{plan.id}' is {plan.status} with no due date"
     return f"'{plan.id}' is {plan.status} but was due {plan.due}"
+
+
+@rule(
+    code="KF313", slug="future-actual", severity="warning",
+    summary="An actual dated after today: it is not used until that date.",
+    rationale="""
+        A number from the future is usually a typo in the date (2027 for 2026) or a forecast
+        entered as an actual. It cannot judge the KPI today, and leaving it out silently would
+        hide the typo; saying so lets the owner correct the date, or check `--today` and `as_of`.
+    """,
+    fix="Correct the date of the actual, or remove a forecast from `actuals:`.",
+    failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2027-06-15, value: 9.8}")),
+    passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 9.8}")),
+)
+def future_actual(ctx: RuleContext) -> Iterator[Problem]:
+    for status in context_statuses(ctx).values():
+        kpi = status.kpi
+        for reading in status.ahead:
+            message = (f"{kpi.label} has an actual dated {reading.date}, after today ({ctx.today}); "
+                       "it is not used until that date")
+            hint = "correct the date, or remove a forecast from the actuals"
+            if reading.index is not None:
+                yield problem(kpi, message, path=("actuals", reading.index), hint=hint)
+            else:
+                yield problem(None, message, file=reading.file, line=reading.line, column=reading.column,
+                              subject=kpi.id, hint=hint)
