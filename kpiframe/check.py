@@ -101,6 +101,18 @@ def resolve_root(path: Path) -> tuple[Path, Path | None]:
     return (config_file.parent if config_file else path), config_file
 
 
+def missing_config_notice(path: Path, result: CheckResult) -> str | None:
+    """One line for stderr when no configuration was found, else None.
+
+    Without kpiframe.yaml the path itself is the root and the system date is today, which is
+    right for a quick look and wrong for a pre-commit hook run from the wrong folder: say so,
+    once, where it does not disturb the report on stdout.
+    """
+    if result.framework.config_file is not None:
+        return None
+    return f"kpiframe: no kpiframe.yaml found above {path}: using defaults and {result.today_from} ({result.today})"
+
+
 def resolve_today(explicit: date | None, config: Config, config_file: str | None = None,
                   config_raw: RawDocument | None = None, explicit_from: str = "--today") -> tuple[date, str]:
     """--today (or KPIFRAME_TODAY) beats the config's as_of, which beats the system date; and

@@ -360,12 +360,16 @@ def init(
 
 def _run_check(path: Path, options):  # -> CheckResult
     """Every command starts from the same check; a path that is not a framework folder exits 2."""
-    from kpiframe.check import UsageError, run_check
+    from kpiframe.check import UsageError, missing_config_notice, run_check
 
     try:
-        return run_check(path, options)
+        result = run_check(path, options)
     except UsageError as exc:
         _usage_error(str(exc))
+    notice = missing_config_notice(path, result)
+    if notice is not None:
+        _say(notice)
+    return result
 
 
 def _framework_files_at(output: Path) -> list[Path]:

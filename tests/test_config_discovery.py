@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,21 @@ def test_tolerances_in_the_wrong_order_are_reported_and_the_defaults_kept(tmp_pa
     if problems:
         assert found[0].rule == "invalid-value" and found[0].line == 2 and "at_risk" in found[0].message
         assert (result.framework.config.tolerances.on_track, result.framework.config.tolerances.at_risk) == (10, 25)
+
+
+def test_no_configuration_is_said_once_on_stderr_naming_the_path_and_the_date(tmp_path: Path):
+    """pre-commit without `args:` must not quietly judge the wrong folder at the wrong date."""
+    from typer.testing import CliRunner
+
+    from kpiframe.cli import app
+
+    (tmp_path / "fw").mkdir()
+    (tmp_path / "fw" / "x.yaml").write_text("kind: Goal\nid: g\ntitle: G\nlevel: company\n")
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "fw"), "-f", "json"], env={"KPIFRAME_TODAY": ""})
+    today = date.today().isoformat()
+    assert result.stderr == f"kpiframe: no kpiframe.yaml found above {tmp_path / 'fw'}: using defaults and the system date ({today})\n"
+    assert json.loads(result.stdout)["summary"]["today"] == today  # stdout stays a clean report
+    given = CliRunner().invoke(app, ["check", str(tmp_path / "fw"), "--today", "2026-06-30"])
+    assert given.stderr.endswith(": using defaults and --today (2026-06-30)\n")
+    (tmp_path / "fw" / "kpiframe.yaml").write_text("organization: T\n")
+    assert CliRunner().invoke(app, ["check", str(tmp_path / "fw")]).stderr == ""

@@ -469,7 +469,7 @@ def test_json_has_the_same_content_as_data():
 
 def test_json_report_of_an_empty_folder(tmp_path: Path):
     result = report(str(tmp_path), "--format", "json", "--today", "2026-06-30")
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["header"]["verdict"] == "empty"
     assert data["kpis"] == {} and data["findings"] == [] and data["diagrams"][0]["nodes"] == []
     assert all(line["percent"] is None for line in data["header"]["scorecard"])

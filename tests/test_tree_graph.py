@@ -111,7 +111,7 @@ def test_tree_of_an_empty_folder(tmp_path: Path):
 def graph_output(fmt: str, path: Path = EXAMPLES / "silos") -> str:
     result = run("graph", str(path), "--format", fmt)
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def _outside_quotes(dot: str) -> str:
