@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import date
@@ -123,8 +124,11 @@ def check(
     options = CheckOptions(today=_parse_today(today), select=selected, ignore=ignored, today_from=_today_from(context))
     result = _run_check(path, options)
     elapsed = time.perf_counter() - started
+    # GitHub shows few annotations; the job summary gets every finding (README: Output formats for CI)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if output_format is ReportFormat.github else None
+    rendering = {"fail_on": fail_on.value, "step_summary": bool(summary_file)}
     if output_file is not None and not names_stdout(output_file):
-        _write_report(result, output_format.value, output_file, elapsed, timings, fail_on.value)
+        _write_report(result, output_format.value, output_file, elapsed, timings, rendering)
     elif output_format is ReportFormat.text:
         from kpiframe.render.text import make_console, print_check_text
 
@@ -132,12 +136,27 @@ def check(
     else:
         from kpiframe.render.formats import render_check
 
-        emit(render_check(result, output_format.value, timings=timings, fail_on=fail_on.value))
+        emit(render_check(result, output_format.value, timings=timings, **rendering))
         if timings and output_format is not ReportFormat.json:  # these formats have no place for them
             from kpiframe.render.timings import timings_text
 
             emit(timings_text(result.timings) + "\n", "stderr")
+    if summary_file:
+        _append_step_summary(result, Path(summary_file))
     raise typer.Exit(result.exit_code(fail_on.value))
+
+
+def _append_step_summary(result, path: Path) -> None:
+    """Add the findings to GitHub's step summary: appended, as GitHub expects (other steps' and
+    tools' summaries share the file)."""
+    from kpiframe.fsutil import append_text, could_not_write, refuse_inputs
+    from kpiframe.render.github import step_summary
+
+    refuse_inputs(path, os.path.realpath(path), result.inputs())
+    try:
+        append_text(path, step_summary(result))
+    except OSError as exc:
+        raise could_not_write(f"the step summary {path} (GITHUB_STEP_SUMMARY)", exc) from None
 
 
 @app.command("rules")
@@ -311,12 +330,12 @@ def _mount_import_commands() -> None:
 _mount_import_commands()
 
 
-def _write_report(result, fmt: str, output_file: Path, elapsed: float, timings: bool, fail_on: str) -> None:
+def _write_report(result, fmt: str, output_file: Path, elapsed: float, timings: bool, rendering: dict) -> None:
     """`check --output-file`: the report goes to the file, the summary line to stdout."""
     from kpiframe.render.formats import render_check
     from kpiframe.render.text import make_console, summary_line, timings_line
 
-    write_output(output_file, render_check(result, fmt, elapsed=elapsed, timings=timings, fail_on=fail_on),
+    write_output(output_file, render_check(result, fmt, elapsed=elapsed, timings=timings, **rendering),
                  inputs=result.inputs())
     console = make_console()
     console.print(summary_line(result, elapsed), soft_wrap=True)

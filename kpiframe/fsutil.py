@@ -172,6 +172,13 @@ def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
         raise
 
 
+def append_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+    """Append ``text`` to ``path`` (created if missing), for files that several writers add to,
+    such as GitHub's step summary. Not atomic: appending cannot be. Raises OSError."""
+    with open(path, "a", encoding=encoding, newline="") as handle:
+        handle.write(text)
+
+
 def _keep_mode_and_owner(fd: int, target: Path) -> None:
     try:
         old = target.stat()

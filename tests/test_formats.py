@@ -151,6 +151,85 @@ def test_github_omits_line_and_col_for_a_whole_file_and_file_for_no_file():
     assert workflow_command(whole, "") == "::error title=KF009 unreadable-file::m"
 
 
+def many(severity: Severity, n: int, code: str, rule: str) -> list[Finding]:
+    return [Finding(rule=rule, code=code, severity=severity, file=f"f{i:02}.yaml", line=i + 1, column=1,
+                    message=f"{rule} {i}") for i in range(n)]
+
+
+def annotated(lines: list[str]) -> list[tuple[str, dict[str, str], str]]:
+    """What GitHub turns into annotations: the first 10 commands of each kind in a step."""
+    seen: dict[str, int] = {}
+    shown = []
+    for command, props, data in map(parse_workflow_command, lines):
+        seen[command] = seen.get(command, 0) + 1
+        if seen[command] <= 10:
+            shown.append((command, props, data))
+    return shown
+
+
+def test_github_prints_errors_then_warnings_then_notices(result: CheckResult, repo: Path):
+    findings = (many(Severity.INFO, 2, "KF205", "influence-cycle") + many(Severity.WARNING, 2, "KF105", "unmeasured-goal")
+                + many(Severity.ERROR, 2, "KF101", "orphan-kpi"))
+    findings.sort(key=Finding.sort_key)  # file order mixes the severities
+    lines = render_github(replace(result, findings=findings), repo).splitlines()
+    assert [parse_workflow_command(line)[1]["file"] for line in lines] == [
+        "kpis/f00.yaml", "kpis/f01.yaml"] * 3  # each kind in file order
+    assert [parse_workflow_command(line)[0] for line in lines] == ["error"] * 2 + ["warning"] * 2 + ["notice"] * 2
+
+
+def test_github_says_how_many_findings_pass_its_annotation_limits(result: CheckResult, repo: Path):
+    findings = (many(Severity.ERROR, 18, "KF101", "orphan-kpi") + many(Severity.WARNING, 19, "KF105", "unmeasured-goal")
+                + many(Severity.INFO, 3, "KF205", "influence-cycle"))
+    lines = render_github(replace(result, findings=findings), repo).splitlines()
+    assert len(lines) == 18 + 19 + 1 + 3  # every finding stays in the log
+    shown = annotated(lines)
+    assert [c for c, _, _ in shown] == ["error"] * 10 + ["warning"] * 10 + ["notice"] * 4
+    command, props, data = shown[20]
+    assert props == {"title": "kpiframe: more findings than GitHub annotates"}
+    assert data == ("kpiframe found 18 errors, 19 warnings and 3 info findings. GitHub shows at most 10 error, "
+                    "10 warning and 10 notice annotations per step, so 8 errors and 9 warnings are not annotated: "
+                    "every finding is listed in this step's log.")
+    assert [d for c, _, d in shown[21:]] == ["influence-cycle 0", "influence-cycle 1", "influence-cycle 2"]
+    with_summary = render_github(replace(result, findings=findings), repo, summary=True)
+    assert "every finding is listed in this step's log and in the job summary." in with_summary
+
+
+def test_github_counts_its_own_notice_against_the_notice_limit(result: CheckResult, repo: Path):
+    ten = render_github(replace(result, findings=many(Severity.INFO, 10, "KF205", "influence-cycle")), repo)
+    assert "more findings than GitHub annotates" not in ten and len(ten.splitlines()) == 10
+    eleven = render_github(replace(result, findings=many(Severity.INFO, 11, "KF205", "influence-cycle")), repo).splitlines()
+    shown = annotated(eleven)
+    assert shown[0][1]["title"] == "kpiframe: more findings than GitHub annotates"
+    assert "so 2 info findings are not annotated" in shown[0][2] and len(shown) == 10
+
+
+def test_github_step_summary_gets_the_report_findings_table(repo: Path, tmp_path: Path):
+    summary = tmp_path / "step_summary.md"
+    summary.write_text("## an earlier step's summary\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["check", "kpis", "--format", "github"],
+                             env={"KPIFRAME_TODAY": "2026-06-30", "GITHUB_STEP_SUMMARY": str(summary)})
+    assert out.exit_code == 1
+    assert out.stdout.startswith("::error file=kpis/kpis.yaml,line=6,col=1,title=KF101 orphan-kpi::")
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## an earlier step's summary\n\n### kpiframe check\n\n"
+                           "1 error, 1 warning, 1 info finding, 1 suppressed (today 2026-06-30).\n\n")
+    report = run_cli("report", "kpis").stdout
+    table = report[report.index("| Code | Severity | Where | Message |"):].rstrip("\n")
+    assert text.endswith(table + "\n")  # the same rows as the gap report's appendix
+    assert "| KF101 | error, suppressed | kpis.yaml:14 |" in table
+    # other formats leave it alone
+    CliRunner().invoke(app, ["check", "kpis", "--format", "sarif"],
+                       env={"KPIFRAME_TODAY": "2026-06-30", "GITHUB_STEP_SUMMARY": str(summary)})
+    assert summary.read_text(encoding="utf-8") == text
+
+
+def test_github_step_summary_that_cannot_be_written_exits_2(repo: Path, tmp_path: Path):
+    out = CliRunner().invoke(app, ["check", "kpis", "--format", "github"],
+                             env={"KPIFRAME_TODAY": "2026-06-30", "GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "x.md")})
+    assert out.exit_code == 2
+    assert "kpiframe: could not write the step summary" in out.stderr and "GITHUB_STEP_SUMMARY" in out.stderr
+
+
 # --------------------------------------------------------------------------- sarif
 
 def sarif_validator() -> jsonschema.Draft4Validator:

@@ -14,10 +14,11 @@ FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab")
 
 
 def render_check(result: CheckResult, fmt: str, *, elapsed: float = 0.0, timings: bool = False,
-                 cwd: Path | None = None, fail_on: str = "error") -> str:
+                 cwd: Path | None = None, fail_on: str = "error", step_summary: bool = False) -> str:
     """The whole report in format ``fmt``. ``text`` comes without colour (it is going to a file).
 
-    ``fail_on`` is the check's ``--fail-on``, for the formats that say what failed (JUnit).
+    ``fail_on`` is the check's ``--fail-on``, for the formats that say what failed (JUnit);
+    ``step_summary``: the findings also go to GitHub's step summary (``github`` says so).
     """
     if fmt == "text":
         return _plain_text(result, elapsed, timings, cwd)
@@ -28,7 +29,7 @@ def render_check(result: CheckResult, fmt: str, *, elapsed: float = 0.0, timings
     if fmt == "github":
         from kpiframe.render.github import render_github
 
-        return render_github(result, cwd)
+        return render_github(result, cwd, summary=step_summary)
     if fmt == "sarif":
         from kpiframe.render.sarif import render_sarif
 

@@ -15,7 +15,7 @@ from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.mermaid import Flowchart
 from kpiframe.report.diagram import Diagram
 from kpiframe.report.model import (
-    Alignment, Dated, GoalEntry, KpiView, OverdueMilestone, PlanView, Report, ScoreLine, TradeoffView,
+    Alignment, Dated, FindingRow, GoalEntry, KpiView, OverdueMilestone, PlanView, Report, ScoreLine, TradeoffView,
 )
 from kpiframe.status import format_gap, format_number, with_unit
 
@@ -424,10 +424,15 @@ def _appendix(report: Report) -> list[str]:
     if not report.findings:
         return lines + _none("No findings.")
     lines += ["Every finding of `kpiframe check` at this date; suppressed ones are marked.", ""]
+    return lines + findings_table(report.findings)
+
+
+def findings_table(findings: Sequence[FindingRow]) -> list[str]:
+    """The findings as a table; also the GitHub step summary of `check --format github`."""
     rows = []
-    for f in report.findings:
+    for f in findings:
         where = md(f.file or "(framework)") + (f":{f.line}" if f.line else "")
         severity = f.severity if f.suppressed is None else f"{f.severity}, suppressed"
         message = md(f.message) + (f" (suppressed: {md(f.suppressed)})" if f.suppressed else "")
         rows.append([f.code or "-", severity, where, message])
-    return lines + table(["Code", "Severity", "Where", "Message"], rows)
+    return table(["Code", "Severity", "Where", "Message"], rows)

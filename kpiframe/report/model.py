@@ -304,7 +304,7 @@ def build_report(result: CheckResult) -> Report:
         conflicts=conflicts,
         departments=_departments(result, kpis),
         diagrams=_diagrams(alignment, goals, kpis, conflicts),
-        findings=tuple(_finding_row(f) for f in (*result.findings, *result.suppressed)),
+        findings=tuple(finding_row(f) for f in (*result.findings, *result.suppressed)),
         goals=goals, kpis=kpis, plans=plans, names=names,
     )
 
@@ -626,7 +626,7 @@ def _departments(result: CheckResult, kpis: dict[str, KpiView]) -> tuple[Departm
     return tuple(rows)
 
 
-def _finding_row(finding: Finding) -> FindingRow:
+def finding_row(finding: Finding) -> FindingRow:
     return FindingRow(finding.code, finding.rule, finding.severity.value, finding.file, finding.line,
                       finding.column, finding.message, finding.suppressed_by)
 
