@@ -343,21 +343,45 @@ def _write_report(result, fmt: str, output_file: Path, elapsed: float, timings: 
         console.print(timings_line(result), soft_wrap=True)
 
 
+class Editor(str, Enum):
+    vscode = "vscode"
+
+
 @app.command()
 def schema(
+    path: Path = typer.Argument(Path("."), help="With --editor: the framework folder whose files get the schema."),
     output: Optional[Path] = typer.Option(
         None, "--output", "-o", metavar="FILE",
         help="Write the schema to FILE (atomically; - is standard output) instead of printing it."),
+    editor: Optional[Editor] = typer.Option(
+        None, "--editor", help="Check every framework document in this editor: vscode writes the schema to "
+        ".vscode/kpiframe.schema.json (or FILE) and maps it to the framework's files in .vscode/settings.json."),
 ) -> None:
     """Print the JSON Schema of framework documents, for completion and inline errors in editors."""
     from kpiframe.schema_export import schema_json
 
     text = schema_json()
+    if editor is not None:
+        _set_up_editor(path, text, output)
+        return
     if output is None or names_stdout(output):
         emit(text)
         return
     write_output(output, text, inputs=_framework_files_at(output))
-    print(f"Wrote {output}. Point YAML files at it with: # yaml-language-server: $schema={output.as_posix()}")
+    print(f"Wrote {output}. Map it to your framework's files in the editor (README: Editors), "
+          "or for one file start it with: # yaml-language-server: $schema=<path to it>")
+
+
+def _set_up_editor(path: Path, schema_text: str, output: Optional[Path]) -> None:
+    from kpiframe.editor_settings import SettingsRefused, setup_summary, setup_vscode
+
+    if names_stdout(output):
+        _usage_error("--editor needs the schema in a file the editor can read; leave out --output, or name a file")
+    try:
+        done = setup_vscode(path, schema_text, output)
+    except SettingsRefused as exc:
+        _usage_error(str(exc))
+    emit(setup_summary(done))
 
 
 @app.command()

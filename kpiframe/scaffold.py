@@ -55,6 +55,7 @@ def _other_yaml(folder: Path, ours: set[str]) -> list[str]:
 def next_steps(result: InitResult, shown_folder: str) -> str:
     """What `kpiframe init` prints: what was written, and what to do next."""
     check = "kpiframe check" if shown_folder in ("", ".") else f"kpiframe check {shown_folder}"
+    schema = "kpiframe schema" + ("" if shown_folder in ("", ".") else f" {shown_folder}") + " --editor vscode"
     width = max(len(name) for name in result.written)
     lines = [f"Created a framework in {shown_folder or '.'} (as of {result.as_of}):"]
     for name in result.written:
@@ -71,8 +72,8 @@ def next_steps(result: InitResult, shown_folder: str) -> str:
         "     It passes with no findings. Read the comments in each file, then replace the example",
         "     with your own goals, KPIs, plans and trade-offs; check again as you go.",
         "  2. kpiframe explain RULE  says why a finding matters and how to fix it (kpiframe rules lists them).",
-        "  3. kpiframe schema --output kpiframe.schema.json  gives your editor completion and inline",
-        "     errors (see the README: Editors).",
+        f"  3. {schema}  gives VS Code completion and inline errors in every",
+        "     document (other editors: see the README, Editors).",
         "  4. Add kpiframe to pre-commit and CI (see the README: CI and pre-commit).",
     ]
     return "\n".join(lines) + "\n"
