@@ -13,8 +13,8 @@ every document of each file. This module writes that mapping into ``.vscode/sett
   ``!<framework>/P/**`` (a pattern excludes a file or a whole folder), with kpiframe's ``*``,
   which also crosses ``/``, spelled out for the editor (:func:`editor_patterns`).
 
-The workspace is the git repository around the current folder (else the current folder),
-which is what people open in VS Code. Existing settings are kept, in their order and
+The workspace is the git repository holding the framework (else the current folder), which
+is what people open in VS Code. Existing settings are kept, in their order and
 indentation; only the ``yaml.schemas`` entry for this schema is added or replaced. A file that
 is not plain JSON (VS Code allows comments and trailing commas) is refused rather than
 rewritten without its comments: the message shows the entry to paste instead.
@@ -178,14 +178,15 @@ def setup_vscode(framework_path: Path, schema_text: str, schema_output: Path | N
     from kpiframe.check import UsageError, resolve_root
     from kpiframe.fsutil import write_output
     from kpiframe.model.configfile import read_config
-    from kpiframe.render.locations import ci_base
+    from kpiframe.render.locations import FilePaths
 
     here = Path(cwd) if cwd is not None else Path.cwd()
-    workspace = ci_base(here).resolve()
     try:
         root, config_file = resolve_root(framework_path)
     except UsageError as exc:
         raise SettingsRefused(str(exc)) from None
+    # the repository holding the framework, as CI paths use, else the current folder
+    workspace = Path(os.path.realpath(FilePaths.for_ci(root, here).base))
     exclude: list[str] = []
     if config_file is not None:
         config, _, problems = read_config(config_file, config_file.name)
@@ -194,7 +195,7 @@ def setup_vscode(framework_path: Path, schema_text: str, schema_output: Path | N
             raise SettingsRefused(f"{config_file}:{first.line}: {first.message}; the editor's globs come from its "
                                   "`exclude:`, so fix it first (`kpiframe check` lists every problem)")
         exclude = list(config.exclude)
-    framework_rel = os.path.relpath(root.resolve(), workspace)
+    framework_rel = os.path.relpath(os.path.realpath(root), workspace)
     if framework_rel == ".." or framework_rel.startswith("../"):
         raise SettingsRefused(f"the framework {root} is outside the workspace {workspace} (the git repository, else "
                               "the current folder): run this from the folder you open in VS Code")
