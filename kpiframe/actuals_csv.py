@@ -104,6 +104,16 @@ def read_actuals_csv(
     return parse_actuals_csv(text_or_problem, display_name)
 
 
+def actuals_from_bytes(
+    data: bytes, display_name: str, *, max_bytes: int | None = None
+) -> tuple[list[CsvActual], list[CsvProblem]]:
+    """:func:`read_actuals_csv` for bytes already read (a file of a git revision)."""
+    text_or_problem = _decode_text(data, display_name, max_bytes)
+    if isinstance(text_or_problem, CsvProblem):
+        return [], [text_or_problem]
+    return parse_actuals_csv(text_or_problem, display_name)
+
+
 def parse_actuals_csv(text: str, display_name: str) -> tuple[list[CsvActual], list[CsvProblem]]:
     """Parse already-decoded CSV text (BOM allowed); what ``read_actuals_csv`` does after reading."""
     if text.startswith("\ufeff"):
@@ -189,6 +199,13 @@ def _read_text(path: Path, display_name: str, max_bytes: int | None) -> str | Cs
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return unreadable(f"The file cannot be read: {reason}.", "Check that the file exists and is readable.")
+    return _decode_text(data, display_name, max_bytes)
+
+
+def _decode_text(data: bytes, display_name: str, max_bytes: int | None) -> str | CsvProblem:
+    def unreadable(message: str, hint: str, line: int | None = None, column: int | None = None) -> CsvProblem:
+        return CsvProblem(display_name, line, column, message, hint, UNREADABLE_FILE)
+
     if max_bytes is not None and len(data) > max_bytes:
         return CsvProblem(
             display_name,

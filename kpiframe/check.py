@@ -12,17 +12,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from kpiframe.findings import Finding, Severity
 from kpiframe.graph import build_graph
-from kpiframe.load import discover_files
 from kpiframe.load.parallel import default_jobs, parse_files
 from kpiframe.load.actuals import read_actuals_files
 from kpiframe.load.config import find_config_file
 from kpiframe.load.document import RawDocument
-from kpiframe.model import KINDS, Config, Framework
-from kpiframe.model.configfile import read_config
+from kpiframe.load.source import DiskSource, FileSource
+from kpiframe.model import KINDS, Config, Document, Framework
+from kpiframe.model.configfile import config_from_bytes, read_config
 from kpiframe.model.validate import validate_document
 from kpiframe.rules import RuleContext
 from kpiframe.rules.engine import RuleSelection, run_rules, settle_findings
@@ -127,19 +127,40 @@ def resolve_today(explicit: date | None, config: Config, config_file: str | None
     return date.today(), "the system date"
 
 
+@dataclass
+class FileLoad:
+    """What parsing and validating one file gave. Kept so that a file that is the same in another
+    revision is not parsed again (`kpiframe diff`, `check --since`)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    invalid: list[tuple[str, RawDocument]] = field(default_factory=list)  # (kind, document) that failed validation
+
+
 def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult:
+    root, config_file = resolve_root(path)
+    return check_source(DiskSource(root, config_file), options)
+
+
+def check_source(source: FileSource, options: CheckOptions = CheckOptions(), *,
+                 reuse: Mapping[str, FileLoad] | None = None, loads: dict[str, FileLoad] | None = None) -> CheckResult:
+    """Check the framework ``source`` holds (a folder, or a git revision's tree).
+
+    ``reuse``: files known to be byte-identical to ones already loaded, with what loading them
+    gave (they are not parsed again); ``loads``: filled with what each file read here gave.
+    """
     timings: dict[str, float] = {}
+    root = source.root
     with _gc_paused(options.pause_gc):
         with _timed(timings, "discover"):
-            root, config_file = resolve_root(path)
-            framework, findings, config_raw = _start_framework(root, config_file)
-            files, discovery = discover_files(root, framework.config.exclude)
+            framework, findings, config_raw = _start_framework(source)
+            files, discovery = source.yaml_files(framework.config.exclude)
             findings += discovery
         jobs = default_jobs() if options.jobs is None else options.jobs  # for the parse and the rules
-        _parse_and_validate(files, framework, findings, jobs, timings)
+        _parse_and_validate(files, framework, findings, jobs, timings, source, reuse or {}, loads)
         with _timed(timings, "actuals"):
             CURRENT.update(stage="reading actuals", file="")
-            findings += _read_actuals(root, framework, config_raw)
+            findings += _read_actuals(source, framework, config_raw)
         with _timed(timings, "graph"):
             graph = build_graph(framework)
         today, today_from = resolve_today(options.today, framework.config, framework.config_file, config_raw,
@@ -162,62 +183,85 @@ def _in_key_order(facts: dict) -> dict:
     return dict(sorted(facts.items()))
 
 
-def _start_framework(root: Path, config_file: Path | None):
+def _start_framework(source: FileSource):
     findings: list[Finding] = []
     config, raw = Config(), None
-    rel = None
-    if config_file is not None:
-        rel = config_file.relative_to(root).as_posix()
+    rel = source.config_rel
+    if rel is not None:
         CURRENT.update(stage="reading", file=rel)
-        config, raw, findings = read_config(config_file, rel)
-    return Framework(root=root, config=config, config_file=rel), findings, raw
+        if isinstance(source, DiskSource):
+            config, raw, findings = read_config(source.config_file, rel)
+        else:
+            config, raw, findings = config_from_bytes(source.config_bytes(), rel)
+    return Framework(root=source.root, config=config, config_file=rel), findings, raw
 
 
 def _parse_and_validate(files, framework: Framework, findings: list[Finding], jobs: int,
-                        timings: dict[str, float]) -> None:
+                        timings: dict[str, float], source: FileSource, reuse: Mapping[str, FileLoad],
+                        loads: dict[str, FileLoad] | None) -> None:
     """Parse every file and validate its documents as soon as it is parsed.
 
     Validating file by file lets this process validate while parse workers are still busy with
     later files. The "parse" timing is the loop's time less the validation (so it includes any
-    wait for a worker).
+    wait for a worker). Files in ``reuse`` are not read: what loading them gave is replayed, in
+    file order with the others.
     """
     limits = framework.config.limits.as_limits()
     start = time.perf_counter()
     validating = 0.0
-    for parsed in parse_files(files, limits, jobs=jobs, on_file=lambda rel: CURRENT.update(stage="parsing", file=rel)):
-        rel = parsed.file
+    to_parse = [(handle, rel) for handle, rel in files if rel not in reuse]
+    parsed_files = parse_files(to_parse, limits, jobs=jobs, read=source.read, size=source.size,
+                               on_file=lambda rel: CURRENT.update(stage="parsing", file=rel))
+    for _, rel in files:
         framework.files.append(rel)
-        findings += parsed.findings
+        if rel in reuse:
+            _replay(reuse[rel], framework, findings)
+            if loads is not None:
+                loads[rel] = reuse[rel]
+            continue
+        parsed = next(parsed_files)
+        load = FileLoad(findings=list(parsed.findings))
         documents = [d for d in parsed.documents if d.data is not None]
         if not documents and not parsed.findings:
-            findings.append(Finding(rule="invalid-value", file=rel, line=1, column=1,
-                                    message="the file holds no document",
-                                    hint="add a document (kind: KPI, Goal, ...), or delete the file"))
+            load.findings.append(Finding(rule="invalid-value", file=rel, line=1, column=1,
+                                         message="the file holds no document",
+                                         hint="add a document (kind: KPI, Goal, ...), or delete the file"))
         began = time.perf_counter()
-        _validate_documents(documents, framework, findings)
+        _validate_documents(documents, load)
+        _replay(load, framework, findings)
+        if loads is not None:
+            loads[rel] = load
         validating += time.perf_counter() - began
     timings["parse"] = time.perf_counter() - start - validating
     timings["validate"] = validating
 
 
-def _validate_documents(raws, framework: Framework, findings: list[Finding]) -> None:
+def _validate_documents(raws, load: FileLoad) -> None:
     for raw in raws:
         CURRENT.update(stage="validating", file=raw.file)
         kind = raw.data.get("kind") if isinstance(raw.data, dict) else None
         document, problems = validate_document(raw)
-        findings += problems
+        load.findings += problems
         if document is not None:
-            framework.add(document)
+            load.documents.append(document)
             raw.data = None  # the model holds the values now; keep only the positions (memory)
         elif isinstance(kind, str) and kind in KINDS:
-            framework.add_invalid(kind, raw)
+            load.invalid.append((kind, raw))
 
 
-def _read_actuals(root: Path, framework: Framework, config_raw) -> list[Finding]:
+def _replay(load: FileLoad, framework: Framework, findings: list[Finding]) -> None:
+    findings += load.findings
+    for document in load.documents:
+        framework.add(document)
+    for kind, raw in load.invalid:
+        framework.add_invalid(kind, raw)
+
+
+def _read_actuals(source: FileSource, framework: Framework, config_raw) -> list[Finding]:
     """Read the config's `actuals:` CSV files into ``framework.csv_actuals``; their problems are findings."""
     config = framework.config
     framework.csv_actuals, findings = read_actuals_files(
-        root, config.actuals, config.exclude, config.limits.max_file_bytes, framework.kpis,
+        source, config.actuals, config.exclude, config.limits.max_file_bytes, framework.kpis,
         framework.config_file, config_raw, framework.invalid_of("KPI"))
     return findings
 

@@ -148,10 +148,10 @@ def test_a_parse_worker_that_dies_has_its_files_parsed_here(generated, monkeypat
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     parent, real_read = os.getpid(), parallel.read_yaml_file
 
-    def dies_in_a_worker(path, rel, limits):
+    def dies_in_a_worker(path, rel, limits, *how):
         if os.getpid() != parent and rel.startswith("tradeoffs/"):
             os._exit(9)  # as if killed by the out-of-memory killer
-        return real_read(path, rel, limits)
+        return real_read(path, rel, limits, *how)
 
     monkeypatch.setattr(parallel, "read_yaml_file", dies_in_a_worker)
     assert findings_json(generated, jobs=2) == baseline
@@ -161,10 +161,10 @@ def test_a_bug_in_a_parse_worker_is_reported_with_its_file(generated, monkeypatc
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     parent, real_read = os.getpid(), parallel.read_yaml_file
 
-    def fails_in_a_worker(path, rel, limits):
+    def fails_in_a_worker(path, rel, limits, *how):
         if os.getpid() != parent and rel.startswith("tradeoffs/"):
             raise KeyError("simulated bug")
-        return real_read(path, rel, limits)
+        return real_read(path, rel, limits, *how)
 
     monkeypatch.setattr(parallel, "read_yaml_file", fails_in_a_worker)
     progress: dict[str, str] = {}

@@ -20,14 +20,14 @@ Decisions:
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import Collection, Mapping
+from typing import Any, Collection, Mapping
 
 from kpiframe.actuals_csv import (
-    CSV_HEADER, INVALID_VALUE, CsvActual, CsvProblem, read_actuals_csv, unknown_kpi_problems,
+    CSV_HEADER, INVALID_VALUE, CsvActual, CsvProblem, actuals_from_bytes, read_actuals_csv, unknown_kpi_problems,
 )
 from kpiframe.findings import Finding
-from kpiframe.load.discover import is_excluded
 from kpiframe.load.document import RawDocument
+from kpiframe.load.source import FileSource
 
 # A header mistake is a value of the wrong form, like any other.
 _RULE_OF_KIND = {CSV_HEADER: INVALID_VALUE}
@@ -35,25 +35,28 @@ _RULE_OF_KIND = {CSV_HEADER: INVALID_VALUE}
 ActualsByKpi = dict[str, list[CsvActual]]
 
 
-def read_actuals_files(root: Path, patterns: list[str], exclude: list[str], max_bytes: int,
+def read_actuals_files(source: FileSource, patterns: list[str], exclude: list[str], max_bytes: int,
                        kpi_ids: Mapping[str, object], config_file: str | None,
                        config_raw: RawDocument | None,
                        invalid_kpis: Collection[str] = ()) -> tuple[ActualsByKpi, list[Finding]]:
     """The rows of every CSV file ``patterns`` match, per KPI id, and a finding for every problem."""
     findings: list[Finding] = []
-    files: dict[str, Path] = {}
+    files: dict[str, Any] = {}
     for index, pattern in enumerate(patterns):
-        matched, problem = _glob(root, pattern, exclude)
+        matched, problem = _glob(source, pattern, exclude)
         if problem:
             findings.append(_config_finding(config_file, config_raw, index, problem))
         files.update(matched)
     rows: list[CsvActual] = []
     for rel in sorted(files):
-        if not _inside(files[rel], root.resolve()):
+        if source.is_outside_link(files[rel]):
             findings.append(Finding(rule="unreadable-file", file=rel, hint="copy the file into the framework folder",
                                     message="link to a file outside the framework folder; not followed"))
             continue
-        actuals, problems = read_actuals_csv(files[rel], rel, max_bytes=max_bytes)
+        if isinstance(files[rel], Path):
+            actuals, problems = read_actuals_csv(files[rel], rel, max_bytes=max_bytes)
+        else:  # a file of a git revision, already fetched: the size check is the CSV reader's
+            actuals, problems = actuals_from_bytes(source.read(files[rel], _NO_LIMIT), rel, max_bytes=max_bytes)
         rows += actuals
         findings += [_finding(p) for p in problems]
     findings += [_finding(p) for p in unknown_kpi_problems(rows, {*kpi_ids, *invalid_kpis})]
@@ -64,33 +67,21 @@ def read_actuals_files(root: Path, patterns: list[str], exclude: list[str], max_
     return by_kpi, findings
 
 
-def _glob(root: Path, pattern: str, exclude: list[str]) -> tuple[dict[str, Path], str]:
+_NO_LIMIT = 1 << 62
+
+
+def _glob(source: FileSource, pattern: str, exclude: list[str]) -> tuple[dict[str, Any], str]:
     """The files ``pattern`` matches, by path relative to the root, or why there are none."""
     pure = PurePosixPath(pattern)
     if not pattern.strip() or pure.is_absolute() or ".." in pure.parts:
         return {}, f"actuals glob '{pattern}' must be a path inside the framework folder, relative to it"
     try:
-        candidates = sorted(root.glob(pattern))
+        matched = source.glob(pattern, exclude)
     except ValueError as error:  # e.g. '**' inside a name: pathlib refuses it
         return {}, f"actuals glob '{pattern}' is not a valid glob: {error}"
-    matched: dict[str, Path] = {}
-    for path in candidates:
-        rel = path.relative_to(root).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")) or is_excluded(rel, exclude):
-            continue
-        if path.is_file() or path.is_symlink():
-            matched[rel] = path
     if not matched:
         return {}, f"actuals glob '{pattern}' matches no file"
     return matched, ""
-
-
-def _inside(path: Path, real_root: Path) -> bool:
-    try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # a broken link: reading it reports the problem
-        return True
-    return real_root in target.parents
 
 
 def _config_finding(config_file: str | None, raw: RawDocument | None, index: int, message: str) -> Finding:

@@ -20,13 +20,15 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from kpiframe.forking import CAN_FORK, WorkerError, finish, fork_with_pipe, receive, send
 from kpiframe.load.document import Limits, ParsedFile
+from kpiframe.load.reading import read_bounded
 from kpiframe.load.yamlfile import read_yaml_file
 
-Files = list[tuple[Path, str]]  # (path, path relative to the framework root)
+Files = list[tuple[Any, str]]  # (what `read` reads the file by, path relative to the framework root)
+Reader = Callable[[Any, int], bytes]
 
 # Below this much YAML the work is too small to share (a fork plus pickling costs ~30 ms).
 PARALLEL_MIN_BYTES = 2_000_000
@@ -55,20 +57,23 @@ def default_jobs() -> int:
 
 
 def parse_files(files: Files, limits: Limits, *, jobs: int | None = None,
-                on_file: Callable[[str], None] | None = None) -> Iterator[ParsedFile]:
-    """Every file parsed, in the order given."""
+                on_file: Callable[[str], None] | None = None, read: Reader = read_bounded,
+                size: Callable[[Any], int] | None = None) -> Iterator[ParsedFile]:
+    """Every file parsed, in the order given. ``read`` and ``size`` say how to get at a file
+    (default: a path on disk); forked workers inherit them, blobs already read included."""
     jobs = default_jobs() if jobs is None else jobs
-    own, pieces, piece_bytes = _split(files, jobs) if jobs > 1 and CAN_FORK else (files, [], [])
+    size = size or _size
+    own, pieces, piece_bytes = _split(files, jobs, size) if jobs > 1 and CAN_FORK else (files, [], [])
     if not pieces:
-        yield from _parse_here(files, limits, on_file)
+        yield from _parse_here(files, limits, on_file, read)
         return
     try:
         outbox = mmap.mmap(-1, sum(_slot_size(n) for n in piece_bytes))
     except OSError:  # no shared memory to be had (a sandbox): parse here
-        yield from _parse_here(files, limits, on_file)
+        yield from _parse_here(files, limits, on_file, read)
         return
     with outbox:
-        yield from _parse_in_parallel(own, pieces, _slots(piece_bytes), outbox, limits, jobs - 1, on_file)
+        yield from _parse_in_parallel(own, pieces, _slots(piece_bytes), outbox, limits, jobs - 1, on_file, read)
 
 
 @dataclass
@@ -80,45 +85,47 @@ class _Worker:
 
 
 def _parse_in_parallel(own: Files, pieces: list[Files], slots: list[tuple[int, int]], outbox: mmap.mmap,
-                       limits: Limits, workers: int, on_file) -> Iterator[ParsedFile]:
+                       limits: Limits, workers: int, on_file, read: Reader) -> Iterator[ParsedFile]:
     # Worker k parses pieces k, k + workers, ...: all of them move along the files in the order
     # this process takes them up.
     crew: list[_Worker] = []
     try:
         for k in range(min(workers, len(pieces))):
             mine = list(range(k, len(pieces), workers))
-            worker = _start_worker(mine, pieces, slots, outbox, limits)
+            worker = _start_worker(mine, pieces, slots, outbox, limits, read)
             if worker is not None:
                 crew.append(worker)
-        yield from _parse_here(own, limits, on_file)
+        yield from _parse_here(own, limits, on_file, read)
         owner = {i: worker for worker in crew for i in worker.pieces}
         for i, piece in enumerate(pieces):
             parsed = _collect(owner.get(i), i, slots[i][0], outbox, on_file)
-            yield from (parsed if parsed is not None else _parse_here(piece, limits, on_file))
+            yield from (parsed if parsed is not None else _parse_here(piece, limits, on_file, read))
     finally:  # also when the caller stops early (an error, Ctrl-C): no worker outlives the check
         for worker in crew:
             worker.pipe.close()
             finish(worker.pid, kill=not worker.done)
 
 
-def _start_worker(mine: list[int], pieces: list[Files], slots, outbox: mmap.mmap, limits: Limits) -> _Worker | None:
+def _start_worker(mine: list[int], pieces: list[Files], slots, outbox: mmap.mmap, limits: Limits,
+                  read: Reader) -> _Worker | None:
     forked = fork_with_pipe()
     if forked is None:  # no process to be had: this process parses those pieces itself
         return None
     pid, read_end, write_end = forked
     if pid == 0:  # pragma: no cover - the worker, whose coverage is not collected
-        _work(mine, pieces, slots, outbox, limits, write_end)
+        _work(mine, pieces, slots, outbox, limits, write_end, read)
     return _Worker(pid, os.fdopen(read_end, "rb"), pieces=mine)
 
 
-def _work(mine: list[int], pieces: list[Files], slots, outbox: mmap.mmap, limits: Limits, write_end: int) -> None:
+def _work(mine: list[int], pieces: list[Files], slots, outbox: mmap.mmap, limits: Limits, write_end: int,
+          read: Reader) -> None:
     """In a worker: parse each of its pieces in turn, then leave."""
     rel = ""
     try:
         for i in mine:
             parsed = []
             for path, rel in pieces[i]:
-                parsed.append(read_yaml_file(path, rel, limits))
+                parsed.append(read_yaml_file(path, rel, limits, read))
             for result in parsed:
                 for document in result.documents:
                     document.pack_positions()  # one bytes object pickles far faster than a dict of tuples
@@ -168,11 +175,12 @@ def _release(outbox: mmap.mmap, offset: int, length: int) -> None:
             pass  # only memory, never correctness
 
 
-def _parse_here(files: Files, limits: Limits, on_file: Callable[[str], None] | None) -> Iterator[ParsedFile]:
+def _parse_here(files: Files, limits: Limits, on_file: Callable[[str], None] | None,
+                read: Reader = read_bounded) -> Iterator[ParsedFile]:
     for path, rel in files:
         if on_file is not None:
             on_file(rel)
-        yield read_yaml_file(path, rel, limits)
+        yield read_yaml_file(path, rel, limits, read)
 
 
 def _slot_size(yaml_bytes: int) -> int:
@@ -196,12 +204,12 @@ def _size(path: Path) -> int:
         return 0  # the parse reports it
 
 
-def _split(files: Files, jobs: int) -> tuple[Files, list[Files], list[int]]:
+def _split(files: Files, jobs: int, size: Callable[[Any], int] = lambda path: _size(path)) -> tuple[Files, list[Files], list[int]]:
     """This process's files, the workers' pieces and each piece's bytes; contiguous, by size.
 
     Returns (files, [], []) when the whole is too small to share.
     """
-    sizes = [_size(path) for path, _ in files]
+    sizes = [size(path) for path, _ in files]
     total = sum(sizes)
     if total < PARALLEL_MIN_BYTES:
         return files, [], []

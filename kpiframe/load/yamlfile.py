@@ -18,7 +18,7 @@ import sys
 from contextlib import contextmanager
 from sys import intern
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -106,10 +106,14 @@ else:  # pragma: no cover
             BaseResolver.__init__(self)
 
 
-def read_yaml_file(path: Path, rel: str, limits: Limits = Limits()) -> ParsedFile:
-    """Read and parse one file; every problem becomes a finding, never an exception."""
+def read_yaml_file(path: Any, rel: str, limits: Limits = Limits(),
+                   read: Callable[[Any, int], bytes] = read_bounded) -> ParsedFile:
+    """Read and parse one file; every problem becomes a finding, never an exception.
+
+    ``read`` gets the file's bytes from where it lives (a path on disk, a blob of a git
+    revision: see :mod:`kpiframe.load.source`)."""
     try:
-        raw = read_bounded(path, limits.max_file_bytes)
+        raw = read(path, limits.max_file_bytes)
     except FileTooBig as exc:
         return _failed(rel, "limit-exceeded", f"file is {exc.size:,} bytes, over the limit of {limits.max_file_bytes:,}",
                        "split the file, or raise limits.max_file_bytes in kpiframe.yaml")

@@ -23,13 +23,22 @@ def read_config(path: Path, rel: str) -> tuple[Config, RawDocument | None, list[
         return _read_pyproject(path, rel)
     limits = Limits()  # the config cannot raise the limits for reading itself
     try:
-        text, problem = decode_utf8(read_bounded(path, limits.max_file_bytes))
+        data = read_bounded(path, limits.max_file_bytes)
     except OSError as exc:
         return Config(), None, [Finding(rule="unreadable-file", file=rel, message=f"cannot read config: {exc.strerror}")]
     except ValueError:  # too big, or not a regular file
-        return Config(), None, [Finding(rule="limit-exceeded", file=rel,
-                                        message=f"the configuration is not a regular file of at most {limits.max_file_bytes:,} bytes",
-                                        hint="kpiframe.yaml holds a few settings; see the README's configuration section")]
+        return Config(), None, [_too_big(rel, limits)]
+    return config_from_bytes(data, rel)
+
+
+def config_from_bytes(data: bytes, rel: str) -> tuple[Config, RawDocument | None, list[Finding]]:
+    """:func:`read_config` for bytes already read (from disk, or from a git revision)."""
+    limits = Limits()
+    if len(data) > limits.max_file_bytes:
+        return Config(), None, [_too_big(rel, limits)]
+    if rel.rsplit("/", 1)[-1] == "pyproject.toml":
+        return _pyproject_from_bytes(data, rel)
+    text, problem = decode_utf8(data)
     if problem is not None:
         return Config(), None, [Finding(rule="unreadable-file", file=rel, **problem)]
     parsed = parse_text(text, rel, limits)
@@ -39,6 +48,12 @@ def read_config(path: Path, rel: str) -> tuple[Config, RawDocument | None, list[
     if raw.data is None:
         return Config(), raw, []
     return _validate(raw, parsed.findings)
+
+
+def _too_big(rel: str, limits: Limits) -> Finding:
+    return Finding(rule="limit-exceeded", file=rel,
+                   message=f"the configuration is not a regular file of at most {limits.max_file_bytes:,} bytes",
+                   hint="kpiframe.yaml holds a few settings; see the README's configuration section")
 
 
 def _validate(raw: RawDocument, findings: list[Finding]) -> tuple[Config, RawDocument, list[Finding]]:
@@ -63,11 +78,16 @@ def _read_pyproject(path: Path, rel: str) -> tuple[Config, RawDocument | None, l
     """[tool.kpiframe] in pyproject.toml. A file that cannot be read or does not parse is an
     error at its place; the defaults apply then, as the finding says."""
     try:
-        text, problem = decode_utf8(read_bounded(path, Limits().max_file_bytes))
+        data = read_bounded(path, Limits().max_file_bytes)
     except (OSError, ValueError) as exc:
         return Config(), None, [Finding(rule="unreadable-file", file=rel, message=f"cannot read the configuration: "
                                         f"{getattr(exc, 'strerror', None) or exc}; the defaults apply",
                                         hint="make pyproject.toml a readable file")]
+    return _pyproject_from_bytes(data, rel)
+
+
+def _pyproject_from_bytes(data: bytes, rel: str) -> tuple[Config, RawDocument | None, list[Finding]]:
+    text, problem = decode_utf8(data)
     if problem is not None:
         return Config(), None, [Finding(rule="unreadable-file", file=rel, **problem)]
     try:

@@ -1,0 +1,295 @@
+"""Where a framework's files come from: a folder on disk, or a folder of a git commit's tree.
+
+The loader asks a source four things: where the configuration is, which YAML files there are
+(relative to the framework root, sorted), the bytes of one of them (bounded), and which files
+an `actuals:` glob matches. So `kpiframe check` on a folder and `kpiframe diff REV` on a
+revision go through the same load path, with the same findings for the same bytes.
+
+Decisions:
+
+* A file is named by its path relative to the framework root on both sides, so a document's
+  file compares across revisions.
+* At a revision the configuration is searched for upward from the framework path as on disk,
+  but only up to the repository root (what lies outside the repository has no revisions).
+* At a revision a symbolic link is followed when it names a file inside the framework folder
+  of the same commit, like on disk; any other link is an `unreadable-file` finding. A
+  submodule is a finding too: its files are in another repository.
+* Globs use pathlib's meaning on both sides: `*` and `?` stay within one folder, `**` crosses
+  folders.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from kpiframe.findings import Finding
+from kpiframe.load.config import CONFIG_NAMES, find_config_file
+from kpiframe.load.discover import YAML_SUFFIXES, discover_files, is_excluded, printable
+from kpiframe.load.gitrepo import GitRepo, TreeEntry, join, parent_folders, relative
+from kpiframe.load.reading import FileTooBig, NotARegularFile, read_bounded
+
+Files = list[tuple[Any, str]]  # (what the source reads the file by, path relative to the framework root)
+
+
+class FileSource:
+    """What the loader needs from the place a framework is read from."""
+
+    root: Path  # the framework root as shown to the user (on disk: the folder itself)
+    config_rel: str | None  # the configuration file relative to the root ('../pyproject.toml' never happens)
+    label: str  # "the working tree", "revision abc1234"
+
+    def yaml_files(self, exclude: list[str]) -> tuple[Files, list[Finding]]:
+        raise NotImplementedError
+
+    def read(self, handle: Any, max_bytes: int) -> bytes:
+        """The bytes of one file; OSError when unreadable, FileTooBig, NotARegularFile."""
+        raise NotImplementedError
+
+    def size(self, handle: Any) -> int:
+        raise NotImplementedError
+
+    def config_bytes(self) -> bytes:
+        raise NotImplementedError
+
+    def glob(self, pattern: str, exclude: list[str]) -> dict[str, Any]:
+        """The files ``pattern`` (relative to the root, already checked to stay inside) matches."""
+        raise NotImplementedError
+
+    def is_outside_link(self, handle: Any) -> bool:
+        return False
+
+
+@dataclass
+class DiskSource(FileSource):
+    """A folder on disk (the working tree)."""
+
+    root: Path
+    config_file: Path | None
+    label: str = "the working tree"
+
+    @property
+    def config_rel(self) -> str | None:  # type: ignore[override]
+        return self.config_file.relative_to(self.root).as_posix() if self.config_file else None
+
+    @classmethod
+    def at(cls, root: Path, config_file: Path | None) -> "DiskSource":
+        return cls(root, config_file)
+
+    def yaml_files(self, exclude: list[str]) -> tuple[Files, list[Finding]]:
+        return discover_files(self.root, exclude)
+
+    def read(self, handle: Path, max_bytes: int) -> bytes:
+        return read_bounded(handle, max_bytes)
+
+    def size(self, handle: Path) -> int:
+        try:
+            return handle.stat().st_size
+        except OSError:
+            return 0  # the parse reports it
+
+    def config_bytes(self) -> bytes:
+        assert self.config_file is not None
+        return read_bounded(self.config_file, _CONFIG_MAX_BYTES)
+
+    def glob(self, pattern: str, exclude: list[str]) -> dict[str, Any]:
+        matched: dict[str, Any] = {}
+        for path in sorted(self.root.glob(pattern)):
+            rel = path.relative_to(self.root).as_posix()
+            if any(part.startswith(".") for part in rel.split("/")) or is_excluded(rel, exclude):
+                continue
+            if path.is_file() or path.is_symlink():
+                matched[rel] = path
+        return matched
+
+    def is_outside_link(self, handle: Path) -> bool:
+        try:
+            target = handle.resolve(strict=True)
+        except (OSError, RuntimeError):  # a broken link: reading it reports the problem
+            return False
+        return self.root.resolve() not in target.parents
+
+
+# The configuration is read under the default limit: it cannot raise the limits for reading itself.
+_CONFIG_MAX_BYTES = 5_000_000
+
+
+@dataclass
+class GitTreeSource(FileSource):
+    """A folder of one commit's tree, read through git (see :mod:`kpiframe.load.gitrepo`)."""
+
+    repo: GitRepo
+    commit: str
+    revision: str  # as the user wrote it
+    prefix: str  # the framework root, relative to the repository root ('' for the root itself)
+    config_entry: TreeEntry | None
+    entries: dict[str, TreeEntry]  # every file under the root, by path relative to the root
+    root: Path = Path(".")
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        self.root = self.repo.toplevel / self.prefix if self.prefix else self.repo.toplevel
+        self.label = self.label or f"revision {self.revision} ({self.commit[:12]})"
+        self._blobs: dict[str, bytes] = {}
+
+    @property
+    def config_rel(self) -> str | None:  # type: ignore[override]
+        return relative(self.config_entry.path, self.prefix) if self.config_entry else None
+
+    @classmethod
+    def at(cls, repo: GitRepo, revision: str, path_prefix: str) -> "GitTreeSource":
+        """The framework whose path is ``path_prefix`` (from the repository root) at ``revision``:
+        its root is the folder of the nearest configuration at or above that path."""
+        commit = repo.resolve(revision)
+        config = _find_config(repo, commit, path_prefix)
+        prefix = posixpath.dirname(config.path) if config else path_prefix
+        entries = {}
+        for entry in repo.tree(commit, prefix):
+            rel = relative(entry.path, prefix)
+            if rel is not None:
+                entries[rel] = entry
+        return cls(repo, commit, revision, prefix, config, entries)
+
+    def blob_ids(self) -> dict[str, str]:
+        return {rel: e.sha for rel, e in self.entries.items() if e.type == "blob"}
+
+    def yaml_files(self, exclude: list[str]) -> tuple[Files, list[Finding]]:
+        files: Files = []
+        findings: list[Finding] = []
+        for rel, entry in self.entries.items():
+            parts = rel.split("/")
+            if not parts[-1].endswith(YAML_SUFFIXES) or any(p.startswith(".") for p in parts):
+                continue
+            if (len(parts) == 1 and parts[0] in CONFIG_NAMES) or is_excluded(rel, exclude):
+                continue
+            shown = printable(rel)
+            if entry.type != "blob":
+                findings.append(Finding(rule="unreadable-file", file=shown,
+                                        message=f"a submodule in {self.label}; not read",
+                                        hint="a framework's files live in its own repository"))
+                continue
+            files.append((entry, shown))
+        self.prefetch(entry for entry, _ in files)
+        return files, findings
+
+    def prefetch(self, entries: Any) -> None:
+        wanted = [e for e in entries if e.sha not in self._blobs]
+        links = [e for e in wanted if e.is_link]
+        self._blobs.update(self.repo.blobs(e.sha for e in wanted))
+        targets = [t for t in (self._link_target(e) for e in links) if t is not None]
+        self._blobs.update(self.repo.blobs(t.sha for t in targets if t.sha not in self._blobs))
+
+    def _link_target(self, entry: TreeEntry) -> TreeEntry | None:
+        """The file a link in the tree names, when it is a file inside the framework folder."""
+        text = self._blobs.get(entry.sha)
+        if text is None:
+            return None
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(entry.path), text.decode("utf-8", "replace")))
+        rel = relative(target, self.prefix)
+        found = self.entries.get(rel) if rel is not None and not target.startswith("/") else None
+        return found if found is not None and found.type == "blob" and not found.is_link else None
+
+    def read(self, handle: TreeEntry, max_bytes: int) -> bytes:
+        entry = handle
+        if entry.is_link:
+            target = self._link_target(entry)
+            if target is None:
+                raise NotARegularFile()
+            entry = target
+        if entry.size is not None and entry.size > max_bytes:
+            raise FileTooBig(entry.size)
+        data = self._blobs.get(entry.sha)
+        if data is None:
+            self.prefetch([entry])
+            data = self._blobs[entry.sha]
+        if len(data) > max_bytes:
+            raise FileTooBig(len(data))
+        return data
+
+    def size(self, handle: TreeEntry) -> int:
+        return handle.size or 0
+
+    def config_bytes(self) -> bytes:
+        assert self.config_entry is not None
+        return self.repo.blobs([self.config_entry.sha])[self.config_entry.sha][:_CONFIG_MAX_BYTES + 1]
+
+    def glob(self, pattern: str, exclude: list[str]) -> dict[str, Any]:
+        if any("**" in part and part != "**" for part in PurePosixPath(pattern).parts):
+            raise ValueError("Invalid pattern: '**' can only be an entire path component")  # as pathlib says
+        matcher = glob_regex(pattern)
+        matched = {rel: entry for rel, entry in self.entries.items()
+                   if matcher.fullmatch(rel) and entry.type == "blob"
+                   and not any(p.startswith(".") for p in rel.split("/")) and not is_excluded(rel, exclude)}
+        self.prefetch(matched.values())
+        return dict(sorted(matched.items()))
+
+    def is_outside_link(self, handle: TreeEntry) -> bool:
+        return handle.is_link and self._link_target(handle) is None
+
+
+def _find_config(repo: GitRepo, commit: str, path_prefix: str) -> TreeEntry | None:
+    """The nearest kpiframe.yaml (or pyproject.toml with [tool.kpiframe]) at or above the path, in
+    the commit; the same order as on disk (kpiframe.yaml, kpiframe.yml, pyproject.toml per folder)."""
+    folders = parent_folders(path_prefix)
+    names = (*CONFIG_NAMES, "pyproject.toml")
+    candidates = [join(folder, name) for folder in folders for name in names]
+    found = {e.path: e for e in repo.tree_paths(commit, candidates)}
+    for candidate in candidates:
+        entry = found.get(candidate)
+        if entry is None or entry.type != "blob":
+            continue
+        if candidate.endswith("pyproject.toml") and not _has_kpiframe_table(repo.blobs([entry.sha])[entry.sha]):
+            continue
+        return entry
+    return None
+
+
+def _has_kpiframe_table(data: bytes) -> bool:
+    import tomllib
+
+    try:
+        table = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(table.get("tool"), dict) and "kpiframe" in table["tool"]
+
+
+def disk_source(path: Path) -> DiskSource:
+    """The framework holding ``path`` on disk (its config is found by searching upward)."""
+    config_file = find_config_file(path)
+    return DiskSource(config_file.parent if config_file else path, config_file)
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """pathlib's glob as a regular expression over POSIX paths relative to the root."""
+    out = []
+    parts = PurePosixPath(pattern).parts
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            out.append(".*" if last else "(?:[^/]+/)*")
+            continue
+        piece = ""
+        j = 0
+        while j < len(part):
+            char = part[j]
+            if char == "*":
+                piece += "[^/]*"
+            elif char == "?":
+                piece += "[^/]"
+            elif char == "[":
+                end = part.find("]", j + 2)
+                if end == -1:
+                    piece += re.escape(char)
+                else:
+                    body = part[j + 1:end]
+                    piece += "[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]"
+                    j = end
+            else:
+                piece += re.escape(char)
+            j += 1
+        out.append(piece + ("" if last else "/"))
+    return re.compile("".join(out))
