@@ -17,7 +17,6 @@ import re
 import sys
 from contextlib import contextmanager
 from sys import intern
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import yaml
