@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator, Mapping
 
+import networkx as nx
+
 from kpiframe.findings import Finding, Severity
 from kpiframe.graph import build_graph
 from kpiframe.load.parallel import default_jobs, parse_files
@@ -137,20 +139,41 @@ class FileLoad:
     invalid: list[tuple[str, RawDocument]] = field(default_factory=list)  # (kind, document) that failed validation
 
 
-def run_check(path: Path, options: CheckOptions = CheckOptions()) -> CheckResult:
+def run_check(path: Path, options: CheckOptions = CheckOptions(), *, base: Framework | None = None,
+              since: str = "") -> CheckResult:
     root, config_file = resolve_root(path)
-    return check_source(DiskSource(root, config_file), options)
+    return check_source(DiskSource(root, config_file), options, base=base, since=since)
 
 
-def check_source(source: FileSource, options: CheckOptions = CheckOptions(), *,
-                 reuse: Mapping[str, FileLoad] | None = None, loads: dict[str, FileLoad] | None = None) -> CheckResult:
-    """Check the framework ``source`` holds (a folder, or a git revision's tree).
+@dataclass
+class LoadedFramework:
+    """A framework read and modelled, its graph built, no rules run: what views and comparisons need."""
+
+    root: Path
+    framework: Framework
+    graph: nx.DiGraph
+    today: date
+    findings: list[Finding]  # the loader's and validator's
+    timings: dict[str, float]
+    config_raw: RawDocument | None = None
+    jobs: int = 1
+    today_from: str = "--today"  # where today came from (see resolve_today)
+
+
+def load_framework(path: Path, options: CheckOptions = CheckOptions()) -> LoadedFramework:
+    root, config_file = resolve_root(path)
+    return load_source(DiskSource(root, config_file), options)
+
+
+def load_source(source: FileSource, options: CheckOptions = CheckOptions(), *,
+                reuse: Mapping[str, FileLoad] | None = None, loads: dict[str, FileLoad] | None = None,
+                timings: dict[str, float] | None = None) -> LoadedFramework:
+    """Read the framework ``source`` holds (a folder, or a git revision's tree); run no rule.
 
     ``reuse``: files known to be byte-identical to ones already loaded, with what loading them
     gave (they are not parsed again); ``loads``: filled with what each file read here gave.
     """
-    timings: dict[str, float] = {}
-    root = source.root
+    timings = {} if timings is None else timings
     with _gc_paused(options.pause_gc):
         with _timed(timings, "discover"):
             framework, findings, config_raw = _start_framework(source)
@@ -163,19 +186,39 @@ def check_source(source: FileSource, options: CheckOptions = CheckOptions(), *,
             findings += _read_actuals(source, framework, config_raw)
         with _timed(timings, "graph"):
             graph = build_graph(framework)
-        today, today_from = resolve_today(options.today, framework.config, framework.config_file, config_raw,
-                                          options.today_from)
-        context = RuleContext(framework=framework, graph=graph, today=today)
-        selection = RuleSelection.build(framework.config, options.select, options.ignore, config_raw)
+    today, today_from = resolve_today(options.today, framework.config, framework.config_file, config_raw,
+                                      options.today_from)
+    return LoadedFramework(source.root, framework, graph, today, findings, timings, config_raw, jobs, today_from)
+
+
+def check_source(source: FileSource, options: CheckOptions = CheckOptions(), *,
+                 reuse: Mapping[str, FileLoad] | None = None, loads: dict[str, FileLoad] | None = None,
+                 base: Framework | None = None, since: str = "") -> CheckResult:
+    """Load the framework ``source`` holds and run the rules (see :func:`load_source`).
+
+    ``base``: the framework at the revision named ``since`` (`check --since`), for the rules
+    that compare with it; without it they are silent.
+    """
+    loaded = load_source(source, options, reuse=reuse, loads=loads)
+    return check_loaded(loaded, options, base=base, since=since)
+
+
+def check_loaded(loaded: LoadedFramework, options: CheckOptions = CheckOptions(), *,
+                 base: Framework | None = None, since: str = "") -> CheckResult:
+    """Run the rules on a loaded framework."""
+    framework, timings, findings = loaded.framework, loaded.timings, list(loaded.findings)
+    with _gc_paused(options.pause_gc):
+        context = RuleContext(framework=framework, graph=loaded.graph, today=loaded.today, base=base, since=since)
+        selection = RuleSelection.build(framework.config, options.select, options.ignore, loaded.config_raw)
         with _timed(timings, "rules"):
             CURRENT.update(stage="running rules", file="")
             findings += selection.config_findings
-            findings += run_rules(context, selection, CURRENT, jobs=jobs)
+            findings += run_rules(context, selection, CURRENT, jobs=loaded.jobs)
             active, suppressed = settle_findings(findings, framework, selection)
     CURRENT.update(stage="rendering", file="")
-    return CheckResult(root=root, framework=framework, today=today, findings=active, suppressed=suppressed,
-                       timings=timings, facts=_in_key_order(context.extras.get("facts", {})), context=context,
-                       today_from=today_from)
+    return CheckResult(root=loaded.root, framework=framework, today=loaded.today, findings=active,
+                       suppressed=suppressed, timings=timings, facts=_in_key_order(context.extras.get("facts", {})),
+                       context=context, today_from=loaded.today_from)
 
 
 def _in_key_order(facts: dict) -> dict:

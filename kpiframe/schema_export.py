@@ -105,6 +105,9 @@ PART_HELP = {
     "Influence": "When this rises, the target rises (increase) or falls (decrease).",
     "Milestone": "A step of an action plan, with its due date.",
     "Suppression": "Accept a known finding on this document; the reason is required.",
+    "Revision": "One change to a target, threshold, baseline or direction, with why and who agreed.",
+    "RevisedMeasurement": "A value and/or a date, as in a target or baseline.",
+    "Retirement": "When the KPI was retired, and why.",
 }
 FIELD_HELP = {
     "kind": "The kind of document.",
@@ -143,7 +146,13 @@ FIELD_HELP = {
     "effect": "increase or decrease.",
     "done": "true or false.",
     "rule": "A rule code (KF101) or slug (orphan-kpi).",
-    "reason": "Why the finding is accepted.",
+    "reason": "Why: why the finding is accepted (ignore), the value was revised (revisions) or the KPI retired.",
+    "revisions": "The log of changes to target, threshold, baseline or direction, each with its reason and approver.",
+    "retired": "When and why the KPI was retired: it keeps its history and is no longer judged.",
+    "field": "The field revised: target, threshold, baseline or direction.",
+    "from": "What the field was: a number, {value, date}, or increase/decrease for direction.",
+    "to": "What the field became: a number, {value, date}, or increase/decrease for direction.",
+    "approved_by": "Who agreed the revision.",
     "end": "The last day of the period.",
 }
 

@@ -120,7 +120,7 @@ def context_statuses(context: Any) -> dict[str, KpiStatus]:
 
 def status_counts(statuses: Any) -> dict[str, int]:
     """How many KPIs have each status, in :data:`STATUS_ORDER` (every status present, zeros too)."""
-    counts = Counter(s.status for s in statuses)
+    counts = Counter(s.status for s in statuses if s.kpi.retired is None)  # a retired KPI is not judged
     return {status: counts.get(status, 0) for status in STATUS_ORDER}
 
 

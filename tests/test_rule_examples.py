@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kpiframe.rules import all_rules
-from tests.conftest import by_rule, check_tree, write_tree
+from kpiframe.check import CheckOptions, load_framework, run_check
+from tests.conftest import TODAY, by_rule, check_tree, write_tree
 
 # Failing examples that cannot be written as YAML text (a UTF-16 file); tested in test_loader.py.
 NOT_TEXT = {"unreadable-file"}
@@ -22,13 +23,25 @@ def _check_example(tmp_path: Path, rule, text: str):
     files = {"example.yaml": text}
     if rule.config:
         files["kpiframe.yaml"] = rule.config
-    root = write_tree(tmp_path, files)
-    return by_rule(check_tree(root, select=(rule.slug, *ALSO_SELECT.get(rule.slug, ()))), rule.slug)
+    root = write_tree(tmp_path / "head", files)
+    select = (rule.slug, *ALSO_SELECT.get(rule.slug, ()))
+    if not rule.base:
+        return by_rule(check_tree(root, select=select), rule.slug)
+    # A rule that compares with a base revision: the base is the same file as it was before.
+    base = load_framework(write_tree(tmp_path / "base", {**files, "example.yaml": rule.base}),
+                          CheckOptions(today=TODAY)).framework
+    return by_rule(run_check(root, CheckOptions(today=TODAY, select=select), base=base, since="main"), rule.slug)
 
 
 @pytest.mark.parametrize("rule", [r for r in all_rules() if r.slug not in NOT_TEXT], ids=lambda r: r.slug)
 def test_failing_example_fires(tmp_path: Path, rule):
     assert _check_example(tmp_path, rule, rule.failing), f"{rule.slug}: failing example found nothing"
+
+
+@pytest.mark.parametrize("rule", [r for r in all_rules() if r.base], ids=lambda r: r.slug)
+def test_rules_that_compare_with_a_base_are_silent_without_one(tmp_path: Path, rule):
+    root = write_tree(tmp_path, {"example.yaml": rule.failing})
+    assert by_rule(check_tree(root, select=(rule.slug,)), rule.slug) == []
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.slug)

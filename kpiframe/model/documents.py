@@ -10,7 +10,8 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
-from kpiframe.model.types import Day, Flag, Id, NonEmptyStr, Number, Str, parse_list, parse_mapping
+from kpiframe.load.document import Text
+from kpiframe.model.types import Day, Flag, Id, NonEmptyStr, Number, Str, parse_list, parse_mapping, parse_number
 
 Cadence = Literal["weekly", "monthly", "quarterly", "yearly"]
 Direction = Literal["increase", "decrease"]
@@ -66,6 +67,46 @@ class Suppression(Part):
     reason: NonEmptyStr
 
 
+RevisedField = Literal["target", "threshold", "baseline", "direction"]
+
+
+class RevisedMeasurement(Part):
+    """A target or baseline in a revision entry; either part may be left out."""
+
+    value: Number | None = None
+    date: Day | None = None
+
+
+def parse_revised_value(value: Any) -> Any:
+    """`from:`/`to:` of a revision: a number (the value), `{value, date}`, or a direction word."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and not isinstance(value, Text) and value.strip() in ("increase", "decrease"):
+        return value.strip()
+    return parse_number(value)
+
+
+RevisedValue = Annotated[Union[RevisedMeasurement, int, float, Direction], BeforeValidator(parse_revised_value)]
+
+
+class Revision(Part):
+    """One entry of a KPI's `revisions:` log: which field changed, from what to what, why, and who agreed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    date: Day
+    field: RevisedField
+    from_: RevisedValue | None = Field(default=None, alias="from")
+    to: RevisedValue | None = None
+    reason: NonEmptyStr
+    approved_by: NonEmptyStr
+
+
+class Retirement(Part):
+    date: Day
+    reason: NonEmptyStr
+
+
 class Document(BaseModel):
     """Fields every document has. ``origin`` says where it was written."""
 
@@ -114,6 +155,8 @@ class KPI(Document):
     source: Str | None = None  # where the number comes from (a field of the format)
     actuals: ListOf(MappingOf(Actual)) = []
     influences: ListOf(MappingOf(Influence)) = []
+    revisions: ListOf(MappingOf(Revision)) = []
+    retired: MappingOf(Retirement) | None = None
 
     @property
     def better(self) -> int:

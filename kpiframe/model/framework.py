@@ -54,6 +54,7 @@ class Framework:
     # Documents with a known kind and id that failed validation, by id (the first of an id).
     invalid: dict[str, InvalidDocument] = field(default_factory=dict)
     _plans_index: dict[str, list[ActionPlan]] | None = field(default=None, init=False, repr=False)
+    _live_index: dict[str, KPI] | None = field(default=None, init=False, repr=False)
     # Actuals read from the config's `actuals:` CSV files, per KPI id, in file then row order.
     csv_actuals: dict[str, list[CsvActual]] = field(default_factory=dict)
 
@@ -84,6 +85,13 @@ class Framework:
     def invalid_of(self, *kinds: str) -> set[str]:
         """The ids of the invalid documents of these kinds."""
         return {doc_id for doc_id, d in self.invalid.items() if d.kind in kinds}
+
+    @property
+    def live_kpis(self) -> dict[str, KPI]:
+        """The KPIs that are not retired: the ones execution and alignment rules judge."""
+        if self._live_index is None:  # built on first use, after every document was added
+            self._live_index = {k: v for k, v in self.kpis.items() if v.retired is None}
+        return self._live_index
 
     @property
     def company_goals(self) -> list[Goal]:

@@ -179,6 +179,16 @@ def _structure_problems(document: Document, raw: RawDocument) -> Iterable[Findin
             yield _at(raw, ("target", "date"), "invalid-value",
                       f"{label}: `target.date` {document.target.date} is before `baseline.date` {document.baseline.date}",
                       "the target date is when the target must be met; it comes after the baseline")
+    if isinstance(document, KPI):
+        for index, entry in enumerate(document.revisions):
+            for key, value in (("from", entry.from_), ("to", entry.to)):
+                word = isinstance(value, str)
+                if value is not None and word != (entry.field == "direction"):
+                    wanted = "increase or decrease" if entry.field == "direction" else "a number or {value, date}"
+                    yield _at(raw, ("revisions", index, key), "invalid-value",
+                              f"{label}: `revisions[{index}].{key}` of a `{entry.field}` revision must be {wanted}, "
+                              f"got {value if word else 'a number'}",
+                              "write what the field was and became, e.g. `from: 12, to: 10` (or increase/decrease for direction)")
     if isinstance(document, Tradeoff) and document.between[0] == document.between[1]:
         yield _at(raw, ("between", 1), "invalid-value", f"{label}: `between` names the same KPI twice",
                   "a trade-off is between two different KPIs")

@@ -30,6 +30,9 @@ def explain_text(r: Rule) -> str:
     ]
     if r.config:
         parts += ["", "With this kpiframe.yaml:", _indent(r.config.rstrip("\n"))]
+    if r.base:
+        parts += ["", "Compared with this file at the base revision (`kpiframe check --since REV`):",
+                  _indent(r.base.rstrip("\n"))]
     parts += ["", "Fails:", _indent(r.failing.rstrip("\n")), "", "Passes:", _indent(r.passing.rstrip("\n"))]
     return "\n".join(parts) + "\n"
 

@@ -71,7 +71,7 @@ def _traces(ctx: RuleContext) -> dict[str, str]:
     passing=documents(COMPANY_GOAL, NEW_ARR_KPI + "    supports: [grow-revenue]\n"),
 )
 def orphan_kpi(ctx: RuleContext) -> Iterator[Problem]:
-    for kpi in ctx.framework.kpis.values():
+    for kpi in ctx.framework.live_kpis.values():
         if not kpi.supports:
             yield problem(kpi, f"{kpi.label} supports no goal", path=("supports",), key=True,
                           hint="add `supports: [<goal id>]` naming the goal this KPI measures")
@@ -90,7 +90,7 @@ def orphan_kpi(ctx: RuleContext) -> Iterator[Problem]:
 )
 def untraced_kpi(ctx: RuleContext) -> Iterator[Problem]:
     traces = _traces(ctx)
-    for kpi in ctx.framework.kpis.values():
+    for kpi in ctx.framework.live_kpis.values():
         stuck = [g for g in kpi.supports if traces.get(g, "company") not in ("company", "unknown")]
         if stuck:
             names = ", ".join(f"'{g}'" for g in stuck)
@@ -221,7 +221,7 @@ def measured_goals(framework: Framework) -> set[str]:
     """Goals with a KPI tracing to them: directly, or through any chain of sub-goals."""
     measured: set[str] = set()
     goals = framework.goals
-    for kpi in framework.kpis.values():
+    for kpi in framework.live_kpis.values():  # a retired KPI measures nothing any more
         for goal_id in kpi.supports:
             current = goal_id
             while current in goals and current not in measured:

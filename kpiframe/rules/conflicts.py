@@ -53,15 +53,18 @@ _TRADEOFF = """
 
 
 def kpi_poles(framework: Framework) -> dict[str, KpiPole]:
-    return {k.id: KpiPole(department=k.department, better=k.better) for k in framework.kpis.values()}
+    """The KPIs a conflict can be between. A retired KPI is pursued by nobody, so it is not one;
+    it still passes influence on, like a driver."""
+    return {k.id: KpiPole(department=k.department, better=k.better) for k in framework.live_kpis.values()}
 
 
 def tradeoff_pairs(framework: Framework) -> dict[frozenset[str], list[Tradeoff]]:
-    """The KPI pairs that agreed trade-offs cover (only trade-offs whose two KPIs exist)."""
+    """The KPI pairs that agreed trade-offs cover (only trade-offs whose two KPIs exist and are not
+    retired: one naming a retired KPI is `retired-reference`'s to report)."""
     pairs: dict[frozenset[str], list[Tradeoff]] = {}
     for tradeoff in framework.tradeoffs.values():
         pair = frozenset(tradeoff.between)
-        if len(pair) == 2 and pair <= framework.kpis.keys():
+        if len(pair) == 2 and pair <= framework.live_kpis.keys():
             pairs.setdefault(pair, []).append(tradeoff)
     return pairs
 

@@ -40,6 +40,8 @@ class RuleContext:
     graph: nx.DiGraph
     today: date
     extras: dict[str, Any] = field(default_factory=dict)  # shared results computed once per check
+    base: Framework | None = None  # the framework at the revision `check --since` names
+    since: str = ""  # that revision, as the user wrote it
 
     @cached_property
     def config(self):

@@ -72,7 +72,7 @@ def _still_open(plan: ActionPlan) -> bool:
 )
 def missing_action_plan(ctx: RuleContext) -> Iterator[Problem]:
     statuses = context_statuses(ctx)
-    for kpi in ctx.framework.kpis.values():
+    for kpi in ctx.framework.live_kpis.values():
         if kpi.target is None or statuses[kpi.id].plans_with_errors:
             continue
         plans = ctx.framework.plans_for(kpi.id)
@@ -186,7 +186,7 @@ def plan_without_kpi(ctx: RuleContext) -> Iterator[Problem]:
     passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET)),
 )
 def missing_baseline(ctx: RuleContext) -> Iterator[Problem]:
-    for kpi in ctx.framework.kpis.values():
+    for kpi in ctx.framework.live_kpis.values():
         if kpi.target is not None and kpi.baseline is None:
             yield problem(kpi, f"{kpi.label} has a target but no baseline: progress toward it cannot be judged",
                           path=("target",), key=True,
@@ -209,7 +209,7 @@ def missing_baseline(ctx: RuleContext) -> Iterator[Problem]:
                        direction="decrease")),
 )
 def target_contradicts_direction(ctx: RuleContext) -> Iterator[Problem]:
-    for kpi in ctx.framework.kpis.values():
+    for kpi in ctx.framework.live_kpis.values():
         if kpi.target is None or kpi.baseline is None:
             continue
         target, baseline = kpi.target.value, kpi.baseline.value
@@ -240,7 +240,7 @@ def target_after_goal_period(ctx: RuleContext) -> Iterator[Problem]:
     # Only the supported goals' own periods count (not their parents'); a goal without an end
     # has no period to fall outside of, and unknown goals are dangling-reference's business.
     goals = ctx.framework.goals
-    for kpi in ctx.framework.kpis.values():
+    for kpi in ctx.framework.live_kpis.values():
         if kpi.target is None:
             continue
         supported = [goals[g] for g in dict.fromkeys(kpi.supports) if g in goals]
@@ -267,7 +267,7 @@ def target_after_goal_period(ctx: RuleContext) -> Iterator[Problem]:
 )
 def expired_target(ctx: RuleContext) -> Iterator[Problem]:
     statuses = context_statuses(ctx)
-    for kpi in ctx.framework.kpis.values():
+    for kpi in ctx.framework.live_kpis.values():
         if kpi.target is None or kpi.target.date >= ctx.today:
             continue
         progress = statuses[kpi.id].progress
@@ -298,7 +298,7 @@ def expired_target(ctx: RuleContext) -> Iterator[Problem]:
 )
 def stale_kpi(ctx: RuleContext) -> Iterator[Problem]:
     statuses = context_statuses(ctx)
-    for kpi in ctx.framework.kpis.values():
+    for kpi in ctx.framework.live_kpis.values():
         staleness = statuses[kpi.id].staleness
         if not staleness.stale:
             continue
@@ -326,6 +326,8 @@ def stale_kpi(ctx: RuleContext) -> Iterator[Problem]:
 )
 def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
     for status in context_statuses(ctx).values():
+        if status.kpi.retired is not None:
+            continue
         if status.status != OFF_TRACK:
             continue
         kpi, progress = status.kpi, status.progress
@@ -358,6 +360,8 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
 )
 def uncorrected_off_track(ctx: RuleContext) -> Iterator[Problem]:
     for status in context_statuses(ctx).values():
+        if status.kpi.retired is not None:
+            continue
         if status.status not in (OFF_TRACK, AT_RISK) or status.is_corrected or status.plans_with_errors:
             continue
         kpi = status.kpi

@@ -31,17 +31,18 @@ class Rule:
     failing: str
     passing: str
     config: str = ""  # the kpiframe.yaml both examples are checked with, when they need one
+    base: str = ""  # the framework at the base revision both examples are compared with (`check --since`)
     check: CheckFunction | None = field(default=None, compare=False)
 
 
 RULES: dict[str, Rule] = {}  # by slug, in declaration order
 FAMILIES = {
-    "KF0": "schema", "KF1": "alignment", "KF2": "conflicts", "KF3": "execution", "KF9": "meta",
+    "KF0": "schema", "KF1": "alignment", "KF2": "conflicts", "KF3": "execution", "KF4": "history", "KF9": "meta",
 }
 
 
 def rule(*, code: str, slug: str, severity: str, summary: str, rationale: str, fix: str,
-         failing: str, passing: str, config: str = "") -> Callable[[Any], Any]:
+         failing: str, passing: str, config: str = "", base: str = "") -> Callable[[Any], Any]:
     """Declare a rule. Used as a decorator on its check function, or called with ``None``."""
 
     def register(check: CheckFunction | None) -> CheckFunction | None:
@@ -51,7 +52,7 @@ def rule(*, code: str, slug: str, severity: str, summary: str, rationale: str, f
             code=code, slug=slug, severity=Severity(severity), family=FAMILIES[code[:3]],
             summary=summary, rationale=_clean(rationale), fix=_clean(fix),
             failing=_clean(failing) + "\n", passing=_clean(passing) + "\n",
-            config=_clean(config) + "\n" if config else "", check=check)
+            config=_clean(config) + "\n" if config else "", base=_clean(base) + "\n" if base else "", check=check)
         return check
 
     return register
