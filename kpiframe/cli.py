@@ -87,6 +87,8 @@ def _split(values: Optional[list[str]]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
 
 
+SinceOpt = typer.Option(None, "--since", metavar="REV",
+                        help="Compare with the framework at this git revision (a branch, tag or commit).")
 PathArg = typer.Argument(Path("."), help="The framework folder (its kpiframe.yaml is found by searching upward).")
 TodayOpt = typer.Option(None, "--today", envvar="KPIFRAME_TODAY", metavar="YYYY-MM-DD",
                         help="The date to judge progress and staleness at (default: as_of in kpiframe.yaml, else the system date).")
@@ -111,8 +113,12 @@ def check(
     output_file: Optional[Path] = typer.Option(
         None, "--output-file", "-o", metavar="FILE",
         help="Write the report to FILE (atomically; - is standard output); the terminal gets the summary line."),
+    since: Optional[str] = SinceOpt,
 ) -> None:
-    """Check the framework: schema, alignment, conflicts and execution. Exit 1 on errors."""
+    """Check the framework: schema, alignment, conflicts and execution. Exit 1 on errors.
+
+    With --since REV, also compare with the framework at that git revision: targets relaxed,
+    baselines changed and directions flipped without a `revisions:` entry, KPIs deleted."""
     from kpiframe.check import CheckOptions
     from kpiframe.rules.engine import unknown_selectors
 
@@ -122,7 +128,7 @@ def check(
     if unknown:
         raise typer.BadParameter(f"no rule matches {', '.join(map(repr, unknown))}; `kpiframe rules` lists them")
     options = CheckOptions(today=_parse_today(today), select=selected, ignore=ignored, today_from=_today_from(context))
-    result = _run_check(path, options)
+    result = _run_check(path, options) if since is None else _load_pair(path, since, None, options).head.result
     elapsed = time.perf_counter() - started
     # GitHub shows few annotations; the job summary gets every finding (README: Output formats for CI)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if output_format is ReportFormat.github else None
@@ -221,6 +227,8 @@ def report(
     output_format: Literal["markdown", "json"] = typer.Option(
         "markdown", "--format", "-f", help="markdown (GitHub-flavoured) or json (the same content as data)."),
     today: Optional[str] = TodayOpt,
+    since: Optional[str] = typer.Option(None, "--since", metavar="REV",
+                                        help="Start with a section on what changed since this git revision."),
 ) -> None:
     """Write the gap report: alignment, performance and execution gaps, conflicts, a diagram, every finding.
 
@@ -229,16 +237,32 @@ def report(
     from kpiframe.check import CheckOptions
     from kpiframe.report.model import build_report
 
-    result = _run_check(path, CheckOptions(today=_parse_today(today)))
+    options = CheckOptions(today=_parse_today(today))
+    comparison = None
+    if since is None:
+        result = _run_check(path, options)
+    else:
+        from kpiframe.history.verdicts import compare_pair
+
+        comparison = compare_pair(_load_pair(path, since, None, options, check_base=True))
+        result = comparison.pair.head.result
     gap_report = build_report(result)
     if output_format == "json":
         from kpiframe.report.json_report import render_report_json
 
         text = render_report_json(gap_report)
+        if comparison is not None:
+            from kpiframe.render.diff import with_changes_json
+
+            text = with_changes_json(text, comparison)
     else:
         from kpiframe.report.markdown import render_markdown
 
         text = render_markdown(gap_report)
+        if comparison is not None:
+            from kpiframe.render.diff import with_changes_section
+
+            text = with_changes_section(text, comparison)
     if output is None or names_stdout(output):
         emit(text)
         return
@@ -399,6 +423,85 @@ def init(
     except OSError as exc:
         raise WriteFailed(f"could not write into {folder}: {exc.strerror or exc}") from None
     emit(next_steps(result, str(folder)))
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def diff(
+    revision: str = typer.Argument(..., metavar="REV", help="The git revision to compare with (branch, tag, commit)."),
+    path: Path = PathArg,
+    to: Optional[str] = typer.Option(None, "--to", metavar="REV2",
+                                     help="Compare with this revision instead of the working tree."),
+    output_format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f",
+                                             help="text, json, or markdown (a pull-request comment)."),
+    today: Optional[str] = TodayOpt,
+    output_file: Optional[Path] = typer.Option(None, "--output-file", "-o", metavar="FILE",
+                                               help="Write the output to FILE (atomically)."),
+) -> None:
+    """Show what changed in the framework since a git revision, by document id: relaxed targets,
+    moved due dates, new and fixed findings, status changes, conflicts. Exit 0."""
+    from kpiframe.check import CheckOptions
+    from kpiframe.history.verdicts import compare_pair
+
+    comparison = compare_pair(_load_pair(path, revision, to, CheckOptions(today=_parse_today(today)), check_base=True))
+    if output_format is DiffFormat.text and (output_file is None or names_stdout(output_file)):
+        from kpiframe.render.diff_text import print_diff_text
+        from kpiframe.render.text import make_console
+
+        print_diff_text(comparison, make_console())
+        return
+    from kpiframe.render.diff import render_diff_json, render_diff_markdown, render_diff_plain
+
+    render = {DiffFormat.json: render_diff_json, DiffFormat.markdown: render_diff_markdown,
+              DiffFormat.text: render_diff_plain}[output_format]
+    if output_file is None or names_stdout(output_file):
+        emit(render(comparison))
+    else:
+        write_output(output_file, render(comparison), inputs=comparison.pair.head.result.inputs())
+
+
+@app.command()
+def history(
+    kpi_id: str = typer.Argument(..., metavar="ID", help="The id of a KPI."),
+    path: Path = PathArg,
+    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """The timeline of one KPI from git: every commit that changed it, its revisions with their
+    reasons, and its actuals over time."""
+    from kpiframe.check import UsageError
+    from kpiframe.history.timeline import UnknownKpi, kpi_timeline
+
+    try:
+        timeline = kpi_timeline(path, kpi_id)
+    except UsageError as exc:
+        _usage_error(str(exc))
+    except UnknownKpi as exc:
+        _usage_error(str(exc))
+    if output_format is CheckFormat.json:
+        from kpiframe.render.timeline import render_timeline_json
+
+        emit(render_timeline_json(timeline))
+    else:
+        from kpiframe.render.text import make_console
+        from kpiframe.render.timeline import print_timeline
+
+        print_timeline(timeline, make_console())
+
+
+def _load_pair(path: Path, since: str, to: Optional[str], options, *, check_base: bool = False):  # -> Pair
+    """Both sides of a comparison with a git revision; a git problem exits 2 with its fix."""
+    from kpiframe.check import UsageError
+    from kpiframe.history.sides import load_pair
+
+    try:
+        return load_pair(path, since, to, options, check_base=check_base)
+    except UsageError as exc:
+        _usage_error(str(exc))
 
 
 def _run_check(path: Path, options):  # -> CheckResult

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kpiframe.check import CheckOptions, CheckResult, run_check
+from tests.gitfixture import git_env, repo  # noqa: F401 - fixtures: real git repositories in temporary folders
 
 TODAY = date(2026, 6, 30)
 REPO = Path(__file__).resolve().parents[1]

@@ -107,6 +107,11 @@ def _kpi_changes(before: KPI, after: KPI) -> Iterator[Change]:
         yield Change("KPI", after.id, comparable.name, verdict, plain(old), plain(new), file, line, comparable)
 
 
+def kpi_field_changes(before: KPI, after: KPI) -> list[Change]:
+    """The changes to one KPI's fields (for a timeline of it)."""
+    return list(_kpi_changes(before, after))
+
+
 def kpi_changes(changes: list[Change]) -> Iterator[Change]:
     """The changes to fields of KPIs that exist on both sides."""
     return (c for c in changes if c.kind == "KPI" and c.comparable is not None)
