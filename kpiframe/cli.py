@@ -87,6 +87,7 @@ def _split(values: Optional[list[str]]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
 
 
+AllOpt = typer.Option(False, "--all", help="Also show retired KPIs (hidden by default).")
 SinceOpt = typer.Option(None, "--since", metavar="REV",
                         help="Compare with the framework at this git revision (a branch, tag or commit).")
 PathArg = typer.Argument(Path("."), help="The framework folder (its kpiframe.yaml is found by searching upward).")
@@ -195,6 +196,7 @@ def status(
         "department", "--sort", help="Order of the KPIs (status: worst first)."),
     department: Optional[str] = typer.Option(
         None, "--department", metavar="NAME", help="Only this department's KPIs."),
+    show_all: bool = AllOpt,
 ) -> None:
     """Show every KPI: baseline, latest actual, target, progress vs expected, status and active plans."""
     from kpiframe.check import CheckOptions
@@ -206,7 +208,7 @@ def status(
     known = set(result.framework.config.departments or ()) | {s.kpi.department for s in statuses.values()}
     if department is not None and department not in known:
         _usage_error(f"no department {department!r}; known: {', '.join(sorted(known)) or 'none'}")
-    rows = order_statuses(statuses, sort, department)
+    rows = order_statuses(statuses, sort, department, include_retired=show_all)
     if output_format is CheckFormat.json:
         from kpiframe.render.status_json import render_status_json
 
@@ -229,6 +231,7 @@ def report(
     today: Optional[str] = TodayOpt,
     since: Optional[str] = typer.Option(None, "--since", metavar="REV",
                                         help="Start with a section on what changed since this git revision."),
+    show_all: bool = AllOpt,
 ) -> None:
     """Write the gap report: alignment, performance and execution gaps, conflicts, a diagram, every finding.
 
@@ -246,7 +249,7 @@ def report(
 
         comparison = compare_pair(_load_pair(path, since, None, options, check_base=True))
         result = comparison.pair.head.result
-    gap_report = build_report(result)
+    gap_report = build_report(result, include_retired=show_all)
     if output_format == "json":
         from kpiframe.report.json_report import render_report_json
 
@@ -277,6 +280,7 @@ def tree(
         None, "--department", metavar="NAME",
         help="Only this department's goals and KPIs (with the company goals they roll up to)."),
     today: Optional[str] = TodayOpt,
+    show_all: bool = AllOpt,
 ) -> None:
     """Show company goals, the department and team goals under them, their KPIs with status, and each KPI's plans."""
     from kpiframe.check import CheckOptions
@@ -285,7 +289,7 @@ def tree(
     from kpiframe.report.model import build_report
 
     result = _run_check(path, CheckOptions(today=_parse_today(today)))
-    gap_report = build_report(result)
+    gap_report = build_report(result, include_retired=show_all)
     if department is not None:
         known = set(result.framework.config.departments or ()) | {k.department for k in gap_report.kpis.values()} \
             | {g.department for g in gap_report.goals.values() if g.department}

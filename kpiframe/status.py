@@ -155,11 +155,13 @@ def correcting(plan: ActionPlan, today: date) -> bool:
 
 
 def order_statuses(statuses: dict[str, KpiStatus], sort: str = "department",
-                   department: str | None = None) -> list[KpiStatus]:
-    """The statuses to show, filtered to one department if given, in a deterministic order."""
+                   department: str | None = None, *, include_retired: bool = False) -> list[KpiStatus]:
+    """The statuses to show, filtered to one department if given, in a deterministic order.
+    Retired KPIs are left out unless ``include_retired`` (`--all`)."""
     if sort not in SORT_KEYS:
         raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}, not {sort!r}")
-    rows = [s for s in statuses.values() if department is None or s.kpi.department == department]
+    rows = [s for s in statuses.values() if (department is None or s.kpi.department == department)
+            and (include_retired or s.kpi.retired is None)]
     rank = {status: i for i, status in enumerate(STATUS_ORDER)}
     keys = {
         "department": lambda s: (s.kpi.department, s.kpi.id),

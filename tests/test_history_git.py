@@ -258,3 +258,30 @@ def test_git_is_called_without_the_users_configuration_leaking_in(repo):
     out = subprocess.run(["git", "config", "--list", "--show-origin"], cwd=repo.path, capture_output=True,
                          text=True, env={**os.environ}).stdout
     assert "global" not in out
+
+
+def test_report_since_starts_with_the_changes(repo):
+    framework(repo)
+    repo.commit("Framework")
+    repo.write("kpis/sales.yaml", kpi(10))
+    result = run("report", str(repo.path), "--since", "main")
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.index("## Changes since `main`") < text.index("## ", text.index("## Changes since") + 3)
+    assert "| `new-arr` | target | **relaxed** |" in text
+    data = json.loads(run("report", str(repo.path), "--since", "main", "-f", "json").output)
+    assert list(data)[:2] == ["version", "changes_since"]
+    assert data["changes_since"]["changes"][0]["change"] == "relaxed"
+
+
+def test_retired_kpis_are_hidden_from_status_tree_and_report_unless_all(tmp_path):
+    repo = Repo(tmp_path)
+    framework(repo, kpi_text=kpi(12, "retired: {date: 2026-06-30, reason: Replaced by NRR}"))
+    repo.write("plans.yaml", PLAN.replace("in_progress", "done"))
+    for command in (["status", "-f", "json"], ["tree"], ["report"]):
+        hidden = run(*command, str(tmp_path)).output
+        shown = run(*command, str(tmp_path), "--all").output
+        assert "new-arr" not in hidden.replace("outbound-push", "") or command == ["report"], command
+        assert "new-arr" in shown, command
+    report = run("report", str(tmp_path)).output
+    assert "New ARR" not in report and "New ARR" in run("report", str(tmp_path), "--all").output

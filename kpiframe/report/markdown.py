@@ -336,7 +336,7 @@ def _conflicts(report: Report) -> list[str]:
 
 
 def _tradeoff(t: TradeoffView) -> list[str]:
-    sides = " and ".join(f"{code(k)} ({md(d) if d else 'unknown KPI'})" for k, d in zip(t.between, t.departments))
+    sides = " and ".join(f"{code(k)} ({md(d) if d else 'unknown or retired KPI'})" for k, d in zip(t.between, t.departments))
     text = f"- **{code(t.id)}** between {sides}. Owners: {md(', '.join(t.owners))}."
     if t.goal:
         text += f" Arbitrated by {code(t.goal)}."

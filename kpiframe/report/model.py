@@ -281,13 +281,15 @@ class Report:
 # --------------------------------------------------------------------------- building
 
 
-def build_report(result: CheckResult) -> Report:
+def build_report(result: CheckResult, *, include_retired: bool = False) -> Report:
+    """The report of ``result``; retired KPIs are left out unless ``include_retired`` (`--all`)."""
     framework, today = result.framework, result.today
     statuses = context_statuses(result.context)
     traces = trace_to_company_goal(framework)
     measured = measured_goals(framework)
     goals = {g.id: _goal_view(g, traces, measured) for g in framework.goals.values()}
-    kpis = {k.id: _kpi_view(statuses[k.id], _alignment_of(k, traces)) for k in framework.kpis.values()}
+    shown = framework.kpis if include_retired else framework.live_kpis
+    kpis = {k.id: _kpi_view(statuses[k.id], _alignment_of(k, traces)) for k in shown.values()}
     plans = {p.id: _plan_view(p, today) for p in framework.plans.values()}
     alignment = _alignment(framework, goals, kpis, traces)
     execution = _execution(framework, statuses, kpis, plans, today)
