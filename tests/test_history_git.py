@@ -285,3 +285,20 @@ def test_retired_kpis_are_hidden_from_status_tree_and_report_unless_all(tmp_path
         assert "new-arr" in shown, command
     report = run("report", str(tmp_path)).output
     assert "New ARR" not in report and "New ARR" in run("report", str(tmp_path), "--all").output
+
+
+def test_the_scripted_before_after_in_examples_runs_as_the_readme_shows(git_env):
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "examples" / "before-after.sh"
+    done = subprocess.run(["sh", str(script)], capture_output=True, text=True,
+                          env={**os.environ, "KPIFRAME": f"{sys.executable} -m kpiframe", "NO_COLOR": "1"})
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Changes from revision main (c38434c622b1) to the working tree" in out  # fixed dates: a fixed commit
+    assert "  relaxed      KPI new-arr-booked: target relaxed (value: 9000, date: 2026-12-31 -> value: 7500, " \
+           "date: 2026-12-31)  kpis/sales.yaml:12" in out
+    assert "     12:1  error    KF401 target-relaxed" in out
+    assert "0 errors, 0 warnings, 0 info (today 2026-09-30" in out.split("## Fixed")[1]
+    assert out.count("(exit 1)") == 1 and out.rstrip().endswith("(exit 0)")
