@@ -298,7 +298,7 @@ def test_the_scripted_before_after_in_examples_runs_as_the_readme_shows(git_env)
     out = done.stdout
     assert "Changes from revision main (c38434c622b1) to the working tree" in out  # fixed dates: a fixed commit
     assert "  relaxed      KPI new-arr-booked: target relaxed (value: 9000, date: 2026-12-31 -> value: 7500, " \
-           "date: 2026-12-31)  kpis/sales.yaml:12" in out
-    assert "     12:1  error    KF401 target-relaxed" in out
+           "date: 2026-12-31)  acme/kpis/sales.yaml:12" in out
+    assert "acme/kpis/sales.yaml:12:1  error    KF401 target-relaxed" in out
     assert "0 errors, 0 warnings, 0 info (today 2026-09-30" in out.split("## Fixed")[1]
     assert out.count("(exit 1)") == 1 and out.rstrip().endswith("(exit 0)")
