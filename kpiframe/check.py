@@ -236,7 +236,7 @@ def _start_framework(source: FileSource):
             config, raw, findings = read_config(source.config_file, rel)
         else:
             config, raw, findings = config_from_bytes(source.config_bytes(), rel)
-    return Framework(root=source.root, config=config, config_file=rel), findings, raw
+    return Framework(root=source.root, config=config, config_file=rel, config_raw=raw), findings, raw
 
 
 def _parse_and_validate(files, framework: Framework, findings: list[Finding], jobs: int,

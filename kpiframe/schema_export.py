@@ -108,6 +108,11 @@ PART_HELP = {
     "Revision": "One change to a target, threshold, baseline or direction, with why and who agreed.",
     "RevisedMeasurement": "A value and/or a date, as in a target or baseline.",
     "Retirement": "When the KPI was retired, and why.",
+    "Query": "How `kpiframe pull` gets this KPI's actuals: SQL returning rows of (date, value).",
+}
+# Fields whose meaning in one part differs from the field of the same name elsewhere.
+PART_FIELD_HELP = {
+    ("Query", "source"): "A source name from `sources` in kpiframe.yaml (default: the source named default).",
 }
 FIELD_HELP = {
     "kind": "The kind of document.",
@@ -154,6 +159,8 @@ FIELD_HELP = {
     "to": "What the field became: a number, {value, date}, or increase/decrease for direction.",
     "approved_by": "Who agreed the revision.",
     "end": "The last day of the period.",
+    "query": "Where `kpiframe pull` gets the actuals: {source, sql}; sql inline or a .sql file's path.",
+    "sql": "SQL returning rows of (date, value), or the path of a .sql file relative to the framework folder.",
 }
 
 
@@ -173,6 +180,9 @@ def framework_schema() -> dict[str, Any]:
     definitions = top["$defs"]
     for name, definition in definitions.items():
         _describe(definition, KIND_HELP.get(name) or PART_HELP.get(name, ""))
+        for (part, field_name), help_text in PART_FIELD_HELP.items():
+            if part == name:
+                definition["properties"][field_name]["description"] = help_text
     for kind in KINDS:
         definitions[kind]["properties"]["kind"] = {"const": kind, "description": FIELD_HELP["kind"]}
     return {

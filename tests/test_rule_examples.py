@@ -19,10 +19,11 @@ NOT_TEXT = {"unreadable-file"}
 ALSO_SELECT = {"unused-suppression": ("orphan-kpi",)}
 
 
-def _check_example(tmp_path: Path, rule, text: str):
+def _check_example(tmp_path: Path, rule, text: str, config: str | None = None):
     files = {"example.yaml": text}
-    if rule.config:
-        files["kpiframe.yaml"] = rule.config
+    config = rule.config if config is None else config
+    if config:
+        files["kpiframe.yaml"] = config
     root = write_tree(tmp_path / "head", files)
     select = (rule.slug, *ALSO_SELECT.get(rule.slug, ()))
     if not rule.base:
@@ -46,7 +47,7 @@ def test_rules_that_compare_with_a_base_are_silent_without_one(tmp_path: Path, r
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.slug)
 def test_passing_example_is_clean(tmp_path: Path, rule):
-    assert _check_example(tmp_path, rule, rule.passing) == []
+    assert _check_example(tmp_path, rule, rule.passing, rule.passing_config or None) == []
 
 
 def test_every_rule_is_documented():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from pathlib import PurePosixPath
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -43,6 +44,26 @@ class LimitsConfig(_Section):
         return Limits(self.max_file_bytes, self.max_depth, self.max_aliases, self.max_nodes)
 
 
+class PullSettings(_Section):
+    """`pull:` in kpiframe.yaml: where `kpiframe pull` writes, and how long a query may take."""
+
+    output: Str = "data/actuals-pulled.csv"
+    timeout: Number = 300  # seconds per query
+    concurrency: Count = 4  # queries in flight per source
+
+    @model_validator(mode="after")
+    def _usable(self) -> "PullSettings":
+        pure = PurePosixPath(self.output)
+        if pure.is_absolute() or ".." in pure.parts or pure.suffix.lower() != ".csv" or not pure.stem:
+            raise PydanticCustomError(
+                "kf_pull_output", "must give `output` as a .csv path inside the framework folder, relative to "
+                "it, got {got}", {"got": repr(self.output)})
+        if self.timeout <= 0:
+            raise PydanticCustomError("kf_pull_timeout", "must give `timeout` in seconds above 0, got {got}",
+                                      {"got": self.timeout})
+        return self
+
+
 class Config(_Section):
     organization: Str | None = None
     as_of: Day | None = None
@@ -54,3 +75,7 @@ class Config(_Section):
     per_file_ignores: Annotated[dict[str, ListOf(Str)], BeforeValidator(parse_mapping)] = Field(
         default={}, validation_alias=AliasChoices("per-file-ignores", "per_file_ignores"))
     limits: MappingOf(LimitsConfig) = LimitsConfig()
+    # name -> connection URL. Read as written here; each entry is judged by the source rules
+    # (kpiframe.rules.queries), so that one bad URL never switches every source off.
+    sources: Annotated[dict[str, Any], BeforeValidator(parse_mapping)] = {}
+    pull: MappingOf(PullSettings) = PullSettings()

@@ -51,6 +51,13 @@ class Actual(Part):
     value: Number
 
 
+class Query(Part):
+    """Where `kpiframe pull` gets a KPI's actuals: rows of (date, value)."""
+
+    source: Id | None = None  # a name under `sources:` in kpiframe.yaml; none: the default source
+    sql: NonEmptyStr  # inline SQL, or the path of a .sql file relative to the framework root
+
+
 class Influence(Part):
     target: Id
     effect: Effect
@@ -157,6 +164,7 @@ class KPI(Document):
     influences: ListOf(MappingOf(Influence)) = []
     revisions: ListOf(MappingOf(Revision)) = []
     retired: MappingOf(Retirement) | None = None
+    query: MappingOf(Query) | None = None
 
     @property
     def better(self) -> int:

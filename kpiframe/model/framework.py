@@ -41,6 +41,7 @@ class Framework:
     root: Path
     config: Config
     config_file: str | None = None
+    config_raw: Any = None  # the config's RawDocument, for the positions of findings about settings
     files: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     invalid_documents: list[InvalidDocument] = field(default_factory=list)  # known kind, failed validation

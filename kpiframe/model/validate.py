@@ -23,6 +23,8 @@ _HINTS = {
     "kf_text": "write the text after the colon; `~`, `null` and an empty value mean nothing",
     "kf_count": "write a whole number such as 5000000, or leave the setting out for its default",
     "kf_tolerances": "at_risk is the wider band, in points below expected progress: {on_track: 10, at_risk: 25}",
+    "kf_pull_output": "for example `pull: {output: data/actuals-pulled.csv}`",
+    "kf_pull_timeout": "for example `pull: {timeout: 300}` (five minutes per query)",
 }
 
 

@@ -28,6 +28,10 @@ def explain_text(r: Rule) -> str:
         "How to fix:",
         _indent(r.fix),
     ]
+    if r.passing_config:  # the examples differ in their kpiframe.yaml: show it with each
+        for title, config, example in (("Fails:", r.config, r.failing), ("Passes:", r.passing_config, r.passing)):
+            parts += ["", title, _indent("# kpiframe.yaml\n" + config + "# a framework file\n" + example.rstrip("\n"))]
+        return "\n".join(parts) + "\n"
     if r.config:
         parts += ["", "With this kpiframe.yaml:", _indent(r.config.rstrip("\n"))]
     if r.base:

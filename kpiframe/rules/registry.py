@@ -32,6 +32,7 @@ class Rule:
     passing: str
     config: str = ""  # the kpiframe.yaml both examples are checked with, when they need one
     base: str = ""  # the framework at the base revision both examples are compared with (`check --since`)
+    passing_config: str = ""  # a different kpiframe.yaml for the passing example (rules about the config)
     check: CheckFunction | None = field(default=None, compare=False)
 
 
@@ -42,7 +43,8 @@ FAMILIES = {
 
 
 def rule(*, code: str, slug: str, severity: str, summary: str, rationale: str, fix: str,
-         failing: str, passing: str, config: str = "", base: str = "") -> Callable[[Any], Any]:
+         failing: str, passing: str, config: str = "", base: str = "",
+         passing_config: str = "") -> Callable[[Any], Any]:
     """Declare a rule. Used as a decorator on its check function, or called with ``None``."""
 
     def register(check: CheckFunction | None) -> CheckFunction | None:
@@ -52,7 +54,8 @@ def rule(*, code: str, slug: str, severity: str, summary: str, rationale: str, f
             code=code, slug=slug, severity=Severity(severity), family=FAMILIES[code[:3]],
             summary=summary, rationale=_clean(rationale), fix=_clean(fix),
             failing=_clean(failing) + "\n", passing=_clean(passing) + "\n",
-            config=_clean(config) + "\n" if config else "", base=_clean(base) + "\n" if base else "", check=check)
+            config=_clean(config) + "\n" if config else "", base=_clean(base) + "\n" if base else "",
+            passing_config=_clean(passing_config) + "\n" if passing_config else "", check=check)
         return check
 
     return register
