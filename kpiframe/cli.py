@@ -358,6 +358,15 @@ def _mount_import_commands() -> None:
 _mount_import_commands()
 
 
+def _mount_pull_command() -> None:
+    from kpiframe.commands.pull import pull
+
+    app.command("pull")(pull)
+
+
+_mount_pull_command()
+
+
 def _write_report(result, fmt: str, output_file: Path, elapsed: float, timings: bool, rendering: dict) -> None:
     """`check --output-file`: the report goes to the file, the summary line to stdout."""
     from kpiframe.render.formats import render_check
