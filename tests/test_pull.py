@@ -273,3 +273,20 @@ def test_check_never_imports_a_database_library(exports: Path):
     assert "pydantic" in loaded
     assert not loaded & {"duckdb", "sqlalchemy", "psycopg", "sqlite3", "kpiframe"} - {"kpiframe"}
     assert not any(name.startswith("kpiframe.pull") for name in out.stderr.split())
+
+
+def test_the_worked_example_pulls_exactly_the_committed_file(tmp_path: Path):
+    import shutil
+
+    from tests.conftest import EXAMPLES
+
+    example = tmp_path / "acme-warehouse"
+    shutil.copytree(EXAMPLES / "acme-warehouse", example, ignore=shutil.ignore_patterns("warehouse"))
+    committed = (example / "data" / "actuals-pulled.csv").read_bytes()
+    subprocess.run([sys.executable, str(example / "make_data.py")], check=True, capture_output=True)
+    result = pull(example)
+    assert result.exit_code == 0, result.output
+    assert "data/actuals-pulled.csv unchanged." in result.output
+    assert (example / "data" / "actuals-pulled.csv").read_bytes() == committed
+    check = CliRunner().invoke(app, ["check", str(example)])
+    assert check.exit_code == 0 and "0 errors, 0 warnings" in check.output

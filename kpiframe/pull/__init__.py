@@ -96,7 +96,8 @@ def run_pull(path: Path, options: PullOptions = PullOptions(),
     _refuse_broken_settings(framework, checked.findings)
     root = framework.root
     result = PullResult(root=root, output=config.pull.output, dry_run=options.dry_run)
-    result.framework_errors = sum(1 for f in checked.findings if f.severity is Severity.ERROR)
+    result.framework_errors = sum(1 for f in checked.findings  # the config's are `pull`'s own business
+                                  if f.severity is Severity.ERROR and f.file != framework.config_file)
     selected = _select(framework, options)
     result.selected = len(selected)
     output_path = root / config.pull.output
