@@ -121,10 +121,11 @@ def run_pull(path: Path, options: PullOptions = PullOptions(),
         elif change.kpi in framework.kpis and framework.kpis[change.kpi].query is None:
             change.why_removed = "the KPI has no query any more"
     result.failures.sort(key=Finding.sort_key)
+    inputs = checked.inputs()
     if result.executed and not options.dry_run:
-        _write(output_path, render(after), result)
+        _write(output_path, render(after), result, _others(inputs, output_path))
     if result.executed and not result.write_error:
-        _list_in_config(framework, result)
+        _list_in_config(framework, result, _others(inputs, framework.root / (framework.config_file or "-")))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -308,8 +309,15 @@ def _merge(framework, previous: Rows, pulled: Rows, *, full: bool) -> Rows:
     return after
 
 
-def _write(path: Path, text: str, result: PullResult) -> None:
-    from kpiframe.fsutil import write_atomic
+def _others(inputs: list[Path], own: Path) -> list[Path]:
+    """The framework's inputs but ``own``: the pulled file is `pull`'s to rewrite, and
+    kpiframe.yaml is edited only to list it (every other input is refused as a target)."""
+    mine = own.resolve()
+    return [path for path in inputs if path.resolve() != mine]
+
+
+def _write(path: Path, text: str, result: PullResult, inputs: list[Path]) -> None:
+    from kpiframe.fsutil import WriteFailed, write_output
 
     try:
         if path.read_bytes() == text.encode("utf-8"):
@@ -318,14 +326,14 @@ def _write(path: Path, text: str, result: PullResult) -> None:
     except OSError:
         pass
     try:
-        write_atomic(path, text)
-    except OSError as error:
-        result.write_error = f"cannot write {result.output}: {error.strerror or error}"
+        write_output(path, text, inputs=inputs)
+    except WriteFailed as failed:
+        result.write_error = str(failed)
         return
     result.wrote = True
 
 
-def _list_in_config(framework, result: PullResult) -> None:
+def _list_in_config(framework, result: PullResult, inputs: list[Path]) -> None:
     from kpiframe.pull.configedit import CannotEdit, add_entry, listed
 
     config = framework.config
@@ -348,12 +356,12 @@ def _list_in_config(framework, result: PullResult) -> None:
         result.config_note = f"could not edit {config_path.name}: {error}; `check` reads only the files listed there"
         result.config_failed = True
         return
-    from kpiframe.fsutil import write_atomic
+    from kpiframe.fsutil import WriteFailed, write_output
 
     try:
-        write_atomic(config_path, edited)
-    except OSError as error:
-        result.config_note = f"cannot write {config_path.name}: {error.strerror or error}"
+        write_output(config_path, edited, inputs=inputs)
+    except WriteFailed as failed:
+        result.config_note = str(failed)
         result.config_failed = True
         return
     result.config_note = f"added {entry} to `actuals:` in {config_path.name}"

@@ -45,7 +45,7 @@ def print_pull(result: PullResult, console: Console) -> None:
                 f"{len(change.removed)} removed")
         say("")
     if result.write_error:
-        say(Text(f"kpiframe: error: {result.write_error}", style="bold red"))
+        say(Text(f"kpiframe: {result.write_error}", style="bold red"))
     if result.config_note:
         style = "bold red" if result.config_failed else ""
         say(Text(("kpiframe: error: " if result.config_failed else "") + result.config_note[0].upper()
