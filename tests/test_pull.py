@@ -290,3 +290,12 @@ def test_the_worked_example_pulls_exactly_the_committed_file(tmp_path: Path):
     assert (example / "data" / "actuals-pulled.csv").read_bytes() == committed
     check = CliRunner().invoke(app, ["check", str(example)])
     assert check.exit_code == 0 and "0 errors, 0 warnings" in check.output
+
+
+def test_a_kpi_whose_document_is_broken_keeps_its_rows(exports: Path):
+    root = make(exports, [kpi("new-arr", SALES), kpi("ops", SALES)])
+    assert pull(root).exit_code == 0
+    (root / "kpis.yaml").write_text((root / "kpis.yaml").read_text().replace("id: ops\n", "id: ops\ntagret: 1\n"))
+    result = pull(root)
+    assert result.exit_code == 0 and "The framework has 1 error" in result.output
+    assert "ops,2026-03-31,1500,default" in (root / "data" / "actuals-pulled.csv").read_text()

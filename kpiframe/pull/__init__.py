@@ -302,7 +302,7 @@ def _merge(framework, previous: Rows, pulled: Rows, *, full: bool) -> Rows:
     if full:
         for kpi_id in list(after):
             kpi = framework.kpis.get(kpi_id)
-            if kpi_id in framework.unreadable and kpi is None:
+            if kpi_id in framework.invalid and kpi is None:
                 continue  # its document has errors: keep its numbers until it can be read again
             if kpi is None or kpi.query is None:
                 del after[kpi_id]
