@@ -13,6 +13,9 @@ carry ``rel``:
 References to ids that do not exist (or to the wrong kind) are left out; the
 ``dangling-reference`` rule reports them. So is an influence listed twice with different
 effects: which one is meant cannot be told (``contradictory-influence`` says so).
+
+The conflict search reads its signed graph of KPIs, drivers and ``influences`` links out of this
+one (kpiframe.influence.SignedGraph.from_framework).
 """
 
 from __future__ import annotations
@@ -59,11 +62,3 @@ def influence_signs(source: KPI | Driver) -> dict[str, int | None]:
         sign = 1 if link.effect == "increase" else -1
         signs[link.target] = sign if signs.get(link.target, sign) == sign else None
     return signs
-
-
-def influence_graph(graph: nx.DiGraph) -> nx.DiGraph:
-    """The signed graph of KPIs and drivers: a copy, so algorithms may annotate it freely."""
-    signed = nx.DiGraph()
-    signed.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if d["kind"] in ("KPI", "Driver"))
-    signed.add_edges_from((u, v, {"sign": d["sign"]}) for u, v, d in graph.edges(data=True) if d["rel"] == "influences")
-    return signed

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kpiframe.graph import influence_graph
-from kpiframe.influence import impact
+from kpiframe.influence import SignedGraph, impact
 from kpiframe.model import Framework
 from kpiframe.rules.conflicts import kpi_poles, tradeoff_pairs
 
@@ -47,7 +46,7 @@ def impact_of(framework: Framework, graph: nx.DiGraph, source: str) -> ImpactRep
         raise KeyError(source)
     kpis = framework.kpis
     covered = tradeoff_pairs(framework)
-    effects = impact(influence_graph(graph), kpi_poles(framework), source)
+    effects = impact(SignedGraph.from_framework(graph), kpi_poles(framework), source)
     rows = tuple(
         ImpactRow(e.kpi, kpis[e.kpi].name, e.department, e.outcome, e.path, e.signs,
                   tuple(sorted(t.id for t in covered.get(frozenset((source, e.kpi)), ()))))

@@ -26,7 +26,9 @@ from kpiframe.influence import (
     influence_cycles,
     path_signs,
 )
-from kpiframe.influence import _contested_part, _HarmSets, _KpiSpace, SignedGraph, _tarjan
+from kpiframe.influence import SignedGraph
+from kpiframe.influence.harm import HarmSets, KpiSpace, contested_part
+from kpiframe.influence.signed import tarjan
 
 UP, DOWN = 1, -1
 
@@ -37,6 +39,11 @@ def graph(*links: tuple[str, str, int], nodes: tuple[str, ...] = ()) -> nx.DiGra
     for source, target, sign in links:
         g.add_edge(source, target, sign=sign)
     return g
+
+
+def signed(g: nx.DiGraph) -> SignedGraph:
+    """The networkx test graph (which the brute-force references walk) as the type the analysis takes."""
+    return SignedGraph.from_links(g.nodes, ((u, v, d.get("sign")) for u, v, d in g.edges(data=True)))
 
 
 def seed_case() -> tuple[nx.DiGraph, dict[str, KpiPole]]:
@@ -62,7 +69,7 @@ def pairs_of(scan) -> set[tuple[str, str]]:
 
 def test_seed_case_reports_the_sales_operations_conflict_once_with_its_path():
     g, kpis = seed_case()
-    scan = find_conflicts(g, kpis)
+    scan = find_conflicts(signed(g), kpis)
     assert len(scan.conflicts) == 1
     conflict = scan.conflicts[0]
     assert (conflict.a, conflict.b) == ("new-deals-closed", "operating-cost")
@@ -79,7 +86,7 @@ def test_seed_case_reports_the_sales_operations_conflict_once_with_its_path():
 
 def test_seed_case_other_direction_is_visible_through_impact():
     g, kpis = seed_case()
-    effects = impact(g, kpis, "operating-cost")
+    effects = impact(signed(g), kpis, "operating-cost")
     assert effects == [
         Effect(
             kpi="new-deals-closed",
@@ -100,7 +107,7 @@ def test_seed_case_other_direction_is_visible_through_impact():
 def test_one_link_conflicts_exactly_when_improving_a_moves_b_the_wrong_way(better_a, sign, better_b):
     g = graph(("a", "b", sign))
     kpis = {"a": KpiPole("sales", better_a), "b": KpiPole("ops", better_b)}
-    scan = find_conflicts(g, kpis)
+    scan = find_conflicts(signed(g), kpis)
     b_moves = better_a * sign
     if b_moves == -better_b:
         assert pairs_of(scan) == {("a", "b")}
@@ -118,7 +125,7 @@ def test_two_hops_through_a_driver_multiply_the_signs(first, second, harmful):
     # Both KPIs want to increase: a conflict exactly when the product is negative.
     g = graph(("a", "driver", first), ("driver", "b", second))
     kpis = {"a": KpiPole("sales", UP), "b": KpiPole("ops", UP)}
-    scan = find_conflicts(g, kpis)
+    scan = find_conflicts(signed(g), kpis)
     assert bool(scan.conflicts) == harmful
     if harmful:
         assert scan.conflicts[0].path == ("a", "driver", "b")
@@ -132,7 +139,7 @@ def test_longer_path_through_kpis_and_drivers():
         "k": KpiPole("sales", UP),
         "b": KpiPole("ops", DOWN),
     }
-    scan = find_conflicts(g, kpis)
+    scan = find_conflicts(signed(g), kpis)
     by_pair = {(c.a, c.b): c for c in scan.conflicts}
     # a up -> d1 down -> k down (hurts k, same department) -> d2 up -> b down (helps b)
     assert set(by_pair) == {("a", "k"), ("k", "b")}
@@ -150,7 +157,7 @@ def test_mixed_influence_is_still_a_conflict_with_the_shortest_harmful_path():
         ("y", "b", DOWN),  # hurts b the long way round
     )
     kpis = {"a": KpiPole("sales", UP), "b": KpiPole("ops", UP)}
-    scan = find_conflicts(g, kpis)
+    scan = find_conflicts(signed(g), kpis)
     assert len(scan.conflicts) == 1
     conflict = scan.conflicts[0]
     assert conflict.mixed
@@ -161,7 +168,7 @@ def test_mixed_influence_is_still_a_conflict_with_the_shortest_harmful_path():
 def test_shortest_harmful_path_ties_break_by_sorted_ids():
     g = graph(("a", "q", UP), ("a", "p", UP), ("q", "b", DOWN), ("p", "b", DOWN))
     kpis = {"a": KpiPole("sales", UP), "b": KpiPole("ops", UP)}
-    assert find_conflicts(g, kpis).conflicts[0].path == ("a", "p", "b")
+    assert find_conflicts(signed(g), kpis).conflicts[0].path == ("a", "p", "b")
 
 
 # --------------------------------------------------------------------------- cycles
@@ -171,15 +178,15 @@ def test_positive_loop_terminates_and_adds_no_false_conflict():
     # a and b reinforce each other and both want to increase: no conflict at all.
     g = graph(("a", "b", UP), ("b", "a", UP))
     kpis = {"a": KpiPole("sales", UP), "b": KpiPole("ops", UP)}
-    scan = find_conflicts(g, kpis)
+    scan = find_conflicts(signed(g), kpis)
     assert scan.conflicts == ()
-    assert influence_cycles(g) == [["a", "b"]]
+    assert influence_cycles(signed(g)) == [["a", "b"]]
 
 
 def test_balancing_loop_between_two_kpis_is_a_mutual_conflict_reported_once():
     g = graph(("zeta", "alpha", DOWN), ("alpha", "zeta", DOWN))
     kpis = {"zeta": KpiPole("ops", UP), "alpha": KpiPole("sales", UP)}
-    scan = find_conflicts(g, kpis)
+    scan = find_conflicts(signed(g), kpis)
     assert len(scan.conflicts) == 1
     conflict = scan.conflicts[0]
     assert (conflict.a, conflict.b) == ("alpha", "zeta")  # mutual: smaller id reports
@@ -192,7 +199,7 @@ def test_mutual_conflict_is_reported_by_the_kpi_whose_harm_is_more_direct():
     # zeta hurts alpha in one step; alpha hurts zeta only through a driver.
     g = graph(("zeta", "alpha", DOWN), ("alpha", "queue", DOWN), ("queue", "zeta", UP))
     kpis = {"zeta": KpiPole("ops", UP), "alpha": KpiPole("sales", UP)}
-    (conflict,) = find_conflicts(g, kpis).conflicts
+    (conflict,) = find_conflicts(signed(g), kpis).conflicts
     assert (conflict.a, conflict.b, conflict.path) == ("zeta", "alpha", ("zeta", "alpha"))
     assert conflict.mutual
 
@@ -201,7 +208,7 @@ def test_negative_loop_makes_everything_downstream_mixed():
     # d1 -> d2 -> d1 has sign -: going round it once flips the effect.
     g = graph(("a", "d1", UP), ("d1", "d2", DOWN), ("d2", "d1", UP), ("d1", "b", UP))
     kpis = {"a": KpiPole("sales", UP), "b": KpiPole("ops", UP)}
-    scan = find_conflicts(g, kpis)
+    scan = find_conflicts(signed(g), kpis)
     assert len(scan.conflicts) == 1
     conflict = scan.conflicts[0]
     assert conflict.mixed
@@ -213,10 +220,10 @@ def test_negative_loop_makes_everything_downstream_mixed():
 def test_self_loop_on_a_kpi_is_a_feedback_loop_not_a_pair():
     g = graph(("a", "a", DOWN), ("a", "b", UP))
     kpis = {"a": KpiPole("sales", UP), "b": KpiPole("ops", UP)}
-    scan = find_conflicts(g, kpis)
+    scan = find_conflicts(signed(g), kpis)
     assert pairs_of(scan) == {("a", "b")}
     assert scan.conflicts[0].mixed
-    assert influence_cycles(g) == [["a"]]
+    assert influence_cycles(signed(g)) == [["a"]]
 
 
 def test_one_cycle_per_strongly_connected_component_rotated_to_smallest_id():
@@ -226,15 +233,15 @@ def test_one_cycle_per_strongly_connected_component_rotated_to_smallest_id():
         ("s", "s", UP),  # a self-loop
         ("z", "x", UP), ("c", "d", UP),  # not loops
     )
-    cycles = influence_cycles(g)
+    cycles = influence_cycles(signed(g))
     assert cycles == [["k", "z"], ["s"], ["x", "y"]]
-    assert path_signs(g, cycles[0] + cycles[0][:1]) == [DOWN, UP]
+    assert path_signs(signed(g), cycles[0] + cycles[0][:1]) == [DOWN, UP]
 
 
 def test_influence_cycles_do_not_depend_on_insertion_order():
     links = [("m", "k", UP), ("k", "z", DOWN), ("z", "m", UP), ("x", "y", UP), ("y", "x", DOWN)]
-    forwards = influence_cycles(graph(*links))
-    backwards = influence_cycles(graph(*reversed(links)))
+    forwards = influence_cycles(signed(graph(*links)))
+    backwards = influence_cycles(signed(graph(*reversed(links))))
     assert forwards == backwards == [["k", "z", "m"], ["x", "y"]]
 
 
@@ -244,7 +251,7 @@ def test_influence_cycles_do_not_depend_on_insertion_order():
 def test_same_department_conflict_is_a_tension():
     g = graph(("a", "b", DOWN))
     kpis = {"a": KpiPole("sales", UP), "b": KpiPole("sales", UP)}
-    (conflict,) = find_conflicts(g, kpis).conflicts
+    (conflict,) = find_conflicts(signed(g), kpis).conflicts
     assert conflict.same_department
     assert conflict.departments == ("sales", "sales")
 
@@ -268,7 +275,7 @@ def hub_case() -> tuple[nx.DiGraph, dict[str, KpiPole]]:
 
 def test_cap_keeps_the_shortest_conflicts_and_counts_the_rest_exactly():
     g, kpis = hub_case()
-    scan = find_conflicts(g, kpis, per_pair_cap=3)
+    scan = find_conflicts(signed(g), kpis, per_pair_cap=3)
     operations = [c for c in scan.conflicts if c.departments == ("operations", "sales")]
     # shortest first (s3, s5 are direct), then by id among the two-step ones
     assert [(c.a, len(c.path) - 1) for c in operations] == [("s3", 1), ("s5", 1), ("s0", 2)]
@@ -283,24 +290,24 @@ def test_cap_keeps_the_shortest_conflicts_and_counts_the_rest_exactly():
 
 def test_cap_of_zero_reports_nothing_but_counts_everything():
     g, kpis = hub_case()
-    scan = find_conflicts(g, kpis, per_pair_cap=0)
+    scan = find_conflicts(signed(g), kpis, per_pair_cap=0)
     assert scan.conflicts == ()
     assert scan.omitted == scan.totals == {("finance", "sales"): 1, ("operations", "sales"): 6}
 
 
 def test_uncapped_reports_every_conflict():
     g, kpis = hub_case()
-    scan = find_conflicts(g, kpis)
+    scan = find_conflicts(signed(g), kpis)
     assert len(scan.conflicts) == 7
     assert scan.omitted == {}
     with pytest.raises(ValueError):
-        find_conflicts(g, kpis, per_pair_cap=-1)
+        find_conflicts(signed(g), kpis, per_pair_cap=-1)
 
 
 def test_resolved_pairs_are_reported_apart_and_do_not_use_the_cap():
     g, kpis = hub_case()
     scan = find_conflicts(
-        g,
+        signed(g),
         kpis,
         per_pair_cap=2,
         resolved=[("ops-cost", "s3"), ("s5", "ops-cost"), ("s1", "budget")],
@@ -323,21 +330,21 @@ def test_impact_of_a_driver_moving_up_and_down():
         "morale": KpiPole("hr", UP),
         "churn": KpiPole("sales", DOWN),
     }
-    up = impact(g, kpis, "workload")
+    up = impact(signed(g), kpis, "workload")
     assert [(e.kpi, e.outcome, e.department) for e in up] == [
         ("morale", "hurt", "hr"),
         ("ops-cost", "hurt", "operations"),
         ("churn", "hurt", "sales"),
     ]
     assert up[2].path == ("workload", "morale", "churn") and up[2].signs == (DOWN, DOWN)
-    down = impact(g, kpis, "workload", start=DOWN)
+    down = impact(signed(g), kpis, "workload", start=DOWN)
     assert {e.kpi: e.outcome for e in down} == {"morale": "helped", "ops-cost": "helped", "churn": "helped"}
 
 
 def test_impact_of_a_kpi_moves_it_in_its_better_direction_and_reports_mixed():
     g = graph(("a", "b", UP), ("a", "x", DOWN), ("x", "b", UP), ("a", "c", DOWN))
     kpis = {"a": KpiPole("sales", DOWN), "b": KpiPole("ops", UP), "c": KpiPole("ops", UP)}
-    effects = {e.kpi: e for e in impact(g, kpis, "a")}
+    effects = {e.kpi: e for e in impact(signed(g), kpis, "a")}
     # a falls: b falls directly, rises through x -> mixed, shown by the harmful path
     assert effects["b"].outcome == "mixed"
     assert effects["b"].path == ("a", "b")
@@ -348,11 +355,11 @@ def test_impact_of_a_kpi_moves_it_in_its_better_direction_and_reports_mixed():
 def test_impact_of_unknown_or_unlinked_ids():
     g = graph(("a", "b", UP))
     kpis = {"a": KpiPole("sales", UP), "b": KpiPole("ops", UP), "lonely": KpiPole("ops", UP)}
-    assert impact(g, kpis, "lonely") == []
+    assert impact(signed(g), kpis, "lonely") == []
     with pytest.raises(KeyError):
-        impact(g, kpis, "nope")
+        impact(signed(g), kpis, "nope")
     with pytest.raises(ValueError):
-        impact(g, kpis, "a", start=0)
+        impact(signed(g), kpis, "a", start=0)
 
 
 # --------------------------------------------------------------------------- inputs and formatting
@@ -369,7 +376,7 @@ def test_missing_or_bad_sign_is_rejected_with_the_edge_named():
     g = nx.DiGraph()
     g.add_edge("a", "b")
     with pytest.raises(ValueError, match="a -> b"):
-        find_conflicts(g, {"a": KpiPole("sales", UP)})
+        find_conflicts(signed(g), {"a": KpiPole("sales", UP)})
 
 
 def test_multigraph_with_both_effects_on_one_link_is_mixed():
@@ -377,15 +384,15 @@ def test_multigraph_with_both_effects_on_one_link_is_mixed():
     g.add_edge("a", "b", sign=UP)
     g.add_edge("a", "b", sign=DOWN)
     kpis = {"a": KpiPole("sales", UP), "b": KpiPole("ops", UP)}
-    (conflict,) = find_conflicts(g, kpis).conflicts
+    (conflict,) = find_conflicts(signed(g), kpis).conflicts
     assert conflict.mixed and conflict.signs == (DOWN,)
 
 
 def test_kpis_absent_from_the_graph_and_empty_graphs_are_fine():
     kpis = {"a": KpiPole("sales", UP)}
-    scan = find_conflicts(nx.DiGraph(), kpis)
+    scan = find_conflicts(signed(nx.DiGraph()), kpis)
     assert scan.conflicts == () and scan.totals == {} and scan.omitted == {}
-    assert influence_cycles(nx.DiGraph()) == []
+    assert influence_cycles(signed(nx.DiGraph())) == []
 
 
 def test_results_do_not_depend_on_insertion_order():
@@ -393,7 +400,7 @@ def test_results_do_not_depend_on_insertion_order():
     shuffled = nx.DiGraph()
     shuffled.add_edges_from(sorted(g.edges(data=True), reverse=True))
     reordered = dict(reversed(list(kpis.items())))
-    assert find_conflicts(g, kpis, per_pair_cap=2) == find_conflicts(shuffled, reordered, per_pair_cap=2)
+    assert find_conflicts(signed(g), kpis, per_pair_cap=2) == find_conflicts(signed(shuffled), reordered, per_pair_cap=2)
 
 
 # --------------------------------------------------------------------------- brute-force reference
@@ -462,7 +469,7 @@ def summary(conflicts) -> list:
 
 
 def assert_matches_reference(g, kpis, cap, resolved=()) -> None:
-    scan = find_conflicts(g, kpis, per_pair_cap=cap, resolved=resolved)
+    scan = find_conflicts(signed(g), kpis, per_pair_cap=cap, resolved=resolved)
     reported, totals, omitted, covered = reference_scan(
         g, kpis, cap, frozenset(frozenset(pair) for pair in resolved)
     )
@@ -577,7 +584,7 @@ def test_impact_matches_brute_force(case, data):
         if good or bad:
             outcome = "mixed" if good and bad else ("hurt" if bad else "helped")
             expected[kpi] = (outcome, dist[(kpi, -pole.better if bad else pole.better)])
-    effects = impact(g, kpis, source)
+    effects = impact(signed(g), kpis, source)
     assert {e.kpi: (e.outcome, len(e.path) - 1) for e in effects} == expected
     for e in effects:
         assert_is_walk_with_signs(g, e.path, e.signs)
@@ -588,7 +595,7 @@ def test_impact_matches_brute_force(case, data):
 @given(signed_frameworks())
 def test_influence_cycles_name_each_loop_once(case):
     g, _, _, _ = case
-    cycles = influence_cycles(g)
+    cycles = influence_cycles(signed(g))
     looping = [
         component
         for component in nx.strongly_connected_components(g)
@@ -660,9 +667,9 @@ def three_islands() -> tuple[nx.DiGraph, dict[str, KpiPole]]:
 
 def test_only_islands_where_a_kpi_can_hurt_another_are_searched():
     g, kpis = three_islands()
-    contested = _contested_part(SignedGraph.from_networkx(g), kpis)
+    contested = contested_part(signed(g), kpis)
     assert contested.names == ["b1", "b2", "c1", "c2", "cx"]
-    scan = find_conflicts(g, kpis, resolved=[("a1", "a3"), ("b2", "b1")])
+    scan = find_conflicts(signed(g), kpis, resolved=[("a1", "a3"), ("b2", "b1")])
     assert pairs_of(scan) == {("c1", "c2")}
     assert [(c.a, c.b) for c in scan.resolved] == [("b1", "b2")]
     assert scan.no_conflict == (("a1", "a3"),)  # a stale trade-off inside a skipped island
@@ -679,11 +686,11 @@ def test_bitsets_span_one_island_not_every_kpi():
         g.add_edge(f"k{i}-d", f"k{i}-b", sign=DOWN)
         g.add_edge(f"k{i}-d", f"k{i}-c", sign=UP)
         kpis.update({f"k{i}-a": KpiPole("sales", UP), f"k{i}-b": KpiPole("ops", UP), f"k{i}-c": KpiPole("fin", UP)})
-    signed = SignedGraph.from_networkx(g)
-    harm = _HarmSets(signed, _KpiSpace(signed, kpis))
+    signed_graph = signed(g)
+    harm = HarmSets(signed_graph, KpiSpace(signed_graph, kpis))
     sets = [*harm._hurt.values(), *harm._help.values(), *harm._hurt_by.values()]
     assert max(s.bit_length() for s in sets) <= 3
-    scan = find_conflicts(g, kpis, per_pair_cap=2)
+    scan = find_conflicts(signed(g), kpis, per_pair_cap=2)
     assert scan.totals == {("ops", "sales"): 300}
     assert [c.a for c in scan.conflicts] == ["k0-a", "k1-a"]  # ids sort k0, k1, k10, ...
 
@@ -692,9 +699,9 @@ def test_bitsets_span_one_island_not_every_kpi():
 @given(signed_frameworks())
 def test_islands_and_their_balance_match_brute_force(case):
     g = case[0]
-    signed = SignedGraph.from_networkx(g)
+    signed_graph = signed(g)
     members: dict[int, set[str]] = {}
-    for name, island in zip(signed.names, signed.islands):
+    for name, island in zip(signed_graph.names, signed_graph.islands):
         members.setdefault(island, set()).add(name)
     assert sorted(map(sorted, members.values())) == sorted(map(sorted, nx.weakly_connected_components(g)))
     for island, names in members.items():
@@ -702,9 +709,9 @@ def test_islands_and_their_balance_match_brute_force(case):
         # balanced: some +1/-1 per node makes every link's sign the product of its ends
         potentials = (dict(zip(sorted(names), signs)) for signs in itertools.product((UP, DOWN), repeat=len(names)))
         balanced = any(all(p[u] * p[v] == s for u, v, s in links) for p in potentials)
-        assert signed.island_balanced[island] == balanced
+        assert signed_graph.island_balanced[island] == balanced
         if balanced:
-            tilt = {name: signed.tilt[signed.index[name]] for name in names}
+            tilt = {name: signed_graph.tilt[signed_graph.index[name]] for name in names}
             assert all(tilt[u] ^ tilt[v] == (s < 0) for u, v, s in links)
 
 
@@ -712,31 +719,30 @@ def test_tarjan_finds_components_sinks_first_on_a_deep_chain():
     # 5,000 nodes deep: the search keeps its own stack rather than recursing.
     n = 5000
     adj = [[(v + 1, 0)] for v in range(n - 1)] + [[(0, 0)]]
-    assert _tarjan(adj) == [list(range(n))]
+    assert tarjan(adj) == [list(range(n))]
     chain = [[(v + 1, 0)] for v in range(n - 1)] + [[]]
-    assert _tarjan(chain) == [[v] for v in reversed(range(n))]
+    assert tarjan(chain) == [[v] for v in reversed(range(n))]
 
 
-def test_the_signed_graph_read_from_the_framework_graph_gives_the_same_answers(tmp_path):
-    """Rules read the signed graph straight out of the framework graph; it must be exactly what
-    converting the networkx influence graph gives, and every analysis must agree on both."""
-    from datetime import date
+def test_the_signed_graph_of_a_framework_is_its_kpis_drivers_and_influence_links():
+    """The one way the check builds its signed graph: only KPI and driver nodes, only
+    `influences` links (not supports, addresses, parent or between links)."""
+    g = nx.DiGraph()
+    for name, kind in [("goal", "Goal"), ("sales", "KPI"), ("cost", "KPI"), ("workload", "Driver"),
+                       ("plan", "ActionPlan"), ("deal", "Tradeoff"), ("idle", "Driver")]:
+        g.add_node(name, kind=kind)
+    g.add_edge("sales", "goal", rel="supports")
+    g.add_edge("plan", "cost", rel="addresses")
+    g.add_edge("deal", "sales", rel="between")
+    g.add_edge("sales", "workload", rel="influences", sign=UP)
+    g.add_edge("workload", "cost", rel="influences", sign=DOWN)
+    graph = SignedGraph.from_framework(g)
+    assert graph.names == ["cost", "idle", "sales", "workload"]
+    assert path_signs(graph, ["sales", "workload", "cost"]) == [UP, DOWN]
+    assert [list(edges) for edges in graph.adj] == [[], [], [(3, 0)], [(0, 1)]]
 
-    from benchmarks.generate import generate
-    from kpiframe.check import CheckOptions, run_check
-    from kpiframe.graph import influence_graph
-    from kpiframe.influence import SignedGraph, find_conflicts, influence_cycles, path_signs
-    from kpiframe.rules.conflicts import kpi_poles
 
-    generate(tmp_path / "fw", 300, dense=True)
-    result = run_check(tmp_path / "fw", CheckOptions(today=date(2026, 9, 30), jobs=1))
-    networkx_form = influence_graph(result.context.graph)
-    direct = SignedGraph.from_relation(result.context.graph)
-    converted = SignedGraph.from_networkx(networkx_form)
-    assert direct.names == converted.names and direct.adj == converted.adj
-    poles = kpi_poles(result.framework)
-    assert find_conflicts(direct, poles, per_pair_cap=5) == find_conflicts(networkx_form, poles, per_pair_cap=5)
-    loops = influence_cycles(direct)
-    assert loops and loops == influence_cycles(networkx_form)
-    closed = loops[0] + [loops[0][0]]
-    assert path_signs(direct, closed) == path_signs(networkx_form, closed)
+@pytest.mark.parametrize("sign", [True, False, 0, 2, None, "+1"])
+def test_a_link_sign_must_be_plus_or_minus_one_and_a_bool_is_not_one(sign):
+    with pytest.raises(ValueError, match="sign of influence a -> b must be"):
+        SignedGraph.from_links(["a", "b"], [("a", "b", sign)])

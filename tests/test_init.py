@@ -6,13 +6,12 @@ import json
 from datetime import date
 from pathlib import Path
 
-import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
 from kpiframe.check import CheckOptions, run_check
 from kpiframe.cli import app
-from kpiframe.influence import KpiPole, find_conflicts
+from kpiframe.influence import KpiPole, SignedGraph, find_conflicts
 from kpiframe.init_template import TEMPLATES, init_as_of
 from kpiframe.scaffold import init_framework
 
@@ -55,9 +54,8 @@ def test_the_framework_shows_a_conflict_settled_by_its_trade_off(tmp_path: Path)
     init_framework(tmp_path, year=2026)
     result = run_check(tmp_path, CheckOptions(today=init_as_of(2026)))
     framework = result.framework
-    influences = nx.DiGraph((u, v, d) for u, v, d in result.context.graph.edges(data=True) if d.get("rel") == "influences")
     poles = {k.id: KpiPole(k.department, k.better) for k in framework.kpis.values()}
-    [conflict] = find_conflicts(influences, poles).conflicts
+    [conflict] = find_conflicts(SignedGraph.from_framework(result.context.graph), poles).conflicts
     assert {conflict.department_a, conflict.department_b} == {"sales", "operations"}
     [tradeoff] = framework.tradeoffs.values()
     assert set(tradeoff.between) == {conflict.a, conflict.b}

@@ -1,6 +1,6 @@
 """KF2 conflicts: departments whose KPIs pull against each other through the influence graph.
 
-The search itself is :mod:`kpiframe.influence` (plain functions over a signed networkx graph);
+The search itself is :mod:`kpiframe.influence` (plain functions over its SignedGraph);
 this module turns its answers into findings, once per check.
 """
 
@@ -109,7 +109,7 @@ def _ordered(pair: frozenset[str]) -> tuple[str, str]:
 def signed_graph(ctx: RuleContext) -> SignedGraph:
     """The KPI/driver influence graph, extracted once per check and shared by the rules."""
     if "influence_graph" not in ctx.extras:
-        ctx.extras["influence_graph"] = SignedGraph.from_relation(ctx.graph)
+        ctx.extras["influence_graph"] = SignedGraph.from_framework(ctx.graph)
     return ctx.extras["influence_graph"]
 
 
