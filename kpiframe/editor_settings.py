@@ -114,9 +114,10 @@ def plan_update(workspace: Path, framework_rel: str, exclude: list[str] | tuple[
     if not isinstance(mapping, dict):
         raise SettingsRefused(
             f"{settings_path}: `{SCHEMAS_KEY}` is not an object of schema -> globs; fix it, then run this again")
-    notes = tuple(pattern_notes) + tuple(f"`{SCHEMAS_KEY}` also maps {other!r}: if it is an older copy of kpiframe's schema, remove it "
-                  "(two schemas for one file both apply)"
-                  for other in mapping if other != key and other.rsplit("/", 1)[-1].startswith("kpiframe"))
+    older = [other for other in mapping if other != key and other.rsplit("/", 1)[-1].startswith("kpiframe")]
+    notes = tuple(pattern_notes) + tuple(
+        f"`{SCHEMAS_KEY}` also maps {other!r}: if it is an older copy of kpiframe's schema, remove it "
+        "(two schemas for one file both apply)" for other in older)
     settings[SCHEMAS_KEY] = {**mapping, key: globs}
     text = json.dumps(settings, indent=_indent(existing), ensure_ascii=False) + "\n"
     changed = existing is None or mapping.get(key) != globs

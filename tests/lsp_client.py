@@ -91,7 +91,8 @@ class LspClient:
                 return result
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self.process.poll() is not None:
-                stderr = self.process.stderr.read().decode("utf-8", "replace") if self.process.poll() is not None else ""
+                exited = self.process.poll() is not None
+                stderr = self.process.stderr.read().decode("utf-8", "replace") if exited else ""
                 raise LspError(f"yaml-language-server gave no {what} (diagnostics so far: {self.diagnostics}) {stderr}")
             try:
                 message = self.messages.get(timeout=min(remaining, 0.5))

@@ -85,8 +85,9 @@ def test_editor_vscode_writes_the_schema_and_maps_it_to_the_framework_files(work
 
 def test_editor_vscode_keeps_other_settings_and_their_layout_and_replaces_its_own_entry(workspace: Path):
     (workspace / ".vscode").mkdir()
-    before = ('{\n\t"editor.tabSize": 2,\n\t"yaml.schemas": {\n\t\t"https://json.schemastore.org/github-workflow.json": '
-              '".github/workflows/*.yml",\n\t\t"./.vscode/kpiframe.schema.json": ["old/**/*.yaml"]\n\t},\n'
+    before = ('{\n\t"editor.tabSize": 2,\n\t"yaml.schemas": {\n'
+              '\t\t"https://json.schemastore.org/github-workflow.json": ".github/workflows/*.yml",\n'
+              '\t\t"./.vscode/kpiframe.schema.json": ["old/**/*.yaml"]\n\t},\n'
               '\t"files.eol": "\\n"\n}\n')
     (workspace / ".vscode" / "settings.json").write_text(before, encoding="utf-8")
     assert run("schema", "strategy/kpis", "--editor", "vscode").exit_code == 0
@@ -109,7 +110,8 @@ def test_editor_vscode_refuses_settings_it_cannot_parse_and_shows_what_to_add(wo
     (workspace / ".vscode" / "settings.json").write_text(commented, encoding="utf-8")
     out = run("schema", "strategy/kpis", "--editor", "vscode")
     assert out.exit_code == 2
-    assert "settings.json:2:5: not plain JSON" in out.stderr and "comments and trailing commas would be lost" in out.stderr
+    assert "settings.json:2:5: not plain JSON" in out.stderr
+    assert "comments and trailing commas would be lost" in out.stderr
     assert '"./.vscode/kpiframe.schema.json": [' in out.stderr  # the entry to paste
     assert (workspace / ".vscode" / "settings.json").read_text(encoding="utf-8") == commented
     assert sorted(p.name for p in (workspace / ".vscode").iterdir()) == ["settings.json"]  # nothing written
