@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from kpiframe.words import plural
+
 INVALID_VALUE = "invalid-value"
 CSV_HEADER = "csv-header"
 UNREADABLE_FILE = "unreadable-file"
@@ -170,7 +172,7 @@ def unknown_kpi_problems(actuals: Iterable[CsvActual], known_ids: Iterable[str])
     for key, first in first_rows.items():
         more = counts[key] - 1
         message = f"No KPI has the id `{first.kpi}`"
-        message += f" ({more} more row{'s' if more != 1 else ''} in this file use it)." if more else "."
+        message += f" ({plural(more, 'more row')} in this file {'uses' if more == 1 else 'use'} it)." if more else "."
         problems.append(
             CsvProblem(
                 first.file,

@@ -8,7 +8,7 @@ import time
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Optional
 
 import typer
 from typer.core import TyperGroup
@@ -35,6 +35,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    # Plain help, as git and ruff print it: rich's help panels show every flag as `--force <bool>`.
+    rich_markup_mode=None,
 )
 
 
@@ -58,6 +60,26 @@ class FailOn(str, Enum):
     error = "error"
     warning = "warning"
     never = "never"
+
+
+def choice(default: str | None, *names: str, choices: type[Enum] | tuple[str, ...], help: str):  # noqa: A002
+    """An option taking one of ``choices``, shown as ``a|b|c`` with its default. A value that is not
+    one is a usage error without typer's "Value error," prefix, with a did-you-mean."""
+    values = tuple(c.value for c in choices) if isinstance(choices, type) else choices
+
+    def parse(value: object) -> object:
+        if isinstance(value, Enum):
+            return value
+        if value in values:
+            return choices(value) if isinstance(choices, type) else value
+        from kpiframe.suggest import closest
+
+        near = closest(str(value).lower(), values)
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(values)}"
+                                 + (f"; did you mean {near!r}?" if near else ""))
+
+    return typer.Option(default, *names, parser=parse, metavar="|".join(values), help=help,
+                        autocompletion=lambda: list(values))
 
 
 def _version(value: bool) -> None:
@@ -90,7 +112,7 @@ def _split(values: Optional[list[str]]) -> tuple[str, ...]:
 AllOpt = typer.Option(False, "--all", help="Also show retired KPIs (hidden by default).")
 SinceOpt = typer.Option(None, "--since", metavar="REV",
                         help="Compare with the framework at this git revision (a branch, tag or commit).")
-PathArg = typer.Argument(Path("."), help="The framework folder (its kpiframe.yaml is found by searching upward).")
+PathArg = typer.Argument(Path("."), metavar="PATH", help="The framework folder (its kpiframe.yaml is found by searching upward).")
 TodayOpt = typer.Option(None, "--today", envvar="KPIFRAME_TODAY", metavar="YYYY-MM-DD",
                         help="The date to judge progress and staleness at (default: as_of in kpiframe.yaml, else the system date).")
 
@@ -105,11 +127,12 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 def check(
     context: typer.Context,
     path: Path = PathArg,
-    output_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
+    output_format: ReportFormat = choice("text", "--format", "-f", choices=ReportFormat,
+                                         help="text for people; json; github, sarif, junit, gitlab for CI."),
     today: Optional[str] = TodayOpt,
-    select: Optional[list[str]] = typer.Option(None, "--select", help="Only these rules: codes, slugs or prefixes (KF1), comma separated."),
-    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="Skip these rules: codes, slugs or prefixes, comma separated."),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit code 1."),
+    select: Optional[list[str]] = typer.Option(None, "--select", metavar="RULES", help="Only these rules: codes, slugs or prefixes (KF1), comma separated."),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", metavar="RULES", help="Skip these rules: codes, slugs or prefixes, comma separated."),
+    fail_on: FailOn = choice("error", "--fail-on", choices=FailOn, help="Lowest severity that makes the exit code 1."),
     timings: bool = typer.Option(False, "--timings", help="Show how long each phase took."),
     output_file: Optional[Path] = typer.Option(
         None, "--output-file", "-o", metavar="FILE",
@@ -176,7 +199,7 @@ def list_rules() -> None:
 
 
 @app.command()
-def explain(rule: str = typer.Argument(..., help="A rule code (KF101) or slug (orphan-kpi).")) -> None:
+def explain(rule: str = typer.Argument(..., metavar="RULE", help="A rule code (KF101) or slug (orphan-kpi).")) -> None:
     """Explain a rule: why it exists, how to fix it, and a failing and a passing example."""
     from kpiframe.render.rules_doc import explain_text
     from kpiframe.rules import find_rule
@@ -191,9 +214,9 @@ def explain(rule: str = typer.Argument(..., help="A rule code (KF101) or slug (o
 def status(
     path: Path = PathArg,
     today: Optional[str] = TodayOpt,
-    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="Output format."),
-    sort: Literal["department", "status", "id"] = typer.Option(
-        "department", "--sort", help="Order of the KPIs (status: worst first)."),
+    output_format: CheckFormat = choice("text", "--format", "-f", choices=CheckFormat, help="Output format."),
+    sort: str = choice("department", "--sort", choices=("department", "status", "id"),
+                       help="Order of the KPIs (status: worst first)."),
     department: Optional[str] = typer.Option(
         None, "--department", metavar="NAME", help="Only this department's KPIs."),
     show_all: bool = AllOpt,
@@ -226,8 +249,8 @@ def report(
     output: Optional[Path] = typer.Option(
         None, "--output", "--output-file", "-o", metavar="FILE",
         help="Write the report to FILE (atomically; - is standard output) instead of printing it."),
-    output_format: Literal["markdown", "json"] = typer.Option(
-        "markdown", "--format", "-f", help="markdown (GitHub-flavoured) or json (the same content as data)."),
+    output_format: str = choice("markdown", "--format", "-f", choices=("markdown", "json"),
+                                help="markdown (GitHub-flavoured) or json (the same content as data)."),
     today: Optional[str] = TodayOpt,
     since: Optional[str] = typer.Option(None, "--since", metavar="REV",
                                         help="Start with a section on what changed since this git revision."),
@@ -301,8 +324,8 @@ def tree(
 @app.command()
 def graph(
     path: Path = PathArg,
-    output_format: Literal["mermaid", "dot", "json"] = typer.Option(
-        "mermaid", "--format", "-f", help="mermaid, dot (Graphviz) or json (networkx node-link data)."),
+    output_format: str = choice("mermaid", "--format", "-f", choices=("mermaid", "dot", "json"),
+                                help="mermaid (a flowchart), dot (Graphviz) or json (networkx node-link data)."),
     output: Optional[Path] = typer.Option(
         None, "--output", "--output-file", "-o", metavar="FILE",
         help="Write the graph to FILE (atomically; - is standard output) instead of printing it."),
@@ -324,7 +347,7 @@ def graph(
 def impact(
     kpi_or_driver: str = typer.Argument(..., metavar="ID", help="The id of a KPI or driver."),
     path: Path = PathArg,
-    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text or json."),
+    output_format: CheckFormat = choice("text", "--format", "-f", choices=CheckFormat, help="text or json."),
 ) -> None:
     """Show what improving a KPI (or raising a driver) does to every other KPI, and which trade-offs cover it."""
     from kpiframe.check import CheckOptions
@@ -386,12 +409,12 @@ class Editor(str, Enum):
 
 @app.command()
 def schema(
-    path: Path = typer.Argument(Path("."), help="With --editor: the framework folder whose files get the schema."),
+    path: Path = typer.Argument(Path("."), metavar="PATH", help="With --editor: the framework folder whose files get the schema."),
     output: Optional[Path] = typer.Option(
         None, "--output", "-o", metavar="FILE",
         help="Write the schema to FILE (atomically; - is standard output) instead of printing it."),
-    editor: Optional[Editor] = typer.Option(
-        None, "--editor", help="Check every framework document in this editor: vscode writes the schema to "
+    editor: Optional[Editor] = choice(
+        None, "--editor", choices=Editor, help="Check every framework document in this editor: vscode writes the schema to "
         ".vscode/kpiframe.schema.json (or FILE) and maps it to the framework's files in .vscode/settings.json."),
 ) -> None:
     """Print the JSON Schema of framework documents, for completion and inline errors in editors."""
@@ -423,7 +446,7 @@ def _set_up_editor(path: Path, schema_text: str, output: Optional[Path]) -> None
 
 @app.command()
 def init(
-    folder: Path = typer.Argument(Path("."), help="The folder to create the framework in (created if missing)."),
+    folder: Path = typer.Argument(Path("."), metavar="FOLDER", help="The folder to create the framework in (created if missing)."),
     force: bool = typer.Option(False, "--force", help="Overwrite files that have the same names."),
 ) -> None:
     """Create a small, commented framework that passes `kpiframe check`, to start from."""
@@ -450,8 +473,8 @@ def diff(
     path: Path = PathArg,
     to: Optional[str] = typer.Option(None, "--to", metavar="REV2",
                                      help="Compare with this revision instead of the working tree."),
-    output_format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f",
-                                             help="text, json, or markdown (a pull-request comment)."),
+    output_format: DiffFormat = choice("text", "--format", "-f", choices=DiffFormat,
+                                       help="text, json, or markdown (a pull-request comment)."),
     today: Optional[str] = TodayOpt,
     output_file: Optional[Path] = typer.Option(None, "--output-file", "-o", metavar="FILE",
                                                help="Write the output to FILE (atomically)."),
@@ -482,7 +505,7 @@ def diff(
 def history(
     kpi_id: str = typer.Argument(..., metavar="ID", help="The id of a KPI."),
     path: Path = PathArg,
-    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text or json."),
+    output_format: CheckFormat = choice("text", "--format", "-f", choices=CheckFormat, help="text or json."),
 ) -> None:
     """The timeline of one KPI from git: every commit that changed it, its revisions with their
     reasons, and its actuals over time."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kpiframe.fsutil import write_outputs
 from kpiframe.init_template import TEMPLATES, init_as_of, init_files
+from kpiframe.words import plural
 
 
 class InitRefused(Exception):
@@ -63,7 +64,7 @@ def next_steps(result: InitResult, shown_folder: str) -> str:
         lines.append(f"  {name:<{width}}  {TEMPLATES[name][1]}{note}")
     if result.other_yaml:
         shown = ", ".join(result.other_yaml[:5]) + (", ..." if len(result.other_yaml) > 5 else "")
-        lines += ["", f"Note: `{check}` also reads the {len(result.other_yaml)} YAML file(s) already here "
+        lines += ["", f"Note: `{check}` also reads the {plural(len(result.other_yaml), 'YAML file')} already here "
                       f"({shown}); move them, or list them under `exclude:` in kpiframe.yaml."]
     lines += [
         "",

@@ -331,7 +331,7 @@ def test_unknown_kpi_with_suggestion(tmp_path):
     assert len(problems) == 1
     problem = problems[0]
     assert (problem.file, problem.line, problem.column, problem.kind) == (NAME, 3, 12, DANGLING_REFERENCE)
-    assert "`revenu`" in problem.message and "1 more row" in problem.message
+    assert "`revenu`" in problem.message and "(1 more row in this file uses it)" in problem.message
     assert "`revenue`" in problem.hint
 
 

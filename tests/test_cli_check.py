@@ -29,7 +29,7 @@ def run(*args: str):
 def test_clean_framework_exits_0_with_a_summary(tmp_path: Path):
     result = run("check", str(write_tree(tmp_path, GOOD)))
     assert result.exit_code == 0, result.output
-    assert "2 files, 1 Goal, 1 KPI. 0 errors, 0 warnings, 0 info" in result.output
+    assert "2 files, 1 goal, 1 KPI. 0 errors, 0 warnings, 0 info" in result.output
 
 
 def test_errors_exit_1_and_text_names_each_place_with_its_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

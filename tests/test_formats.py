@@ -480,7 +480,7 @@ def test_every_format_prints_to_stdout_with_the_usual_exit_code(repo: Path, fmt:
 def test_output_file_writes_the_report_and_prints_only_the_summary(repo: Path):
     out = run_cli("check", "kpis", "--format", "sarif", "--output-file", "reports/kpiframe.sarif")
     assert out.exit_code == 1
-    assert out.stdout.startswith("1 file, 1 Goal, 2 KPI, 2 Driver. 1 error, 1 warning, 1 info, 1 suppressed")
+    assert out.stdout.startswith("1 file, 1 goal, 2 KPIs, 2 drivers. 1 error, 1 warning, 1 info, 1 suppressed")
     assert out.stdout.count("\n") == 1
     assert_valid_sarif(json.loads((repo / "reports" / "kpiframe.sarif").read_text(encoding="utf-8")))
     assert sorted(p.name for p in (repo / "reports").iterdir()) == ["kpiframe.sarif"]  # no temporary file left

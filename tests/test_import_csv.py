@@ -270,7 +270,7 @@ def test_cli_imports_with_map_and_prints_where_attention_is_needed(tmp_path: Pat
     result = CliRunner().invoke(cli(), ["import", "csv", str(FIXTURES / "register.csv"), "--out", str(out),
                                         "--map", "Region=description", "--organization", "Acme Corp"])
     assert result.exit_code == 0, result.output
-    assert "Imported 6 rows from 1 file(s)" in result.stdout
+    assert "Imported 6 rows from 1 file into" in result.stdout
     assert "goals:           3" in result.stdout
     assert 'register.csv:4  Target  "Above 95%"' in result.stdout
     assert "Region" not in result.stdout  # mapped, so no longer reported

@@ -287,7 +287,7 @@ def test_cli_prints_the_summary_and_exits_0(tmp_path: Path):
                                         str(FIXTURES / "platform.yaml"), "--out", str(tmp_path / "out"),
                                         "--organization", "Example Co"])
     assert result.exit_code == 0, result.output
-    assert "Imported 10 entries from 2 file(s)" in result.stdout
+    assert "Imported 10 entries from 2 files" in result.stdout
     assert "KPIs written:    10" in result.stdout
     assert "targets parsed:  7" in result.stdout
     assert "customer_care.yml:43  dri" in result.stdout

@@ -49,7 +49,7 @@ def test_the_summary_counts_a_broken_document_as_invalid_not_as_checked(framewor
     assert summary["documents"]["KPI"] == 1
     assert summary["invalid_documents"] == {"Goal": 0, "KPI": 1, "Driver": 0, "ActionPlan": 0, "Tradeoff": 0}
     output = CliRunner().invoke(app, ["check", str(root), "--today", "2026-06-30"], env={"NO_COLOR": "1"}).output
-    assert "3 files, 1 Goal, 1 KPI, 1 invalid KPI. 1 error" in output
+    assert "3 files, 1 goal, 1 KPI, 1 invalid KPI. 1 error" in output
 
 
 def test_a_broken_driver_on_the_path_does_not_make_a_tradeoff_stale(framework):

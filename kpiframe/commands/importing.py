@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from kpiframe.words import plural
+
 if TYPE_CHECKING:  # the importers and rich load only when an import runs: `kpiframe check` never needs them
     from rich.console import Console
 
@@ -27,22 +29,23 @@ app = typer.Typer(
     help="Import a KPI register (a spreadsheet export or GitLab performance-indicator YAML) "
          "into a new framework folder, keeping every value you wrote.",
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help, as the main command's
 )
 
 MAX_PLACES_SHOWN = 40  # up to this many, every place is listed; each KPI's description has its own notes
 PLACES_PER_REASON = 3
 
-OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the framework into (must be empty).",
+OutOption = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the framework into (must be empty).",
                                          file_okay=False)]
 ForceOption = Annotated[bool, typer.Option("--force", help="Write into a non-empty folder, overwriting "
                                                             "the files the import writes.")]
-OrganizationOption = Annotated[Optional[str], typer.Option("--organization",
+OrganizationOption = Annotated[Optional[str], typer.Option("--organization", metavar="NAME",
                                                            help="Organization name for kpiframe.yaml.")]
 
 
 @app.command("csv")
 def csv_command(
-    register: Annotated[Path, typer.Argument(help="The KPI register, exported as CSV (one KPI per row).")],
+    register: Annotated[Path, typer.Argument(metavar="REGISTER", help="The KPI register, exported as CSV (one KPI per row).")],
     out: OutOption,
     map_: Annotated[Optional[list[str]], typer.Option(
         "--map", metavar="COLUMN=FIELD",
@@ -106,7 +109,7 @@ def print_summary(summary: ImportSummary, console: Console) -> None:
     """The numbers first, then each reason for attention with the places it applies to."""
     read = "rows" if summary.importer == "csv" else "entries"
     say = lambda text: console.print(text, soft_wrap=True)  # noqa: E731 (paths must not wrap)
-    say(f"[bold]Imported {summary.entries_read} {read}[/] from {len(summary.sources)} file(s) "
+    say(f"[bold]Imported {summary.entries_read} {read}[/] from {plural(len(summary.sources), 'file')} "
         f"into {escape(str(summary.out))}")
     say(f"  KPIs written:    {summary.kpis_written}")
     say(f"  targets parsed:  {summary.targets_parsed} (written with a date: {summary.targets_written})")
@@ -118,7 +121,7 @@ def print_summary(summary: ImportSummary, console: Console) -> None:
     if not summary.attention:
         say("[green]Every value was imported as written.[/]")
         return
-    say(f"[yellow bold]{len(summary.attention)} value(s) need attention[/] "
+    say(f"[yellow bold]{plural(len(summary.attention), 'value')} {'needs' if len(summary.attention) == 1 else 'need'} attention[/] "
         "(each is also noted under 'Import notes' in its KPI's description):")
     by_reason: dict[str, list[Attention]] = {}
     for item in summary.attention:

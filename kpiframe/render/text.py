@@ -16,6 +16,7 @@ from kpiframe.findings import Finding, Severity
 from kpiframe.fsutil import discard_output
 from kpiframe.render.locations import FilePaths
 from kpiframe.render.timings import timings_text
+from kpiframe.words import kinds, plural
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -61,9 +62,9 @@ def _print_finding(console: Console, place: str, finding: Finding) -> None:
 
 def summary_line(result: CheckResult, elapsed: float) -> Text:
     summary = result.summary()
-    docs = ", ".join(f"{n} {kind}" for kind, n in summary["documents"].items() if n) or "no documents"
+    docs = ", ".join(kinds(n, kind) for kind, n in summary["documents"].items() if n) or "no documents"
     invalid = summary.get("invalid_documents", {})
-    docs += "".join(f", {n} invalid {kind}" for kind, n in invalid.items() if n)
+    docs += "".join(f", {kinds(n, kind, 'invalid')}" for kind, n in invalid.items() if n)
     files = plural(summary["files"], "file")
     counts = summary["findings"]
     text = Text()
@@ -81,15 +82,11 @@ def summary_line(result: CheckResult, elapsed: float) -> Text:
     return text
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def extra_facts(summary: dict) -> list[tuple[str, object]]:
     """Facts rules add to the summary (resolved conflicts, capped findings), as (label, value)."""
-    labels = {"resolved_conflicts": "resolved by trade-offs",
-              "capped_conflicts": "not shown (capped per department pair)"}
-    return [(labels[key], plural(summary[key], "conflict")) for key in labels if summary.get(key)]
+    labels = {"resolved_conflicts": ("resolved by a trade-off", "resolved by trade-offs"),
+              "capped_conflicts": ("not shown (capped per department pair)",) * 2}
+    return [(labels[key][summary[key] != 1], plural(summary[key], "conflict")) for key in labels if summary.get(key)]
 
 
 def timings_line(result: CheckResult, render: float | None = None) -> Text:
@@ -118,4 +115,4 @@ def make_console(stderr: bool = False) -> Console:
     return _Console(stderr=stderr, highlight=False, markup=False)
 
 
-__all__ = ["make_console", "print_check_text", "summary_line"]
+__all__ = ["make_console", "plural", "print_check_text", "summary_line"]

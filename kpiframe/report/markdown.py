@@ -18,6 +18,7 @@ from kpiframe.report.model import (
     Alignment, Dated, FindingRow, GoalEntry, KpiView, OverdueMilestone, PlanView, Report, ScoreLine, TradeoffView,
 )
 from kpiframe.status import format_gap, format_number, with_unit
+from kpiframe.words import KIND_WORDS
 
 STATUS_MARK = {OFF_TRACK: "🔴", AT_RISK: "🟠", ON_TRACK: "🟢", ACHIEVED: "✅"}
 NO_STATUS_MARK = "⚪"
@@ -39,8 +40,6 @@ CLASS_DEFS = {
     "external": "stroke-dasharray:4 3",
 }
 LINK_STYLES = {"conflict": "stroke:#d62728,stroke-width:2px", "tradeoff": "stroke:#888888,stroke-width:1px"}
-KIND_WORDS = {"Goal": ("goal", "goals"), "KPI": ("KPI", "KPIs"), "Driver": ("driver", "drivers"),
-              "ActionPlan": ("action plan", "action plans"), "Tradeoff": ("trade-off", "trade-offs")}
 _STATUS_CLASS = {OFF_TRACK: "off_track", AT_RISK: "at_risk", ON_TRACK: "on_track", ACHIEVED: "achieved"}
 
 
