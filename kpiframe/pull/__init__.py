@@ -252,47 +252,46 @@ def _run(framework, jobs, urls: dict[str, ResolvedUrl], result: PullResult, time
             need("duckdb" if url.url.lower().startswith("duckdb:") else "sqlalchemy")
     except MissingExtra as missing:
         raise PullRefused(str(missing)) from None
-    done = 0
-    total = len(jobs)
-
-    def progress(outcome) -> None:
-        nonlocal done
-        done += 1
-        if on_progress is not None:
-            on_progress(done, total, outcome.job.key)
-
-    def opener(name: str):
-        return open_source(name, urls[name], framework.root, timeout, concurrency)
-
-    try:
-        outcomes = run_jobs(jobs, opener, timeout=timeout, concurrency=concurrency, on_outcome=progress)
-    except MissingExtra as missing:
-        raise PullRefused(str(missing)) from None
+    total, done = len(jobs), [0]
     pulled: Rows = {}
     hints = {"timeout": "make the query faster, or raise `pull.timeout` in kpiframe.yaml (or --timeout)",
              "error": "run the query in the database's own client to see it fail there, then fix it",
              "unreachable": "check the URL, the network and the credentials in the environment"}
     kinds = {"timeout": "query-timeout", "error": "query-error", "unreachable": "source-unreachable"}
-    for outcome in outcomes:
+
+    def take(outcome) -> None:
+        """Each outcome as it arrives: its rows are checked while the other queries still run."""
         kpi = framework.kpis[outcome.job.key]
+        done[0] += 1
         if outcome.kind != "unreachable":
             result.executed += 1
+        if on_progress is not None:
+            on_progress(done[0], total, kpi.id)
         if outcome.kind:
             where = f"source '{outcome.job.source}'"
             message = f"{where} is unreachable: {outcome.error}" if outcome.kind == "unreachable" \
                 else f"{outcome.error} ({where})" if outcome.kind == "timeout" \
                 else f"the query failed in {where}: {outcome.error}"
             result.failures.append(_failure(kpi, kinds[outcome.kind], message, hints[outcome.kind]))
-            continue
-        assert outcome.result is not None
+            return
         rows, problem = read_rows(kpi.label, outcome.result.columns, outcome.result.rows, outcome.result.truncated,
                                   MAX_ROWS)
+        outcome.result = None  # the rows are kept once, as text
         if problem is not None:
             result.failures.append(_failure(kpi, "query-result", _after_label(problem.message, kpi), problem.hint))
-            continue
+            return
         result.pulled += 1
         result.rows += len(rows)
-        pulled[kpi.id] = {day: (value, outcome.job.source) for day, value in rows.items()}
+        source = outcome.job.source
+        pulled[kpi.id] = {day: (value, source) for day, value in rows.items()}
+
+    def opener(name: str):
+        return open_source(name, urls[name], framework.root, timeout, concurrency)
+
+    try:
+        run_jobs(jobs, opener, timeout=timeout, concurrency=concurrency, on_outcome=take)
+    except MissingExtra as missing:
+        raise PullRefused(str(missing)) from None
     return pulled
 
 

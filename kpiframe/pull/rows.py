@@ -41,12 +41,21 @@ def read_rows(label: str, columns: int, rows: list[tuple], truncated: bool,
                               "aggregate in SQL to the KPI's cadence (group by month, week or day)")
     found: dict[date, str] = {}
     for number, (day, value) in enumerate(rows, start=1):
-        when, problem = _date(label, number, day)
-        if problem is not None:
-            return {}, problem
-        text, problem = _value(label, number, when, value)
-        if problem is not None:
-            return {}, problem
+        # The usual types first, without a call: a pull of 1,000 KPIs checks about 100,000 rows.
+        when = day if type(day) is date else None
+        if when is None:
+            when, problem = _date(label, number, day)
+            if problem is not None:
+                return {}, problem
+        kind = type(value)
+        if kind is float and value - value == 0.0:  # finite (NaN and infinities fail this)
+            text = str(int(value)) if value.is_integer() and -1e16 < value < 1e16 else repr(value)
+        elif kind is int:
+            text = str(value)
+        else:
+            text, problem = _value(label, number, when, value)
+            if problem is not None:
+                return {}, problem
         if when in found:
             return {}, RowProblem(f"{label}: the query returns two rows for {when} ({found[when]} and {text})",
                                   "group by the date, so that each date has one value")

@@ -68,7 +68,8 @@ class _Watchdog(threading.Thread):
     def watch(self, running: _Running) -> None:
         with self._wake:
             heapq.heappush(self._heap, (running.deadline, next(self._counter), running, False))
-            self._wake.notify()
+            if self._heap[0][2] is running:  # the earliest deadline now: the sleep must be shorter
+                self._wake.notify()
 
     def stop(self) -> None:
         with self._wake:
@@ -80,13 +81,12 @@ class _Watchdog(threading.Thread):
             while not self._stopped:
                 now = time.monotonic()
                 while self._heap and (self._heap[0][2].done or self._heap[0][0] <= now):
-                    deadline, _, running, cancelled = heapq.heappop(self._heap)
+                    _, _, running, cancelled = heapq.heappop(self._heap)
                     if running.done:
                         continue
-                    if not cancelled:
-                        if running.session.cancel():
-                            heapq.heappush(self._heap, (now + ABANDON_AFTER, next(self._counter), running, True))
-                            continue
+                    if not cancelled and running.session.cancel():
+                        heapq.heappush(self._heap, (now + ABANDON_AFTER, next(self._counter), running, True))
+                        continue
                     self._on_abandon(running)
                 timeout = (self._heap[0][0] - now) if self._heap else None
                 self._wake.wait(timeout)
