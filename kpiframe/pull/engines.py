@@ -84,11 +84,16 @@ class Session:
         self._execute, self._cancel, self._close = execute, cancel, close
         self._lock = threading.Lock()
         self.cancelled = False
+        self.busy = False
 
     def run(self, sql: str) -> Result:
         with self._lock:
             self.cancelled = False
-        return self._execute(sql)
+            self.busy = True
+        try:
+            return self._execute(sql)
+        finally:
+            self.busy = False
 
     def cancel(self) -> bool:
         """Ask the database to stop the running query; False when this driver cannot."""
@@ -137,7 +142,12 @@ def open_source(name: str, url: ResolvedUrl, root: Path, timeout: float, concurr
     scheme = url.url.split(":", 1)[0].lower()
     source: Source = DuckDBSource(name, url, root, timeout, concurrency) if scheme == "duckdb" else \
         SQLAlchemySource(name, url, root, timeout, concurrency)
-    source.open()
+    try:
+        source.open()
+    except (MissingExtra, SourceUnavailable):
+        raise
+    except Exception as error:  # noqa: BLE001 - a library's surprise, said without its secrets
+        raise SourceUnavailable(f"{type(error).__name__}: {source.safe(error)}") from None
     return source
 
 

@@ -127,7 +127,7 @@ def run_jobs(jobs: list[Job], open_source: Callable[[str], Source], *, timeout: 
         return outcomes
     finally:
         watchdog.stop()
-        for lane in lanes.values():
+        for lane in lanes.values():  # Ctrl-C, or done: stop what still runs before closing
             lane.stop()
 
 
@@ -157,8 +157,9 @@ class _Lane:
         self.open_source, self.results, self.watchdog = open_source, results, watchdog
         self.source: Source | None = None
         self.failure = ""
-        self.ready = threading.Event()
         self.stopping = False
+        self.sessions: list[Session] = []
+        self.lock = threading.Lock()
 
     def start(self) -> None:
         threading.Thread(target=self._open_then_work, name=f"kpiframe-pull-{self.name}", daemon=True).start()
@@ -167,8 +168,12 @@ class _Lane:
         threading.Thread(target=self._work, name=f"kpiframe-pull-{self.name}", daemon=True).start()
 
     def stop(self) -> None:
-        self.stopping = True
-        if self.source is not None:
+        with self.lock:
+            self.stopping = True
+            busy = [session for session in self.sessions if session.busy]
+        for session in busy:  # only after Ctrl-C: a finished pull has no query running
+            session.cancel()
+        if self.source is not None and not busy:
             self.source.close()
 
     def _open_then_work(self) -> None:
@@ -202,6 +207,8 @@ class _Lane:
         except Exception as error:  # noqa: BLE001 - a driver's surprise is this source's failure
             self._fail_all(self.source.safe(error))
             return
+        with self.lock:
+            self.sessions.append(session)
         try:
             while not self.stopping:
                 try:
@@ -210,7 +217,11 @@ class _Lane:
                     return
                 if not self._run(session, job):
                     return  # abandoned by the watchdog: a new worker took this one's place
+        except BaseException as error:  # noqa: BLE001 - a worker that dies must not leave the pull waiting
+            self._fail_all(f"internal error in kpiframe: {type(error).__name__}: {self.source.safe(error)}")
         finally:
+            with self.lock:
+                self.sessions.remove(session)
             session.close()
 
     def _run(self, session: Session, job: Job) -> bool:
