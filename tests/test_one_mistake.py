@@ -132,7 +132,7 @@ def test_a_syntax_error_loses_only_its_own_document(framework):
     result = check_tree(root)
     assert sorted(result.framework.kpis) == ["first"]
     assert [(f.rule, f.line, f.subject) for f in result.findings] == [
-        ("yaml-syntax", 18, None), ("unknown-field", 27, "after")]
+        ("yaml-syntax", 18, "broken"), ("unknown-field", 27, "after")]
     assert result.framework.invalid["after"].line == 19
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import sys
 from contextlib import contextmanager
+from dataclasses import replace
 from sys import intern
 from typing import Any, Callable, Iterator
 
@@ -183,6 +184,41 @@ def _next_document_start(text: str, error_index: int, broken_from: int) -> int |
     return None
 
 
+def _after_broken_document(text: str, findings: list[Finding], state: _ParseState, error_index: int,
+                           broken_from: int) -> int | None:
+    """Where reading resumes after a broken document; its finding names the document when its
+    `id:` line can be seen."""
+    state.index += 1
+    resume = _next_document_start(text, max(error_index, broken_from), broken_from)
+    seen = _ID_LINE.search(text, broken_from, len(text) if resume is None else resume)
+    _name_subject(findings, len(findings) - 1, seen.group(1) if seen else None)
+    return resume
+
+
+# A document's own `id: some-id` line, at the start of a line (so not inside a nested mapping).
+_ID_LINE = re.compile(r"(?:^|(?<=\n))id:[ \t]*([a-z0-9][a-z0-9._-]*)[ \t]*(?:#.*)?(?=\r?\n|\Z)")
+
+
+def _node_id(node: Node) -> str | None:
+    """The id a document node gives itself (`id: x` at its top level), for naming its findings."""
+    if node.__class__ is not MappingNode:
+        return None
+    for key, value in node.value:
+        if key.__class__ is ScalarNode and key.value == "id" and value.__class__ is ScalarNode:
+            text = value.value
+            return text if 0 < len(text) <= 200 and text.isprintable() else None
+    return None
+
+
+def _name_subject(findings: list[Finding], start: int, subject: str | None) -> None:
+    """Give the findings from ``start`` on the document they are in as subject."""
+    if subject is None:
+        return
+    for i in range(start, len(findings)):
+        if findings[i].subject is None:
+            findings[i] = replace(findings[i], subject=subject)
+
+
 def _blank_before(text: str, offset: int, line_map: LineMap | None) -> str:
     """``text`` from ``offset`` on, with what comes before blanked so that the parser still counts
     lines (and, where editors and YAML count lines differently, characters) from the file's start."""
@@ -206,10 +242,12 @@ def _parse_documents(text: str, rel: str, limits: Limits, max_depth: int, line_m
                 continue
             converter = _Converter(_new_document(node, rel, state.index, line_map), findings, limits, max_depth,
                                    state.used)
+            before = len(findings)
             try:
                 documents.append(converter.run(node))
             except _Abort as abort:
                 findings.append(abort.finding)
+            _name_subject(findings, before, _node_id(node))
             state.used = converter.nodes
             state.index += 1
             broken_from = node.end_mark.index
@@ -218,15 +256,13 @@ def _parse_documents(text: str, rel: str, limits: Limits, max_depth: int, line_m
         mark = exc.problem_mark or exc.context_mark
         if mark is None or _is_libyaml_depth_limit(exc):
             return None
-        state.index += 1
-        return _next_document_start(text, max(mark.index, broken_from), broken_from)
+        return _after_broken_document(text, findings, state, mark.index, broken_from)
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
         findings.append(_reader_finding(exc, rel, text))
         position = getattr(exc, "position", None)
         if not isinstance(position, int):
             return None
-        state.index += 1
-        return _next_document_start(text, max(position, broken_from), broken_from)
+        return _after_broken_document(text, findings, state, position, broken_from)
     except RecursionError:  # pure-Python composer on deep nesting
         findings.append(Finding(rule="limit-exceeded", file=rel, line=1, column=1,
                                 message="nesting is too deep to parse",

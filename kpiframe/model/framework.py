@@ -34,6 +34,11 @@ class InvalidDocument:
     file: str
     line: int
     references: dict[str, tuple[str, ...]]
+    origin: Any = None  # the RawDocument it was read from, for positions
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} '{self.id}'"
 
 
 @dataclass
@@ -74,7 +79,7 @@ class Framework:
         data = raw.data if isinstance(raw.data, dict) else {}
         doc_id = data.get("id")
         doc_id = doc_id if isinstance(doc_id, str) and doc_id else None
-        document = InvalidDocument(kind, doc_id, raw.file, raw.line, _lenient_references(kind, data))
+        document = InvalidDocument(kind, doc_id, raw.file, raw.line, _lenient_references(kind, data), raw)
         self.invalid_documents.append(document)
         if doc_id is not None:
             self.invalid.setdefault(doc_id, document)

@@ -141,11 +141,18 @@ def describe_conflict(conflict: Conflict, kpis: dict[str, KPI]) -> str:
     return text
 
 
+def _first_step(source: KPI, target: str) -> tuple:
+    """The `influences` entry where a harmful path from ``source`` starts: where the fix goes."""
+    index = next((i for i, link in enumerate(source.influences) if link.target == target), None)
+    return ("influences", index) if index is not None else ()
+
+
 def _conflict_problem(conflict: Conflict, ctx: RuleContext) -> Problem:
     kpis = ctx.framework.kpis
     a = kpis[conflict.a]
     head = f"{conflict.a} ({conflict.department_a}) works against {conflict.b} ({conflict.department_b})"
-    return problem(a, f"{head}: {describe_conflict(conflict, kpis)}", related=(conflict.b, *conflict.path[1:-1]),
+    return problem(a, f"{head}: {describe_conflict(conflict, kpis)}", path=_first_step(a, conflict.path[1]),
+                   related=(conflict.b, *conflict.path[1:-1]),
                    hint=f"agree a Tradeoff `between: [{conflict.a}, {conflict.b}]` owned by both sides, "
                         "or change the KPIs so that they pull the same way")
 

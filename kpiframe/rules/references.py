@@ -7,6 +7,7 @@ from typing import Iterable, Iterator
 
 from kpiframe.load.document import path_text
 from kpiframe.model import ActionPlan, Document, Driver, Goal, KPI, Tradeoff
+from kpiframe.model.framework import InvalidDocument
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule
 from kpiframe.rules.snippets import COMPANY_GOAL, NEW_ARR_KPI
@@ -44,15 +45,30 @@ _GOAL_AND_KPI = documents(COMPANY_GOAL, NEW_ARR_KPI + "    supports: [{ref}]\n")
     """,
 )
 def duplicate_id(ctx: RuleContext) -> Iterator[Problem]:
-    first: dict[str, Document] = {}
-    for document in ctx.framework.documents:
-        original = first.setdefault(document.id, document)
+    # Documents with errors take part: their id is taken all the same (see InvalidDocument).
+    framework = ctx.framework
+    rank = {file: i for i, file in enumerate(framework.files)}
+    occurrences: list[Document | InvalidDocument] = [*framework.documents,
+                                                     *(d for d in framework.invalid_documents if d.id)]
+    occurrences.sort(key=lambda d: (rank.get(d.origin.file, len(rank)), d.origin.file, d.origin.index))
+    first: dict[str, Document | InvalidDocument] = {}
+    for document in occurrences:
+        doc_id = document.id
+        assert doc_id is not None
+        original = first.setdefault(doc_id, document)
         if original is document:
             continue
         where = f"{original.origin.file}:{original.origin.line}"
-        yield problem(document, f"id '{document.id}' is already used by {original.label} at {where}",
-                      path=("id",), hint="ids must be unique across the whole framework; rename one of them",
-                      related=[document.id])
+        if isinstance(original, InvalidDocument):
+            where += " (which has errors)"
+        message = f"id '{doc_id}' is already used by {original.label} at {where}"
+        hint = "ids must be unique across the whole framework; rename one of them"
+        if isinstance(document, InvalidDocument):
+            line, column = document.origin.position(("id",))
+            yield problem(None, message, file=document.origin.file, line=line, column=column, subject=doc_id,
+                          hint=hint, related=[doc_id])
+        else:
+            yield problem(document, message, path=("id",), hint=hint, related=[doc_id])
 
 
 @rule(
