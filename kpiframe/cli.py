@@ -144,13 +144,13 @@ def check(
     With --since REV, also compare with the framework at that git revision: targets relaxed,
     baselines changed and directions flipped without a `revisions:` entry, KPIs deleted."""
     from kpiframe.check import CheckOptions
-    from kpiframe.rules.engine import unknown_selectors
+    from kpiframe.rules.engine import unknown_selectors, unknown_selectors_message
 
     started = time.perf_counter()
     selected, ignored = _split(select), _split(ignore)
     unknown = unknown_selectors(selected + ignored)
     if unknown:
-        raise typer.BadParameter(f"no rule matches {', '.join(map(repr, unknown))}; `kpiframe rules` lists them")
+        raise typer.BadParameter(unknown_selectors_message(unknown))
     options = CheckOptions(today=_parse_today(today), select=selected, ignore=ignored, today_from=_today_from(context))
     result = _run_check(path, options) if since is None else _load_pair(path, since, None, options).head.result
     elapsed = time.perf_counter() - started
@@ -203,10 +203,11 @@ def explain(rule: str = typer.Argument(..., metavar="RULE", help="A rule code (K
     """Explain a rule: why it exists, how to fix it, and a failing and a passing example."""
     from kpiframe.render.rules_doc import explain_text
     from kpiframe.rules import find_rule
+    from kpiframe.rules.engine import unknown_rule_message
 
     found = find_rule(rule)
     if found is None:
-        _usage_error(f"no rule {rule!r}; `kpiframe rules` lists them")
+        _usage_error(unknown_rule_message(rule))
     emit(explain_text(found))
 
 
@@ -351,16 +352,13 @@ def impact(
 ) -> None:
     """Show what improving a KPI (or raising a driver) does to every other KPI, and which trade-offs cover it."""
     from kpiframe.check import CheckOptions
-    from kpiframe.impact import impact_of
-    from kpiframe.suggest import closest
+    from kpiframe.impact import NotAMover, impact_of
 
     result = _run_check(path, CheckOptions(select=("KF0",)))
-    framework = result.framework
     try:
-        report = impact_of(framework, result.context.graph, kpi_or_driver)
-    except KeyError:
-        near = closest(kpi_or_driver, [*framework.kpis, *framework.drivers])
-        _usage_error(f"no KPI or driver {kpi_or_driver!r}" + (f"; did you mean {near!r}?" if near else ""))
+        report = impact_of(result.framework, result.context.graph, kpi_or_driver)
+    except NotAMover as exc:
+        _usage_error(str(exc))
     if output_format is CheckFormat.json:
         import json
 

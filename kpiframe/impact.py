@@ -9,6 +9,7 @@ import networkx as nx
 from kpiframe.influence import SignedGraph, impact
 from kpiframe.model import Framework
 from kpiframe.rules.conflicts import kpi_poles, tradeoff_pairs
+from kpiframe.suggest import closest
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,15 @@ class ImpactReport:
                 "moves": self.moves, "effects": [r.as_dict() for r in self.rows]}
 
 
+class NotAMover(Exception):
+    """``source`` is no KPI or driver of the framework; the message says what it is instead."""
+
+
 def impact_of(framework: Framework, graph: nx.DiGraph, source: str) -> ImpactReport:
-    """Raises KeyError when ``source`` is not a KPI or driver of the framework."""
+    """Raises :class:`NotAMover` when ``source`` is not a KPI or driver of the framework."""
     document = framework.kpis.get(source) or framework.drivers.get(source)
     if document is None:
-        raise KeyError(source)
+        raise NotAMover(_what_it_is(framework, source))
     kpis = framework.kpis
     covered = tradeoff_pairs(framework)
     effects = impact(SignedGraph.from_framework(graph), kpi_poles(framework), source)
@@ -57,3 +62,19 @@ def impact_of(framework: Framework, graph: nx.DiGraph, source: str) -> ImpactRep
     else:
         moves, department = "rises", None
     return ImpactReport(source, document.kind_name, department, moves, rows)
+
+
+def _what_it_is(framework: Framework, source: str) -> str:
+    other = framework.by_id.get(source)
+    if other is not None:
+        article = "an" if other.kind_name[0] in "AEIOU" else "a"
+        return (f"'{source}' is {article} {other.kind_name}, not a KPI or a driver: `kpiframe impact` follows "
+                "influences, which only KPIs and drivers have")
+    invalid = framework.invalid.get(source)
+    if invalid is not None and invalid.kind in ("KPI", "Driver"):
+        return (f"'{source}' is a {invalid.kind} with errors ({invalid.file}:{invalid.line}); "
+                "run `kpiframe check` and fix them first")
+    if invalid is not None:
+        return f"'{source}' is a {invalid.kind} (with errors), not a KPI or a driver"
+    near = closest(source, [*framework.kpis, *framework.drivers])
+    return f"no KPI or driver {source!r}" + (f"; did you mean {near!r}?" if near else "")

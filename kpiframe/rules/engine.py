@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 from dataclasses import dataclass, field, replace
 from typing import Iterable
@@ -12,7 +11,7 @@ from kpiframe.load.document import RawDocument
 from kpiframe.model import Config, Framework
 from kpiframe.rules.context import Problem, RuleContext
 from kpiframe.rules.forked import run_split
-from kpiframe.rules.registry import Rule, all_rules, find_rule, rules_matching
+from kpiframe.rules.registry import Rule, all_rules, did_you_mean_rule, find_rule, rules_matching
 
 
 @dataclass
@@ -59,6 +58,21 @@ class RuleSelection:
 def unknown_selectors(names: Iterable[str]) -> list[str]:
     """Names given to --select/--ignore that match no rule (a usage error for the CLI)."""
     return [n for n in names if n and not rules_matching(n)]
+
+
+def unknown_selectors_message(names: Iterable[str]) -> str:
+    """What the CLI says about names that match no rule, with the rule each probably meant."""
+    shown = []
+    for name in names:
+        close = did_you_mean_rule(name)
+        shown.append(f"{name!r} (did you mean {close!r}?)" if close else repr(name))
+    return f"no rule matches {', '.join(shown)}; `kpiframe rules` lists them"
+
+
+def unknown_rule_message(name: str) -> str:
+    """What `kpiframe explain` says about a name that is no rule."""
+    close = did_you_mean_rule(name)
+    return f"no rule {name!r}; " + (f"did you mean {close!r}?" if close else "`kpiframe rules` lists them")
 
 
 # Below this many documents the rules take milliseconds: a fork would cost more than it saves.
@@ -167,6 +181,5 @@ def _unknown_rule(raw: RawDocument | None, path: tuple, name: str) -> Finding:
 
 
 def _did_you_mean_rule(name: str) -> str:
-    names = [r.slug for r in all_rules()] + [r.code for r in all_rules()]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else "`kpiframe rules` lists every rule"
+    close = did_you_mean_rule(name)
+    return f"did you mean '{close}'?" if close else "`kpiframe rules` lists every rule"

@@ -100,6 +100,18 @@ def rules_matching(selector: str) -> list[Rule]:
     return []
 
 
+def did_you_mean_rule(name: str) -> str | None:
+    """The rule slug or code closest to a name that matches none (`off-track` -> `off-track-kpi`)."""
+    import difflib
+
+    rules = all_rules()
+    names = [r.slug for r in rules] + [r.code for r in rules]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if not close and name.upper() != name:
+        close = difflib.get_close_matches(name.upper(), names, n=1, cutoff=0.6)  # kf101 -> KF101
+    return close[0] if close else None
+
+
 def _load_families() -> None:
     # Importing the family modules registers their rules; done lazily so that importing the
     # registry alone (for `kpiframe rules`) stays cheap and free of cycles.
