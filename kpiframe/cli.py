@@ -229,7 +229,7 @@ def status(
     # schema rules say which KPIs could not be read; KF3 computes the statuses once
     result = _run_check(path, CheckOptions(today=_parse_today(today), select=("KF0", "KF3")))
     statuses = context_statuses(result.context)
-    known = set(result.framework.config.departments or ()) | {s.kpi.department for s in statuses.values()}
+    known = set(result.framework.config.department_ids or ()) | {s.kpi.department for s in statuses.values()}
     if department is not None and department not in known:
         _usage_error(f"no department {department!r}; known: {', '.join(sorted(known)) or 'none'}")
     rows = order_statuses(statuses, sort, department, include_retired=show_all)
@@ -315,7 +315,7 @@ def tree(
     result = _run_check(path, CheckOptions(today=_parse_today(today)))
     gap_report = build_report(result, include_retired=show_all)
     if department is not None:
-        known = set(result.framework.config.departments or ()) | {k.department for k in gap_report.kpis.values()} \
+        known = set(result.framework.config.department_ids or ()) | {k.department for k in gap_report.kpis.values()} \
             | {g.department for g in gap_report.goals.values() if g.department}
         if department not in known:
             _usage_error(f"no department {department!r}; known: {', '.join(sorted(known)) or 'none'}")
@@ -367,7 +367,7 @@ def impact(
         from kpiframe.render.impact_view import print_impact
         from kpiframe.render.text import make_console
 
-        print_impact(report, make_console())
+        print_impact(report, make_console(), framework.config.department_name)
 
 
 def _mount_import_commands() -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from kpiframe.load.document import Limits
 from kpiframe.model.documents import ListOf, MappingOf
-from kpiframe.model.types import Count, Day, Id, Number, Str, parse_mapping
+from kpiframe.model.types import Count, Day, Id, Number, Str, describe, parse_mapping
 
 SeverityName = Literal["error", "warning", "info", "off"]
 
@@ -64,10 +64,43 @@ class PullSettings(_Section):
         return self
 
 
+class Department(_Section):
+    """An entry of `departments:`: the id documents use, and optionally the name people call the
+    department by (views and the report show it) and who owns it."""
+
+    id: Id
+    name: Str | None = None
+    owner: Str | None = None
+
+
+def _department_entry(value: Any) -> Any:
+    # A plain id (`departments: [sales]`, as before entries had names) is an entry with just an id.
+    if isinstance(value, dict):
+        return value
+    if value is None or isinstance(value, list):
+        raise PydanticCustomError("kf_department", "must be a department id or a mapping of id, name and owner, got {got}",
+                                  {"got": describe(value)})
+    return {"id": value}
+
+
+def _unique_departments(entries: list[Department]) -> list[Department]:
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:  # two entries with one id would leave its name to "last one wins"
+            raise PydanticCustomError("kf_duplicate_department", "must list each department once, got '{id}' twice",
+                                      {"id": entry.id})
+        seen.add(entry.id)
+    return entries
+
+
+Departments = Annotated[ListOf(Annotated[Department, BeforeValidator(_department_entry)]),
+                        AfterValidator(_unique_departments)]
+
+
 class Config(_Section):
     organization: Str | None = None
     as_of: Day | None = None
-    departments: ListOf(Id) | None = None
+    departments: Departments | None = None
     exclude: ListOf(Str) = []
     actuals: ListOf(Str) = []
     tolerances: MappingOf(Tolerances) = Tolerances()
@@ -79,3 +112,15 @@ class Config(_Section):
     # (kpiframe.rules.queries), so that one bad URL never switches every source off.
     sources: Annotated[dict[str, Any], BeforeValidator(parse_mapping)] = {}
     pull: MappingOf(PullSettings) = PullSettings()
+
+    @property
+    def department_ids(self) -> list[str] | None:
+        """The closed list of department ids, in the order written; None when there is no list."""
+        return None if self.departments is None else [d.id for d in self.departments]
+
+    def department_name(self, department_id: str) -> str:
+        """What people call a department: its `name:` when one is given, else its id."""
+        for entry in self.departments or ():
+            if entry.id == department_id and entry.name:
+                return entry.name
+        return department_id

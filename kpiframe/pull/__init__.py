@@ -167,7 +167,7 @@ def _select(framework, options: PullOptions) -> list:
             chosen.append(kpi)
         with_query = chosen
     if options.department is not None:
-        known = set(framework.config.departments or ()) | {k.department for k in framework.kpis.values()}
+        known = set(framework.config.department_ids or ()) | {k.department for k in framework.kpis.values()}
         if options.department not in known:
             raise PullRefused(f"no department {options.department!r}; known: {', '.join(sorted(known)) or 'none'}")
         with_query = [kpi for kpi in with_query if kpi.department == options.department]

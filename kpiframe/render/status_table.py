@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -35,16 +37,16 @@ def print_status_table(result: CheckResult, rows: list[KpiStatus], console: Cons
     for i, row in enumerate(rows):
         # Sorted by department, a rule between departments makes each one's block easy to find.
         last_of_department = i + 1 < len(rows) and rows[i + 1].kpi.department != row.kpi.department
-        table.add_row(*_cells(row), end_section=grouped and last_of_department)
+        table.add_row(*_cells(row, result.framework.config.department_name), end_section=grouped and last_of_department)
     print_table(console, table)
     console.print(_footer(result, rows), soft_wrap=True)
 
 
-def _cells(row: KpiStatus) -> list[Text | str]:
+def _cells(row: KpiStatus, department_name: Callable[[str], str]) -> list[Text | str]:
     kpi, progress = row.kpi, row.progress
     baseline = format_number(kpi.baseline.value) if kpi.baseline else "-"
     target = format_number(kpi.target.value) if kpi.target else "-"
-    return [kpi.id, kpi.department, kpi.unit, baseline, _latest(row), target, progress_bar(row),
+    return [kpi.id, department_name(kpi.department), kpi.unit, baseline, _latest(row), target, progress_bar(row),
             Text(progress.status, style=STATUS_STYLE.get(progress.status, "dim")), _plans(row)]
 
 

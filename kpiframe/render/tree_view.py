@@ -30,7 +30,7 @@ def build_tree(report: Report, department: str | None = None) -> Tree:
     alignment = report.alignment if department is None else department_slice(report, department)
     title = Text(f"{report.header.title}: goals and KPIs at {report.header.today}", style="bold")
     if department is not None:
-        title.append(f" (department {department})", style="bold cyan")
+        title.append(f" (department {report.department_name(department)})", style="bold cyan")
     root = Tree(title)
     if not alignment.trees:
         root.add(Text("no company goals" + (f" with {department} goals or KPIs under them" if department else ""),
@@ -55,7 +55,7 @@ def _add_entries(root: Tree, report: Report, entries: tuple[GoalEntry, ...]) -> 
 def _goal_label(report: Report, goal_id: str) -> Text:
     goal = report.goals[goal_id]
     text = Text(goal.title, style="bold" if goal.level == "company" else "")
-    where = goal.level if not goal.department else f"{goal.department}, {goal.level}"
+    where = goal.level if not goal.department else f"{report.department_name(goal.department)}, {goal.level}"
     text.append(f"  {goal.id} ({where})", style="dim")
     if goal.level in ("company", "department") and not goal.measured:
         text.append("  not measured by any KPI", style="yellow")

@@ -15,7 +15,7 @@ from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.mermaid import Flowchart
 from kpiframe.report.diagram import Diagram
 from kpiframe.report.model import (
-    Alignment, Dated, FindingRow, GoalEntry, KpiView, OverdueMilestone, PlanView, Report, ScoreLine, TradeoffView,
+    Alignment, Dated, DepartmentRow, FindingRow, GoalEntry, KpiView, OverdueMilestone, PlanView, Report, ScoreLine, TradeoffView,
 )
 from kpiframe.status import format_gap, format_number, with_unit
 from kpiframe.words import KIND_WORDS
@@ -179,7 +179,7 @@ def _goal_text(report: Report, goal_id: str) -> str:
     goal = report.goals[goal_id]
     details = [code(goal.id), f"{goal.level} goal"]
     if goal.department:
-        details.append(md(goal.department))
+        details.append(md(report.department_name(goal.department)))
     if goal.owner:
         details.append(md(goal.owner))
     return f"**{md(goal.title)}** ({', '.join(details)})"
@@ -187,7 +187,7 @@ def _goal_text(report: Report, goal_id: str) -> str:
 
 def _kpi_text(report: Report, kpi_id: str) -> str:
     kpi = report.kpis[kpi_id]
-    return f"{md(kpi.name)} ({code(kpi.id)}, {md(kpi.department)}, {md(kpi.owner)}): {_kpi_state(kpi)}"
+    return f"{md(kpi.name)} ({code(kpi.id)}, {md(report.department_name(kpi.department))}, {md(kpi.owner)}): {_kpi_state(kpi)}"
 
 
 def _tree(report: Report, entries: Sequence[GoalEntry]) -> list[str]:
@@ -230,7 +230,8 @@ def _performance(report: Report) -> list[str]:
     for kpi_id in report.performance_gaps:
         kpi = report.kpis[kpi_id]
         rows.append([
-            f"{md(kpi.name)} ({code(kpi.id)})", md(kpi.department), md(kpi.owner), f"{_mark(kpi.status)} {kpi.status}",
+            f"{md(kpi.name)} ({code(kpi.id)})", md(report.department_name(kpi.department)), md(kpi.owner),
+            f"{_mark(kpi.status)} {kpi.status}",
             _dated(kpi.baseline, kpi.unit), _dated(kpi.latest, kpi.unit),
             md(with_unit(kpi.expected_value, kpi.unit)) + (f" ({percent(kpi.expected_pct)})" if kpi.expected_pct is not None else ""),
             _dated(kpi.target, kpi.unit, "by"), _gap(kpi), "-" if kpi.gap_pp is None else format_number(kpi.gap_pp),
@@ -257,7 +258,7 @@ def _execution(report: Report) -> list[str]:
 
     lines += ["", "### KPIs with a target and no action plan", ""]
     lines += table(["KPI", "Department", "Owner", "Target"],
-                   ([f"{md(kpis[k].name)} ({code(k)})", md(kpis[k].department), md(kpis[k].owner),
+                   ([f"{md(kpis[k].name)} ({code(k)})", md(report.department_name(kpis[k].department)), md(kpis[k].owner),
                      _dated(kpis[k].target, kpis[k].unit, "by")] for k in ex.kpis_without_plan)
                    ) if ex.kpis_without_plan else _none("None: every KPI with a target has a plan.")
 
@@ -316,8 +317,9 @@ def _conflicts(report: Report) -> list[str]:
         lines.append("None: no KPIs of different departments work against each other without an agreed trade-off"
                      + (f" ({c.resolved} covered by trade-offs)." if c.resolved else "."))
     for conflict in c.unresolved:
-        text = (f"- **{code(conflict.a)} ({md(conflict.department_a)}) works against {code(conflict.b)} "
-                f"({md(conflict.department_b)}).** {md(conflict.words)} Path: {code(conflict.arrows)}.")
+        text = (f"- **{code(conflict.a)} ({md(report.department_name(conflict.department_a))}) works against "
+                f"{code(conflict.b)} ({md(report.department_name(conflict.department_b))}).** {md(conflict.words)} "
+                f"Path: {code(conflict.arrows)}.")
         owners = dict.fromkeys(report.kpis[k].owner for k in (conflict.a, conflict.b))
         text += f" To settle it: a trade-off agreed by {md(' and '.join(owners))}."
         if conflict.suppressed:
@@ -325,17 +327,19 @@ def _conflicts(report: Report) -> list[str]:
         lines.append(text)
     for omitted in c.omitted:
         a, b = omitted.departments
-        lines.append(f"- ... and {omitted.count} more between {md(a)} and {md(b)}, not listed "
+        lines.append(f"- ... and {omitted.count} more between {md(report.department_name(a))} and "
+                     f"{md(report.department_name(b))}, not listed "
                      "(the check reports the shortest few per pair of departments).")
     lines += ["", "### Trade-offs", ""]
     if not c.tradeoffs:
         lines.append("No trade-offs are agreed.")
-    lines += [line for t in c.tradeoffs for line in _tradeoff(t)]
+    lines += [line for t in c.tradeoffs for line in _tradeoff(report, t)]
     return lines
 
 
-def _tradeoff(t: TradeoffView) -> list[str]:
-    sides = " and ".join(f"{code(k)} ({md(d) if d else 'unknown or retired KPI'})" for k, d in zip(t.between, t.departments))
+def _tradeoff(report: Report, t: TradeoffView) -> list[str]:
+    sides = " and ".join(f"{code(k)} ({md(report.department_name(d)) if d else 'unknown or retired KPI'})"
+                         for k, d in zip(t.between, t.departments))
     text = f"- **{code(t.id)}** between {sides}. Owners: {md(', '.join(t.owners))}."
     if t.goal:
         text += f" Arbitrated by {code(t.goal)}."
@@ -362,11 +366,19 @@ def _departments(report: Report) -> list[str]:
     lines += ["KPIs per department: traced to a company goal, with an active (planned or in-progress) plan, "
               "with current numbers, on track or achieved; and the check's findings on the department's "
               "goals, KPIs and plans.", ""]
-    rows = ([md(d.department) if d.department else "(no department)", str(d.kpis), str(d.traced),
+    owners = any(d.owner for d in report.departments)  # a column only when kpiframe.yaml names owners
+    rows = ([_department_cell(d), *([md(d.owner or "")] if owners else []), str(d.kpis), str(d.traced),
              str(d.with_active_plan), str(d.current), str(d.on_course), str(d.errors), str(d.warnings)]
             for d in report.departments)
-    return lines + table(["Department", "KPIs", "Traced", "With active plan", "Current", "On track or achieved",
-                          "Errors", "Warnings"], rows, ["l"] + ["r"] * 7)
+    return lines + table(["Department", *(["Owner"] if owners else []), "KPIs", "Traced", "With active plan",
+                          "Current", "On track or achieved", "Errors", "Warnings"], rows,
+                         ["l"] * (1 + owners) + ["r"] * 7)
+
+
+def _department_cell(row: DepartmentRow) -> str:
+    if row.department is None:
+        return "(no department)"
+    return f"{md(row.name)} ({code(row.department)})" if row.name else md(row.department)
 
 
 # --------------------------------------------------------------------------- 7. diagrams
@@ -401,7 +413,8 @@ def mermaid_diagram(report: Report, diagram: Diagram) -> str:
                 chart.node_class(node.id, "external")
         else:
             goal = report.goals[node.id]
-            lines = [goal.title, f"{goal.level} goal" + (f" · {goal.department}" if goal.department else "")]
+            lines = [goal.title, f"{goal.level} goal"
+                     + (f" · {report.department_name(goal.department)}" if goal.department else "")]
             if node.kpis is not None:
                 lines.append(f"{node.kpis} KPIs, {node.behind} behind")
             chart.node(node.id, lines, node.kind)

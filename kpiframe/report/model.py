@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 from kpiframe.check import CheckResult
@@ -247,6 +248,8 @@ class DepartmentRow:
     on_course: int
     errors: int
     warnings: int
+    name: str | None = None  # from `departments:` in kpiframe.yaml, when the entry gives one
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,14 @@ class Report:
     kpis: dict[str, KpiView]
     plans: dict[str, PlanView]
     names: dict[str, str]  # every KPI's name and every driver's title, by id (for conflict paths)
+
+    @cached_property
+    def _department_names(self) -> dict[str, str]:
+        return {d.department: d.name for d in self.departments if d.department and d.name}
+
+    def department_name(self, department: str) -> str:
+        """What people call a department (its `name:` in kpiframe.yaml), else its id."""
+        return self._department_names.get(department, department)
 
 
 # --------------------------------------------------------------------------- building
@@ -606,7 +617,9 @@ def _departments(result: CheckResult, kpis: dict[str, KpiView]) -> tuple[Departm
     framework = result.framework
     seen = {k.department for k in kpis.values()} | {
         d for d in (_department_of(doc) for doc in framework.by_id.values()) if d}
-    configured = list(framework.config.departments or ())
+    config = framework.config
+    configured = list(config.department_ids or ())
+    entries = {d.id: d for d in config.departments or ()}
     order = configured + sorted(seen - set(configured))
     errors: Counter = Counter()
     warnings: Counter = Counter()
@@ -622,7 +635,8 @@ def _departments(result: CheckResult, kpis: dict[str, KpiView]) -> tuple[Departm
         rows.append(DepartmentRow(
             department, len(mine), sum(k.alignment == "traced" for k in mine), sum(bool(k.active_plans) for k in mine),
             sum(not k.stale for k in mine), sum(k.status in ON_COURSE for k in mine),
-            errors[department], warnings[department]))
+            errors[department], warnings[department],
+            *((entries[department].name, entries[department].owner) if department in entries else ())))
     if errors[None] or warnings[None]:
         rows.append(DepartmentRow(None, 0, 0, 0, 0, 0, errors[None], warnings[None]))
     return tuple(rows)

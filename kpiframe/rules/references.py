@@ -98,7 +98,7 @@ def duplicate_id(ctx: RuleContext) -> Iterator[Problem]:
     """,
 )
 def unknown_department(ctx: RuleContext) -> Iterator[Problem]:
-    known = ctx.config.departments
+    known = ctx.config.department_ids
     if known is None:
         return
     allowed = set(known)
