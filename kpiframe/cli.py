@@ -367,7 +367,7 @@ def impact(
         from kpiframe.render.impact_view import print_impact
         from kpiframe.render.text import make_console
 
-        print_impact(report, make_console(), framework.config.department_name)
+        print_impact(report, make_console(), result.framework.config.department_name)
 
 
 def _mount_import_commands() -> None:
