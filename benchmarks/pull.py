@@ -21,7 +21,9 @@ alternate, so that the load of a shared machine hits both alike):
   run, so that every run reads the framework, runs every query, checks every row, and writes
   the whole file.
 
-Issue 19's targets: kpiframe pull within 1.5x of the floor, and under 15 s.
+Issue 19's targets: kpiframe pull within 1.5x of the floor, and under 15 s. The ratio judged is
+the median over the back-to-back pairs (each pull against the floor run just before it, under
+the same load); the best against the best is printed too.
 """
 
 from __future__ import annotations
@@ -116,7 +118,9 @@ def measure(folder: Path, repeat: int, timeout: float) -> dict:
     floor = min(floors, key=lambda r: r.seconds if r.returncode == 0 else float("inf"))
     pull = min(pulls, key=lambda r: r.seconds if r.returncode == 0 else float("inf"))
     csv_rows = len(output.read_text().splitlines()) - 1 if output.exists() else 0
+    pairs = sorted(p.seconds / f.seconds for f, p in zip(floors, pulls))
     return {
+        "pair_ratio_median": pairs[len(pairs) // 2],
         "floor_seconds": floor.seconds, "floor_rows": int(floor.stdout.strip() or 0), "floor_exit": floor.returncode,
         "pull_seconds": pull.seconds, "pull_exit": pull.returncode, "pull_rows": csv_rows,
         "pull_peak_mb": pull.peak_mb, "floor_peak_mb": floor.peak_mb,
@@ -126,7 +130,8 @@ def measure(folder: Path, repeat: int, timeout: float) -> dict:
 
 
 def report(figures: dict, kpis: int, rows: int) -> str:
-    ratio = figures["pull_seconds"] / figures["floor_seconds"]
+    best = figures["pull_seconds"] / figures["floor_seconds"]
+    ratio = figures["pair_ratio_median"]
     ok = figures["pull_exit"] == 0 and figures["pull_rows"] == figures["floor_rows"]
     lines = [
         f"`kpiframe pull`: {kpis:,} KPIs' queries on one DuckDB database of {rows:,} rows of daily metrics",
@@ -136,9 +141,10 @@ def report(figures: dict, kpis: int, rows: int) -> str:
         f"| floor: the same queries in a loop, DuckDB's Python API | {figures['floor_seconds']:.2f} | 1.00x | "
         f"{figures['floor_peak_mb']:.0f} | {figures['floor_rows']:,} |",
         f"| kpiframe pull (reads the framework, checks and writes every row) | {figures['pull_seconds']:.2f} | "
-        f"{ratio:.2f}x | {figures['pull_peak_mb']:.0f} | {figures['pull_rows']:,} |",
+        f"{best:.2f}x | {figures['pull_peak_mb']:.0f} | {figures['pull_rows']:,} |",
         "",
-        f"- within 1.5x of the floor: {'met' if ratio <= 1.5 and ok else 'NOT met'} ({ratio:.2f}x)",
+        f"- within 1.5x of the floor: {'met' if ratio <= 1.5 and ok else 'NOT met'} (median of the back-to-back "
+        f"pairs: {ratio:.2f}x; best against best: {best:.2f}x)",
         f"- under 15 s: {'met' if figures['pull_seconds'] < 15 and ok else 'NOT met'} ({figures['pull_seconds']:.2f} s)",
         f"- every run, in seconds (floor and pull alternate): floor {figures['floor_runs']}, "
         f"pull {figures['pull_runs']}",
