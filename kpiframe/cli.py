@@ -26,6 +26,9 @@ class _Commands(TyperGroup):
         except WriteFailed as failed:
             _say(f"kpiframe: {failed}")
             raise typer.Exit(2) from None
+        except Terminated:  # before typer turns it, as any KeyboardInterrupt, into a silent 130
+            _say("kpiframe: terminated")
+            raise typer.Exit(143) from None
 
 
 app = typer.Typer(

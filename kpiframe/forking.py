@@ -41,6 +41,9 @@ def fork_with_pipe() -> tuple[int, int, int] | None:
         # Ctrl-C reaches the whole process group: the parent handles it and stops its helpers;
         # a helper interrupted on its own would only print a traceback.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # SIGTERM to the group ends a helper at once (the parent notices the end of its pipe); the
+        # parent's own handler, inherited, would run the parent's clean-up in the helper.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     else:
         os.close(write_end)
     return pid, read_end, write_end

@@ -260,3 +260,81 @@ def test_write_output_refuses_before_writing_any_file(tmp_path: Path):
     with pytest.raises(fsutil.WriteFailed, match="will not write over"):
         fsutil.write_outputs([(tmp_path / "first.yaml", "x"), (source, "y")], inputs=[source])
     assert sorted(os.listdir(tmp_path)) == ["in.yaml"]
+
+
+# --- item 5: SIGTERM is handled like Ctrl-C ------------------------------------------------------
+
+BIG_KPIS = 4000  # about 5 MB of YAML: parsed by this process and a forked worker (over 2 MB)
+
+
+@pytest.fixture(scope="module")
+def big_framework(tmp_path_factory) -> Path:
+    from benchmarks.generate import generate
+
+    root = tmp_path_factory.mktemp("big") / "fw"
+    generate(root, BIG_KPIS, seed=1)
+    return root
+
+
+def session_processes(session: int) -> list[int]:
+    """Every process left in a session (a forked helper keeps its parent's session when orphaned)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux /proc")
+@pytest.mark.parametrize("to_group", [False, True], ids=["to kpiframe", "to its process group"])
+def test_sigterm_mid_parse_stops_and_reaps_every_helper_and_exits_143(big_framework: Path, tmp_path: Path,
+                                                                      to_group: bool):
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    out.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "kpiframe", "check", str(big_framework), "-f", "json",
+                                "-o", str(out / "report.json")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**ENV, "KPIFRAME_JOBS": "2"}, start_new_session=True)
+    deadline = time.monotonic() + 120  # a guard against a hang, not a measurement
+    while not children_of(process.pid):  # a parse worker exists: the parse is under way
+        assert process.poll() is None, "the check ended before a helper was started"
+        assert time.monotonic() < deadline, "no helper process was started"
+        time.sleep(0.005)
+    if to_group:
+        os.killpg(process.pid, signal.SIGTERM)
+    else:
+        process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 143, err
+    assert err.decode().strip() == "kpiframe: terminated"
+    assert session_processes(process.pid) == []
+    assert os.listdir(out) == []  # no report, no temporary file
+
+
+def test_sigterm_while_writing_leaves_the_old_file_and_no_temporary_file(tmp_path: Path, monkeypatch):
+    from kpiframe.cli import Terminated
+
+    target = tmp_path / "report.md"
+    target.write_text("last week's report\n")
+
+    def terminated(fd):
+        raise Terminated
+
+    monkeypatch.setattr(fsutil.os, "fsync", terminated)
+    with pytest.raises(Terminated):
+        fsutil.write_output(target, "this week's report\n" * 10_000)
+    assert target.read_text() == "last week's report\n" and os.listdir(tmp_path) == ["report.md"]
