@@ -255,7 +255,8 @@ def test_labels_with_quotes_brackets_pipes_and_non_ascii_survive(tmp_path: Path)
     assert nodes["n_new_arr_2"].startswith("Line one line two")  # one line: a newline would end the statement
     assert ("n_new_arr", '-. "conflict" .->', "n_new_arr_2") in edges
     # In Markdown text the same title is escaped, not interpreted.
-    assert "### Grow \"fast\" \\[now\\] {ok} (yes) \\<b>bold\\</b> #1 & \\`x\\` \\| pipe — Ünïcödé 中文" in text
+    assert ("### Grow \"fast\" \\[now\\] {ok} (yes) \\<b\\>bold\\</b\\> \\#\u20601 \\& \\`x\\` \\| pipe — Ünïcödé 中文"
+            in text)
     assert "Deals \"closed\" \\[Q3\\] \\| Ω \\*bold\\* \\_x\\_" in text
 
 
@@ -381,8 +382,8 @@ def test_a_broken_framework_reports_what_it_could_read_and_lists_the_errors(fram
     assert "**Not included:** 1 KPI and 1 file could not be read; the appendix lists why." in text
     assert "- KPI ARR (`arr`, sales, Dana): ⚪ no-target" in text  # what could be read is reported
     appendix = text.split("## Appendix: findings")[1]
-    assert "| KF001 | error | broken.yaml:4 | invalid YAML" in appendix
-    assert "| KF005 | error | kpis.yaml:10 | KPI 'half': \\`owner\\` is required |" in appendix
+    assert "| KF001 | error | broken\\.yaml:4 | invalid YAML" in appendix
+    assert "| KF005 | error | kpis\\.yaml:10 | KPI 'half': \\`owner\\` is required |" in appendix
     assert_tables_well_formed(text)
 
 
@@ -395,7 +396,7 @@ def test_suppressed_findings_are_listed_and_marked(framework):
                      "direction: increase\nsupports: [grow]\n",
     })
     text = markdown_of(root, "2026-06-30")
-    assert ("| KF101 | error, suppressed | kpis.yaml:1 | KPI 'legacy' supports no goal "
+    assert ("| KF101 | error, suppressed | kpis\\.yaml:1 | KPI 'legacy' supports no goal "
             "(suppressed: ignore: Retired in Q4) |") in text
     # Suppressed or not, the fact is shown: the KPI is still an orphan.
     assert "- Orphan KPI Legacy (`legacy`" in text

@@ -6,7 +6,9 @@ here; what goes into a diagram is decided by the caller.
 Why the escaping is needed: Mermaid reads ``end`` as a keyword, ``o``/``x`` after a link as
 an arrow head, and quotes, ``#`` and ``<`` inside labels as syntax or HTML. So every node id
 gets a prefix and only ``[A-Za-z0-9_]``, and every label is written quoted (``id["label"]``)
-with Mermaid's entity codes for the characters that would end or change it. Other characters,
+with Mermaid's entity codes for the characters that would end or change it (``%%`` too: Mermaid
+finds ``%%{init: ...}%%`` directives anywhere in the text, even inside a quoted label, and one can
+restyle the whole diagram, hiding the conflict edges). Other characters,
 non-ASCII included, stay as they are: Mermaid renders UTF-8 inside quoted labels.
 """
 
@@ -25,6 +27,9 @@ _LABEL_ENTITIES = {
     ">": "#gt;",
     "`": "#96;",  # a backtick starts a Mermaid markdown string
 }
+# %% starts a comment and %%{init: ...}%% a directive, wherever it appears: a '%' next to another
+# becomes #37; (a lone one, as in "75%", stays readable).
+_DOUBLE_PERCENT = re.compile(r"%(?=%)|(?<=%)%")
 _WHITESPACE = re.compile(r"\s+")
 _DOTTED_ENDS = {"-.->": ".->", "-.-": ".-"}
 
@@ -32,7 +37,7 @@ _DOTTED_ENDS = {"-.->": ".->", "-.-": ".-"}
 def mermaid_label(text: str) -> str:
     """``text`` made safe inside ``"..."``: one line, entity codes for quotes and markup."""
     flat = _WHITESPACE.sub(" ", str(text)).strip()
-    return "".join(_LABEL_ENTITIES.get(ch, ch) for ch in flat)
+    return _DOUBLE_PERCENT.sub("#37;", "".join(_LABEL_ENTITIES.get(ch, ch) for ch in flat))
 
 
 class NodeIds:

@@ -1,9 +1,18 @@
 """The gap report as GitHub-flavoured Markdown: formats a :class:`Report`, computes nothing.
 
-Free text from the framework (titles, names, owners, resolutions, messages) goes through
-:func:`md`, which puts it on one line and backslash-escapes Markdown punctuation, the table
-pipe included, so a title can neither break a table nor turn into a link or a heading. Ids
-are written as code spans (they cannot hold a backtick or a pipe).
+Free text from the framework (titles, names, owners, units, resolutions, messages) goes through
+:func:`md`, which puts it on one line and makes it inert: Markdown punctuation is
+backslash-escaped, the table pipe included, so a title can neither break a table nor turn into
+a link, an image, HTML, math or a heading. Ids are written as code spans (they cannot hold a
+backtick or a pipe).
+
+Decisions: a report is pasted into pull requests and wikis, where more than CommonMark turns text
+into links. GFM and linkify make links of bare URLs, ``www.`` hosts and e-mail addresses, so the
+``:`` after a scheme (``https:``, ``mailto:``) and a host name's dots are escaped (``acme\\.com``
+renders as acme.com, and is no link). GitHub makes mentions of ``@user`` and ``@org/team``
+(notifying them) and issue links of ``#123`` in the rendered text, where an escape is already
+gone, so a WORD JOINER (U+2060, invisible) goes after ``@`` and between ``#`` and a digit. ``$``
+is escaped, as GitHub documents for math.
 """
 
 from __future__ import annotations
@@ -22,9 +31,19 @@ from kpiframe.words import KIND_WORDS
 
 STATUS_MARK = {OFF_TRACK: "🔴", AT_RISK: "🟠", ON_TRACK: "🟢", ACHIEVED: "✅"}
 NO_STATUS_MARK = "⚪"
-# Characters that can start Markdown syntax (or end a table cell). '_' only at a word edge:
-# inside a word (in_progress) GFM never reads it as emphasis, and the source stays readable.
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+# What can turn free text into Markdown syntax, a table cell's end, a link, a mention or math.
+# '_' only at a word edge: inside a word (in_progress) GFM never reads it as emphasis, and the
+# source stays readable. A dot only where a host name has one (a letter follows), so 1.5 stays.
+_MD_ACTIVE = re.compile(r"""
+    (?P<ref>\#(?=\d))                   # #123: an issue reference on GitHub
+  | (?P<at>@(?=\w))                     # @user, @org/team, dana@acme.com
+  | (?P<punct>[\\`*\[\]<>|~$&\#])      # syntax, HTML and entities, math, headings
+  | (?P<edge>(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))
+  | (?P<dot>(?<=\w)\.(?=[^\W\d_]))       # acme.com, www.example: linkified hosts
+  | (?P<scheme>(?<=[A-Za-z]):(?=\S))     # https://, mailto:a@b (a scheme is letters and a colon)
+""", re.VERBOSE)
+_WORD_JOINER = "\u2060"
+_INERT = {"ref": "\\#" + _WORD_JOINER, "at": "@" + _WORD_JOINER}
 _WHITESPACE = re.compile(r"\s+")
 
 # Mermaid styles: goals in blues, KPIs by status, conflicts red, trade-offs grey.
@@ -44,8 +63,13 @@ _STATUS_CLASS = {OFF_TRACK: "off_track", AT_RISK: "at_risk", ON_TRACK: "on_track
 
 
 def md(text: object) -> str:
-    """Free text on one line, with Markdown punctuation escaped (safe in a table cell too)."""
-    return _MD_SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", str(text)).strip())
+    """Free text on one line, inert: it renders as written and never as syntax, a link, a
+    mention or math (safe in a table cell too)."""
+    return _MD_ACTIVE.sub(_inert, _WHITESPACE.sub(" ", str(text)).strip())
+
+
+def _inert(match: re.Match[str]) -> str:
+    return _INERT.get(match.lastgroup or "") or "\\" + match.group()
 
 
 def code(identifier: str) -> str:
