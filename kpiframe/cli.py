@@ -582,8 +582,17 @@ class Terminated(KeyboardInterrupt):
     reaped and no temporary file is left, then exit 143 (128 + SIGTERM) as the shell expects."""
 
 
+_SIGTERM_SEEN: list[bool] = []
+
+
 def _on_sigterm(signum, frame) -> None:  # type: ignore[no-untyped-def]
+    _SIGTERM_SEEN.append(True)  # in case the exception is swallowed (raised inside a __del__)
     raise Terminated
+
+
+def terminated_unnoticed(code: int) -> bool:
+    """True when SIGTERM came but its exception was lost and the command ran on to ``code``."""
+    return bool(_SIGTERM_SEEN) and code != 143
 
 
 def main() -> None:

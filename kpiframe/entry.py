@@ -42,6 +42,10 @@ def exit_now(code: object) -> NoReturn:
     elif not isinstance(code, int):  # SystemExit("message"): print it, exit 1, as Python would
         print(code, file=sys.stderr)
         code = 1
+    cli = sys.modules.get("kpiframe.cli")
+    if cli is not None and cli.terminated_unnoticed(code):  # the output is whole; the user asked to stop
+        print("kpiframe: terminated", file=sys.stderr)
+        code = 143
     for stream, what in ((sys.stdout, "standard output"), (sys.stderr, "standard error")):
         try:
             if stream is not None:  # None when started with the stream closed (`kpiframe check >&-`)

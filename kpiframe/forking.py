@@ -16,6 +16,7 @@ import struct
 _LENGTH = struct.Struct("<Q")
 # Where there is no fork (Windows), every caller does all its work in one process.
 CAN_FORK = hasattr(os, "fork")
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
 
 
 class WorkerError(Exception):
@@ -23,16 +24,24 @@ class WorkerError(Exception):
 
 
 def fork_with_pipe() -> tuple[int, int, int] | None:
-    """(pid, read end, write end) of a fork joined by a pipe, or None when either is refused."""
+    """(pid, read end, write end) of a fork joined by a pipe, or None when either is refused.
+
+    Ctrl-C and SIGTERM are held back during the fork: raised inside one of the interpreter's
+    at-fork callbacks, the exception would only be printed and lost, and raised before the
+    caller has the pid, the helper would never be reaped. Once the parent holds the pid, a
+    signal that came meanwhile stops the helper and is raised here.
+    """
     if not CAN_FORK:
         return None
     try:
         read_end, write_end = os.pipe()
     except OSError:
         return None
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
     try:
         pid = os.fork()
     except OSError:  # a sandbox, a process limit
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.close(read_end)
         os.close(write_end)
         return None
@@ -44,8 +53,15 @@ def fork_with_pipe() -> tuple[int, int, int] | None:
         # SIGTERM to the group ends a helper at once (the parent notices the end of its pipe); the
         # parent's own handler, inherited, would run the parent's clean-up in the helper.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    else:
-        os.close(write_end)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        return pid, read_end, write_end
+    os.close(write_end)
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # runs the handler of a signal held back
+    except BaseException:
+        os.close(read_end)
+        finish(pid, kill=True)
+        raise
     return pid, read_end, write_end
 
 
