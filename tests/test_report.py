@@ -255,7 +255,7 @@ def test_labels_with_quotes_brackets_pipes_and_non_ascii_survive(tmp_path: Path)
     assert nodes["n_new_arr_2"].startswith("Line one line two")  # one line: a newline would end the statement
     assert ("n_new_arr", '-. "conflict" .->', "n_new_arr_2") in edges
     # In Markdown text the same title is escaped, not interpreted.
-    assert ("### Grow \"fast\" \\[now\\] {ok} (yes) \\<b\\>bold\\</b\\> \\#\u20601 \\& \\`x\\` \\| pipe — Ünïcödé 中文"
+    assert ("### Grow \"fast\" \\[now\\] {ok} (yes) \\<b\\>bold\\</b\\> \\#\u20601 & \\`x\\` \\| pipe — Ünïcödé 中文"
             in text)
     assert "Deals \"closed\" \\[Q3\\] \\| Ω \\*bold\\* \\_x\\_" in text
 

@@ -37,7 +37,7 @@ NO_STATUS_MARK = "⚪"
 _MD_ACTIVE = re.compile(r"""
     (?P<ref>\#(?=\d))                   # #123: an issue reference on GitHub
   | (?P<at>@(?=\w))                     # @user, @org/team, dana@acme.com
-  | (?P<punct>[\\`*\[\]<>|~$&\#])      # syntax, HTML and entities, math, headings
+  | (?P<punct>[\\`*\[\]<>|~$\#])       # syntax, HTML, math, headings
   | (?P<edge>(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))
   | (?P<dot>(?<=\w)\.(?=[^\W\d_]))       # acme.com, www.example: linkified hosts
   | (?P<scheme>(?<=[A-Za-z]):(?=\S))     # https://, mailto:a@b (a scheme is letters and a colon)
