@@ -373,6 +373,36 @@ def impact(
         print_impact(report, make_console(), result.framework.config.department_name)
 
 
+@app.command(context_settings={"ignore_unknown_options": True})  # so that a value may be negative: -5
+def record(
+    kpi: str = typer.Argument(..., metavar="KPI", help="The id of the KPI."),
+    value: str = typer.Argument(..., metavar="VALUE", help="The number, as a plain number (12.5, -3, 1e6)."),
+    path: Path = PathArg,
+    day: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+                                      help="The date the number is for (default: today, as check judges it)."),
+    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="A note kept in the row's note column."),
+    csv_file: Optional[Path] = typer.Option(None, "--file", metavar="FILE",
+                                            help="The actuals CSV file to add the row to, when `actuals:` names several."),
+    today: Optional[str] = TodayOpt,
+) -> None:
+    """Record a check-in: append KPI's VALUE to the actuals CSV (atomically) and print its new status."""
+    from kpiframe.check import CheckOptions
+    from kpiframe.record import CheckInRefused, plan_check_in, status_after, write_check_in
+    from kpiframe.render.checkin import check_in_lines
+
+    options = CheckOptions(today=_parse_today(today), select=("KF0",))
+    try:
+        check_in = plan_check_in(_run_check(path, options), kpi, value, day, note, csv_file)
+    except CheckInRefused as exc:
+        _usage_error(str(exc))
+    write_check_in(check_in)
+    after = _run_check(path, options, quiet=True)
+    status_line, notes = check_in_lines(check_in, status_after(after, kpi), after.root)
+    for line in notes:
+        _say(line)
+    emit(status_line + "\n")
+
+
 def _mount_import_commands() -> None:
     from kpiframe.commands.importing import app as import_app
 
@@ -541,7 +571,7 @@ def _load_pair(path: Path, since: str, to: Optional[str], options, *, check_base
         _usage_error(str(exc))
 
 
-def _run_check(path: Path, options):  # -> CheckResult
+def _run_check(path: Path, options, quiet: bool = False):  # -> CheckResult
     """Every command starts from the same check; a path that is not a framework folder exits 2."""
     from kpiframe.check import UsageError, missing_config_notice, run_check
 
@@ -550,7 +580,7 @@ def _run_check(path: Path, options):  # -> CheckResult
     except UsageError as exc:
         _usage_error(str(exc))
     notice = missing_config_notice(path, result)
-    if notice is not None:
+    if notice is not None and not quiet:
         _say(notice)
     return result
 

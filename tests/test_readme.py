@@ -41,3 +41,23 @@ def test_readme_real_runs_are_what_check_prints_today(monkeypatch):
         shown = _readme_block(f"kpiframe check examples/{example}")
         out = CliRunner().invoke(app, ["check", f"examples/{example}"], env={"NO_COLOR": "1"})
         assert _normalise(out.output) == _normalise(shown), f"README output of {example} is out of date"
+
+
+def test_readme_record_example_is_what_record_prints(tmp_path, monkeypatch):
+    import shlex
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from kpiframe.cli import app
+
+    start = README.index("## Recording check-ins")
+    block = README[README.index("```sh\n", start) + 6:]
+    command = block[:block.index("\n")]
+    shown = README[README.index("```text\n", start) + 8:]
+    shown = shown[:shown.index("```")]
+    shutil.copytree(REPO / "examples" / "acme", tmp_path / "examples" / "acme")
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(app, shlex.split(command)[1:], env={"NO_COLOR": "1"})
+    assert out.exit_code == 0, out.output
+    assert out.stdout == shown

@@ -1,0 +1,58 @@
+"""What `kpiframe record` prints: the KPI's status after the check-in, in one line.
+
+Notes about files created or the configuration changed go to stderr, so stdout is exactly the
+status line (easy to read in a script or a chat bot).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
+from kpiframe.record import CheckIn
+from kpiframe.render.locations import FilePaths
+from kpiframe.status import KpiStatus, with_unit
+
+_JUDGED = (ON_TRACK, AT_RISK, OFF_TRACK)
+
+
+def check_in_lines(check_in: CheckIn, status: KpiStatus, root: Path) -> tuple[str, list[str]]:
+    """(the status line for stdout, notes for stderr)."""
+    paths = FilePaths.for_people(root)
+    kpi = status.kpi
+    recorded = f"{with_unit(float(check_in.value), kpi.unit)} on {check_in.day}"
+    if check_in.already:
+        head = f"{kpi.id}: {recorded} is already recorded ({paths(check_in.already.rsplit(':', 1)[0])}:" \
+               f"{check_in.already.rsplit(':', 1)[1]}); nothing written"
+    else:
+        head = f"{kpi.id}: recorded {recorded} in {paths(check_in.csv_file)}"
+    notes = []
+    for created in check_in.created:
+        notes.append(f"kpiframe: created {paths(_rel(root, created))}")
+    if check_in.config_note and not any(str(c).endswith(("kpiframe.yaml",)) for c in check_in.created):
+        notes.append(f"kpiframe: {check_in.config_note}")
+    return f"{head}; now {_state(status)}", notes
+
+
+def _state(status: KpiStatus) -> str:
+    progress, kpi = status.progress, status.kpi
+    text = progress.status
+    if progress.status in _JUDGED and progress.progress_pct is not None:
+        text += f", {_percent(progress.progress_pct)} of the way to the target"
+        if progress.expected_pct is not None:
+            text += f" ({_percent(progress.expected_pct)} expected)"
+    elif progress.status == ACHIEVED and kpi.target is not None:
+        text += f" (target {with_unit(kpi.target.value, kpi.unit)} by {kpi.target.date})"
+    if status.staleness.stale:
+        text += f", stale (the next number was due {status.staleness.next_due})"
+    return text
+
+
+def _percent(value: float) -> str:
+    return f"{round(value):d}%"
+
+
+def _rel(root: Path, path: Path) -> str:
+    import os
+
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
