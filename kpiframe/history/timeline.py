@@ -100,8 +100,8 @@ def kpi_timeline(path: Path, kpi_id: str) -> Timeline:
                          f"({len(commits)} commits read)")
     current = walk.state
     actuals = sorted(walk.actuals.values(), key=lambda a: (a.date, a.source, not a.replaced))
-    return Timeline(kpi_id, head.prefix, walk.steps, list(current.revisions) if current else list(walk.last.revisions),
-                    actuals, current, shallow)
+    latest = current or walk.last  # the revisions of the last version that validated
+    return Timeline(kpi_id, head.prefix, walk.steps, list(latest.revisions) if latest else [], actuals, current, shallow)
 
 
 def _actuals_patterns(head: GitTreeSource) -> list[str]:
