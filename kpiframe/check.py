@@ -253,6 +253,7 @@ def _parse_and_validate(files, framework: Framework, findings: list[Finding], jo
     start = time.perf_counter()
     validating = 0.0
     to_parse = [(handle, rel) for handle, rel in files if rel not in reuse]
+    source.prepare([handle for handle, _ in to_parse])  # before any parse worker forks: they inherit it
     parsed_files = parse_files(to_parse, limits, jobs=jobs, read=source.read, size=source.size,
                                on_file=lambda rel: CURRENT.update(stage="parsing", file=rel))
     for _, rel in files:

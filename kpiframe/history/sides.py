@@ -11,8 +11,9 @@ Decisions:
   `git diff --raw REV` lists the files that differ from the revision; between two revisions,
   equal blob ids. A file is reused only under the same path, with the same framework root and
   the same parsing limits, so what the base shows is exactly what parsing it would give.
-  Measured at 10,000 KPIs: loading the base costs 0.05 s when nothing changed, against 1.1 s
-  for a full parse.
+  Only the blobs of the files still to parse are fetched. Measured at 10,000 KPIs (1,117 files)
+  on a busy 2-core machine: git's part 0.15 s, then the base loads in 0.9 s when 1,116 files
+  are reused (0.7 s of it building the graph), against 10 s when every file is parsed.
 """
 
 from __future__ import annotations

@@ -62,6 +62,9 @@ class FileSource:
     def is_outside_link(self, handle: Any) -> bool:
         return False
 
+    def prepare(self, handles: list[Any]) -> None:
+        """Get ready to read these files (a git source fetches their blobs in one go)."""
+
 
 @dataclass
 class DiskSource(FileSource):
@@ -172,8 +175,10 @@ class GitTreeSource(FileSource):
                                         hint="a framework's files live in its own repository"))
                 continue
             files.append((entry, shown))
-        self.prefetch(entry for entry, _ in files)
-        return files, findings
+        return files, findings  # the blobs are fetched by prepare(), for the files that are parsed
+
+    def prepare(self, handles: list[Any]) -> None:
+        self.prefetch(handles)
 
     def prefetch(self, entries: Any) -> None:
         wanted = [e for e in entries if e.sha not in self._blobs]
