@@ -75,6 +75,7 @@ class ChildRun:
     stderr: str
     peak_mb: float | None
     failure: str = ""
+    cpu_seconds: float | None = None  # user + system time of the child and the helpers it waited for
 
     @property
     def last_error_line(self) -> str:
@@ -107,7 +108,8 @@ def run_child(argv: list[str], timeout: float, cwd: Path = REPO_ROOT) -> ChildRu
         out.seek(0)
         err.seek(0)
         run = ChildRun(argv, seconds, child.returncode, out.read().decode("utf-8", "replace"),
-                       err.read().decode("utf-8", "replace"), usage.ru_maxrss * 1024 / 1e6)
+                       err.read().decode("utf-8", "replace"), usage.ru_maxrss * 1024 / 1e6,
+                       cpu_seconds=usage.ru_utime + usage.ru_stime)
     if timed_out.is_set():
         run.returncode, run.failure = None, f"timed out after {timeout:.0f} s"
     return run
