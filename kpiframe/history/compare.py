@@ -58,7 +58,8 @@ def compare(base: Framework, head: Framework) -> list[Change]:
                 file, line = where(document)
                 changes.append(Change(document.kind_name, doc_id, None, ADDED, None, None, file, line))
             continue
-        changes += _changes_of(before, document)
+        if before is not document:  # the same object: its file was the same on both sides (sides.py)
+            changes += _changes_of(before, document)
     for doc_id, document in base.by_id.items():
         if doc_id not in head.by_id and doc_id not in head.invalid:
             file, line = where(document)
@@ -79,7 +80,7 @@ def _changes_of(before: Document, after: Document) -> Iterator[Change]:
         return
     for name in FIELDS_OF_KIND.get(after.kind_name, ()):
         old, new = getattr(before, name, None), getattr(after, name, None)
-        if plain(old) == plain(new):
+        if old == new or plain(old) == plain(new):
             continue
         verdict = judge_date(old, new) if name == "due" else _plain_verdict(old, new)
         file, line = where(after, (name,) if new is not None else ())
@@ -98,7 +99,7 @@ def _kpi_changes(before: KPI, after: KPI) -> Iterator[Change]:
     flipped = before.direction != after.direction
     for comparable in KPI_FIELDS:
         old, new = comparable.get(before), comparable.get(after)
-        if plain(old) == plain(new):
+        if old == new or plain(old) == plain(new):
             continue
         verdict = comparable.judge(old, new, after.better)
         if flipped and comparable.measure and verdict not in (ADDED, REMOVED):

@@ -93,8 +93,10 @@ class Comparable:
     measure: bool = False  # a target-like value compared against the direction
 
     def get(self, kpi: KPI) -> Any:
-        value = getattr(kpi, self.name, None)
-        return None if value in ((), []) else value
+        # Through __dict__: a field this KPI model does not have yet (issue 16's) is None without
+        # pydantic's slow AttributeError path, and an empty list counts as not set.
+        value = kpi.__dict__.get(self.name)
+        return None if isinstance(value, (list, tuple)) and not value else value
 
 
 _BAR_GATE = (RELAXED, REMOVED)
