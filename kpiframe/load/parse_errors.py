@@ -1,0 +1,65 @@
+"""Findings for what the YAML parser refuses: syntax errors (with the hint that fits the
+mistake) and characters the reader does not allow."""
+
+from __future__ import annotations
+
+import yaml
+
+from kpiframe.findings import Finding
+from kpiframe.load.document import LineMap, place_mark
+
+
+def is_libyaml_depth_limit(exc: yaml.MarkedYAMLError) -> bool:
+    """libyaml >= 0.2.6 refuses to nest deeper than 1,000 levels, with a syntax error."""
+    return "maximum nesting depth" in (exc.problem or "")
+
+
+def syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str, line_map: LineMap | None) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = place_mark(mark, line_map) if mark else (1, 1)
+    if is_libyaml_depth_limit(exc):
+        return Finding(rule="limit-exceeded", file=rel, line=line, column=column,
+                       message="nesting is deeper than the YAML parser allows (1,000 levels)",
+                       hint="a framework document needs only a few levels")
+    problem = exc.problem or "invalid YAML"
+    if exc.context:
+        problem = f"{exc.context}: {problem}" if exc.context not in problem else problem
+    hint = "check indentation and quoting around this line"
+    char = _char_at(text, line, column)
+    if char == "\t":
+        problem = "a tab character where YAML expects spaces"
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    elif "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
+        # libyaml notices an unclosed quote only where the file (or document) ends: point at the quote.
+        line, column = place_mark(exc.context_mark, line_map)
+        problem = "a quote opened here is never closed"
+        hint = "close the quote on the same value, or remove it"
+    elif char and char in "%@`":
+        hint = f"a value cannot start with {char} unless it is quoted: write it as \"{char}...\""
+    elif "mapping values are not allowed" in problem:
+        hint = "a value that contains ': ' must be quoted, for example title: \"Phase 2: rollout\""
+    elif line_map is not None:
+        hint += ("; the file holds a Unicode line separator (U+0085, U+2028 or U+2029), which YAML reads "
+                 "as a line break: replace it with a space or a newline")
+    return Finding(rule="yaml-syntax", file=rel, line=line, column=column, message=f"invalid YAML: {problem}",
+                   hint=hint)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line)
+    if len(lines) < line:
+        return ""
+    row = lines[line - 1]
+    return row[column - 1] if 0 < column <= len(row) else ""
+
+
+def reader_finding(exc: yaml.YAMLError, rel: str, text: str) -> Finding:
+    position = getattr(exc, "position", None)  # a ReaderError's character index into the text
+    line = column = 1
+    if isinstance(position, int) and 0 <= position <= len(text):
+        line, column = LineMap(text).place(position)
+    character = getattr(exc, "character", None)  # an int (the code point) from both parsers
+    shown = f" U+{character:04X}" if isinstance(character, int) else ""
+    reason = getattr(exc, "reason", None) or "not allowed in YAML"
+    return Finding(rule="yaml-syntax", file=rel, line=line, column=column,
+                   message=f"invalid YAML: character{shown}: {reason}", hint="remove control characters from the file")
