@@ -17,6 +17,17 @@ def test_positions_point_at_keys_and_values():
     assert doc.position(()) == (1, 1)
 
 
+def test_positions_after_a_unicode_line_separator_count_lines_as_editors_do_and_survive_packing():
+    # YAML reads U+2028 as a line break, editors do not: line 4 in the editor, not 5.
+    parsed = parse_text('title: "a\u2028b"\nid: x\ntarget:\n  value: 12\n', "k.yaml")
+    doc = parsed.documents[0]
+    expected = doc.position(("target", "value")), doc.position(("target", "value"), key=True)
+    assert expected == ((4, 10), (4, 3))
+    doc.pack_positions()  # as a parse worker sends it
+    assert doc.packed_positions is not None
+    assert (doc.position(("target", "value")), doc.position(("target", "value"), key=True)) == expected
+
+
 def test_multi_document_files_keep_each_documents_start_line():
     parsed = parse_text("kind: Driver\nid: a\n---\nkind: Driver\nid: b\n", "d.yaml")
     assert [(d.data["id"], d.line) for d in parsed.documents] == [("a", 1), ("b", 4)]

@@ -47,12 +47,10 @@ class RawDocument:
     line: int
     column: int
     data: Any
-    # path -> where it was written: an int packing the 0-based line and column (a third of the
-    # memory of the parser's mark, on a million entries), or a 1-based (line, column) tuple
-    # (texts that need a LineMap, and positions made by hand).
-    value_positions: dict[Path_, Any] = field(default_factory=dict)
-    key_positions: dict[Path_, Any] = field(default_factory=dict)
-    line_map: "LineMap | None" = None  # only for texts whose marks count lines differently from editors
+    # path -> where it was written, as one int (see pack_position): a third of the memory of the
+    # parser's mark on a million entries, and what marshal and pickle carry fastest.
+    value_positions: dict[Path_, int] = field(default_factory=dict)
+    key_positions: dict[Path_, int] = field(default_factory=dict)
     # Both position tables marshalled into one bytes object (see pack_positions), or None.
     packed_positions: bytes | None = None
 
@@ -63,8 +61,6 @@ class RawDocument:
         while millions of path tuples cost the receiving process more than the parse saved, and
         most documents never have a finding.
         """
-        if self.line_map is not None:
-            return  # its positions are parser marks, which marshal cannot write; rare anyway
         try:
             self.packed_positions = marshal.dumps((self.value_positions, self.key_positions))
         except ValueError:  # a path holding a str subclass (a quoted key): keep the tables as they are
@@ -80,7 +76,7 @@ class RawDocument:
         while True:
             found = table.get(path)
             if found is not None:
-                return _line_column(found, self.line_map)
+                return unpack_position(found)
             if key:  # no key here (a list item, or the document itself): fall back to values
                 table = self.value_positions
                 key = False
@@ -90,18 +86,21 @@ class RawDocument:
             path = path[:-1]
 
 
-def _line_column(position: Any, line_map: "LineMap | None" = None) -> tuple[int, int]:
-    if isinstance(position, int):  # packed 0-based line and column (see _Converter._mapping)
-        return (position >> COLUMN_BITS) + 1, (position & COLUMN_MASK) + 1
-    if isinstance(position, tuple):
-        return position
-    if line_map is not None:
-        return line_map.place(position.index)
-    return position.line + 1, position.column + 1
-
-
+# A source position is one int: the 0-based line shifted left by COLUMN_BITS, or'ed with the
+# 0-based column. Positions are stored that way everywhere; only findings and messages unpack them.
 COLUMN_BITS = 24
 COLUMN_MASK = (1 << COLUMN_BITS) - 1
+
+
+def pack_position(line: int, column: int) -> int:
+    """A 1-based (line, column) as a stored position."""
+    return (line - 1) << COLUMN_BITS | (column - 1)
+
+
+def unpack_position(position: int) -> tuple[int, int]:
+    """A stored position as the 1-based (line, column) an editor shows."""
+    return (position >> COLUMN_BITS) + 1, (position & COLUMN_MASK) + 1
+
 
 _UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
 _EDITOR_BREAKS = re.compile(r"\r\n|\r|\n")
@@ -129,8 +128,18 @@ class LineMap:
         return row + 1, index - self.starts[row] + 1
 
 
+def pack_mark(mark: Any, line_map: LineMap | None) -> int:
+    """A parser mark as a stored position; through ``line_map`` when the text has one."""
+    if line_map is not None:
+        return pack_position(*line_map.place(mark.index))
+    return mark.line << COLUMN_BITS | mark.column
+
+
 def place_mark(mark: Any, line_map: LineMap | None) -> tuple[int, int]:
-    return _line_column(mark, line_map)
+    """A parser mark as the 1-based (line, column) an editor shows."""
+    if line_map is not None:
+        return line_map.place(mark.index)
+    return mark.line + 1, mark.column + 1
 
 
 @dataclass(slots=True)

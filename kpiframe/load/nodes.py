@@ -10,7 +10,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kpiframe.findings import Finding
-from kpiframe.load.document import COLUMN_BITS, Limits, LineMap, RawDocument, Text, place_mark
+from kpiframe.load.document import COLUMN_BITS, Limits, LineMap, RawDocument, Text, pack_mark, place_mark
 
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 CORE_TAG_PREFIX = "tag:yaml.org,2002:"
@@ -34,7 +34,7 @@ class Abort(Exception):
 
 def new_document(root: Node, rel: str, index: int, line_map: LineMap | None) -> RawDocument:
     line, column = place_mark(root.start_mark, line_map)
-    return RawDocument(file=rel, index=index, line=line, column=column, data=None, line_map=line_map)
+    return RawDocument(file=rel, index=index, line=line, column=column, data=None)
 
 
 def node_id(node: Node) -> str | None:
@@ -51,12 +51,13 @@ def node_id(node: Node) -> str | None:
 class Converter:
     """Node tree -> plain values, recording positions, within the file's budgets."""
 
-    __slots__ = ("doc", "findings", "limits", "max_depth", "nodes", "aliases", "duplicates", "controls", "seen",
-                 "open")
+    __slots__ = ("doc", "line_map", "findings", "limits", "max_depth", "nodes", "aliases", "duplicates", "controls",
+                 "seen", "open")
 
     def __init__(self, doc: RawDocument, findings: list[Finding], limits: Limits, max_depth: int,
-                 nodes_before: int = 0):
+                 nodes_before: int = 0, line_map: LineMap | None = None):
         self.doc = doc
+        self.line_map = line_map  # only for texts whose marks count lines differently from editors
         self.findings = findings
         self.limits = limits
         self.max_depth = max_depth
@@ -112,19 +113,17 @@ class Converter:
         finally:
             self.open.discard(key)
 
-    def _where(self, mark: Any) -> int | tuple[int, int]:
-        """A position as stored: packed into an int, or placed through the LineMap. Never the
-        parser's mark itself, so that parsed files can cross a process boundary (pickle)."""
-        if self.doc.line_map is not None:
-            return self.doc.line_map.place(mark.index)
-        return mark.line << COLUMN_BITS | mark.column
+    def _where(self, mark: Any) -> int:
+        """A position as stored (see pack_mark). Never the parser's mark itself, so that parsed
+        files can cross a process boundary (pickle)."""
+        return pack_mark(mark, self.line_map)
 
     def _mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
         # The hot loop of loading: scalar values (most of them) are converted inline.
         result: dict[str, Any] = {}
         key_positions = self.doc.key_positions
         value_positions = self.doc.value_positions
-        pack = self.doc.line_map is None
+        pack = self.line_map is None
         max_nodes = self.limits.max_nodes
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
@@ -160,14 +159,14 @@ class Converter:
         self.duplicates += 1
         if self.duplicates > MAX_FINDINGS_PER_DOCUMENT:
             if self.duplicates == MAX_FINDINGS_PER_DOCUMENT + 1:
-                line, column = place_mark(kmark, self.doc.line_map)
+                line, column = place_mark(kmark, self.line_map)
                 self.findings.append(Finding(
                     rule="duplicate-key", file=self.doc.file, line=line, column=column,
                     message=f"more duplicate keys from here on; only the first {MAX_FINDINGS_PER_DOCUMENT} "
                             "in this document are listed",
                     hint="YAML would silently keep only one of each; remove the repeats"))
             return
-        line, column = place_mark(kmark, self.doc.line_map)
+        line, column = place_mark(kmark, self.line_map)
         self.findings.append(Finding(
             rule="duplicate-key", file=self.doc.file, line=line, column=column,
             message=f"`{key}` appears twice in this mapping (first at line {first[0]})",
@@ -190,7 +189,7 @@ class Converter:
         self.controls += 1
         if self.controls <= MAX_FINDINGS_PER_DOCUMENT:
             first = _CONTROL.search(node.value).group()
-            line, column = place_mark(node.start_mark, self.doc.line_map)
+            line, column = place_mark(node.start_mark, self.line_map)
             self.findings.append(Finding(
                 rule="invalid-value", file=self.doc.file, line=line, column=column,
                 message=f"a quoted value holds the control character U+{ord(first):04X}, shown as \\x{ord(first):02x}",
@@ -204,6 +203,6 @@ class Converter:
                     "remove the tag; kpiframe never constructs objects from YAML tags")
 
     def _abort(self, node: Node, rule: str, message: str, hint: str):
-        line, column = place_mark(node.start_mark, self.doc.line_map)
+        line, column = place_mark(node.start_mark, self.line_map)
         raise Abort(Finding(rule=rule, file=self.doc.file, line=line, column=column,
                              message=message, hint=hint))

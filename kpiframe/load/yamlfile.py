@@ -160,7 +160,7 @@ def _parse_documents(text: str, rel: str, limits: Limits, max_depth: int, line_m
             if node is None:
                 continue
             converter = Converter(new_document(node, rel, state.index, line_map), findings, limits, max_depth,
-                                  state.used)
+                                  state.used, line_map)
             before = len(findings)
             try:
                 documents.append(converter.run(node))

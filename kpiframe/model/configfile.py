@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kpiframe.findings import Finding
-from kpiframe.load.document import Limits, RawDocument, Text
+from kpiframe.load.document import Limits, RawDocument, Text, pack_position
 from kpiframe.load.reading import decode_utf8, read_bounded
 from kpiframe.load.config import TABLE_HEADER
 from kpiframe.load.yamlfile import parse_text
@@ -116,10 +116,10 @@ _TOML_HEADER = re.compile(r"^[ \t]*\[[ \t]*([^\[\]]+?)[ \t]*\][ \t]*(?:#.*)?$")
 _TOML_KEY = re.compile(r"^([ \t]*)([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')[ \t]*=[ \t]*")
 
 
-def _toml_positions(text: str, *, keys: bool = False) -> dict[tuple, tuple[int, int]]:
+def _toml_positions(text: str, *, keys: bool = False) -> dict[tuple, int]:
     """Where each key of [tool.kpiframe] (and its sub-tables) was written: a line-based reading,
     enough for findings to point at the setting instead of at the table."""
-    positions: dict[tuple, tuple[int, int]] = {}
+    positions: dict[tuple, int] = {}
     table: tuple | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         header = _TOML_HEADER.match(line)
@@ -127,14 +127,14 @@ def _toml_positions(text: str, *, keys: bool = False) -> dict[tuple, tuple[int, 
             parts = tuple(part.strip().strip("\"'") for part in header.group(1).split("."))
             table = parts[2:] if parts[:2] == ("tool", "kpiframe") else None
             if table:
-                positions.setdefault(table, (number, 1))
+                positions.setdefault(table, pack_position(number, 1))
             continue
         entry = _TOML_KEY.match(line)
         if table is None or not entry:
             continue
         key = entry.group(2).strip("\"'")
         column = len(entry.group(1)) + 1 if keys else entry.end() + 1
-        positions.setdefault(table + (key,), (number, column))
+        positions.setdefault(table + (key,), pack_position(number, column))
     return positions
 
 
