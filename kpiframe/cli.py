@@ -140,6 +140,8 @@ def check(
     output_file: Optional[Path] = typer.Option(
         None, "--output-file", "-o", metavar="FILE",
         help="Write the report to FILE (atomically; - is standard output); the terminal gets the summary line."),
+    fix: bool = typer.Option(False, "--fix", help="Apply the fixes that cannot change meaning, in place, then report."),
+    diff: bool = typer.Option(False, "--diff", help="Show those fixes as a diff without writing (exit 1 if there are any)."),
     since: Optional[str] = SinceOpt,
 ) -> None:
     """Check the framework: schema, alignment, conflicts and execution. Exit 1 on errors.
@@ -155,7 +157,12 @@ def check(
     if unknown:
         raise typer.BadParameter(unknown_selectors_message(unknown))
     options = CheckOptions(today=_parse_today(today), select=selected, ignore=ignored, today_from=_today_from(context))
-    result = _run_check(path, options) if since is None else _load_pair(path, since, None, options).head.result
+    if (fix or diff) and since is not None:
+        _usage_error("--fix and --diff change the working tree; leave out --since")
+    if fix or diff:
+        result = _fixed(path, options, diff=diff, quiet=output_format is not ReportFormat.text)
+    else:
+        result = _run_check(path, options) if since is None else _load_pair(path, since, None, options).head.result
     elapsed = time.perf_counter() - started
     # GitHub shows few annotations; the job summary gets every finding (README: Output formats for CI)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if output_format is ReportFormat.github else None
@@ -569,6 +576,26 @@ def _load_pair(path: Path, since: str, to: Optional[str], options, *, check_base
         return load_pair(path, since, to, options, check_base=check_base)
     except UsageError as exc:
         _usage_error(str(exc))
+
+
+def _fixed(path: Path, options, *, diff: bool, quiet: bool):  # -> CheckResult
+    """`check --fix`: fix, say what was fixed, and hand back the check after it. `check --diff`:
+    print the diff and exit (1 when there is something to fix)."""
+    from kpiframe.fixes import run_fixes, unified_diff
+    from kpiframe.render.locations import FilePaths
+
+    done = run_fixes(lambda: _run_check(path, options, quiet=True), write=not diff)
+    shown = FilePaths.for_people(done.result.root)
+    say = _say if quiet or diff else (lambda line: emit(line + "\n"))
+    for rel, finding in done.applied:
+        fix = finding.fix
+        say(f"{'would fix' if diff else 'fixed'}: {shown(rel)}:{fix.line}:{fix.column} {fix.description}")
+    for rel, finding, why in done.skipped:
+        _say(f"not fixed: {shown(rel)}:{finding.line}:{finding.column} {finding.fix.description}: {why}")
+    if diff:
+        emit(unified_diff(done.plans, shown))
+        raise typer.Exit(1 if done.applied else 0)
+    return done.result
 
 
 def _run_check(path: Path, options, quiet: bool = False):  # -> CheckResult

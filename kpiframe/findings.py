@@ -30,6 +30,23 @@ class Severity(str, Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """A change to a finding's file that cannot change what the framework means.
+
+    Made where the finding is made (the loader, the schema, a rule), applied by
+    :mod:`kpiframe.fixes` (`kpiframe check --fix`): replace ``old`` at ``line``:``column`` of
+    the finding's file by ``new`` (``old`` empty: insert). ``old`` is the text as the parser
+    saw it; quotes around it in the file are kept.
+    """
+
+    description: str  # what `--fix` prints after the place: "unit '%' quoted"
+    line: int
+    column: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem, at one place, found by one rule.
 
@@ -48,6 +65,7 @@ class Finding:
     code: str = ""
     severity: Severity = Severity.ERROR
     suppressed_by: str | None = field(default=None, compare=False)
+    fix: Fix | None = field(default=None, compare=False)  # see Fix; not part of the JSON
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.code, self.rule, self.message, self.subject or "")

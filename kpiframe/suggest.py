@@ -124,3 +124,21 @@ class Suggester:
 
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
     return Suggester(candidates).closest(word, cutoff)
+
+
+def one_edit_away(word: str, candidates: Iterable[str]) -> list[str]:
+    """The candidates one insertion, deletion or substitution away from ``word`` (Levenshtein
+    distance 1), sorted. `check --fix` corrects a reference only when exactly one is."""
+    return sorted(c for c in set(candidates) if _one_edit(word, c))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    # the rest must match after skipping one character of the longer (or of both, same length)
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]

@@ -4,12 +4,13 @@ value, duplicate keys, tags, aliases and control characters reported, within the
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from sys import intern
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from kpiframe.findings import Finding
+from kpiframe.findings import Finding, Fix
 from kpiframe.load.document import COLUMN_BITS, Limits, LineMap, RawDocument, Text, pack_mark, place_mark
 
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -125,6 +126,7 @@ class Converter:
         value_positions = self.doc.value_positions
         pack = self.line_map is None
         max_nodes = self.limits.max_nodes
+        repeats: list[tuple[str, Any, int]] = []  # (key, mark, index of its finding) in the document's mapping
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
                 self._abort(key_node, "yaml-syntax", "a key must be a plain word, not a list or mapping",
@@ -140,6 +142,8 @@ class Converter:
                 self._over_budget(key_node)
             if key in result:
                 self._duplicate(key, key_node.start_mark, self.doc.position(child, key=True))
+                if not path and self.findings and self.findings[-1].rule == "duplicate-key":
+                    repeats.append((key, key_node.start_mark, len(self.findings) - 1))
                 continue
             mark = key_node.start_mark
             key_positions[child] = mark.line << COLUMN_BITS | mark.column if pack else self._where(mark)
@@ -152,7 +156,21 @@ class Converter:
                 result[key] = self._scalar(value_node)
             else:
                 result[key] = self.convert(value_node, child, depth + 1)
+        if repeats and not node.flow_style and self.line_map is None:
+            self._offer_separator(repeats)
         return result
+
+    def _offer_separator(self, repeats: list[tuple[str, Any, int]]) -> None:
+        """Two documents run together (a `---` forgotten) repeat `kind:` and then `id:` at the top
+        level: the fix for the repeated `kind` adds the `---` before it. A `kind:` repeated alone
+        is a typo inside one document, which a separator would split: no fix then."""
+        key, mark, index = repeats[0]
+        if key != "kind" or mark.column != 0 or not any(k == "id" for k, _, _ in repeats[1:]):
+            return
+        fix = Fix("`---` added: two documents ran together", mark.line + 1, 1, "", "---\n")
+        self.findings[index] = replace(self.findings[index], fix=fix,
+                                       hint="a new document starts here: put `---` on the line above "
+                                            "(`kpiframe check --fix` does)")
 
     def _duplicate(self, key: str, kmark, first: tuple[int, int]) -> None:
         # Reported, and the first value kept: YAML's "last one wins" would hide a typo.

@@ -3,9 +3,11 @@ mistake) and characters the reader does not allow."""
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
-from kpiframe.findings import Finding
+from kpiframe.findings import Finding, Fix
 from kpiframe.load.document import LineMap, place_mark
 
 
@@ -36,6 +38,10 @@ def syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str, line_map: Lin
         hint = "close the quote on the same value, or remove it"
     elif char and char in "%@`":
         hint = f"a value cannot start with {char} unless it is quoted: write it as \"{char}...\""
+        fix = _quoting_fix(text, line, column) if line_map is None else None
+        if fix is not None:
+            return Finding(rule="yaml-syntax", file=rel, line=line, column=column, message=f"invalid YAML: {problem}",
+                           hint=f"quote it: {fix.new} (`kpiframe check --fix` does)", fix=fix)
     elif "mapping values are not allowed" in problem:
         hint = "a value that contains ': ' must be quoted, for example title: \"Phase 2: rollout\""
     elif line_map is not None:
@@ -43,6 +49,24 @@ def syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str, line_map: Lin
                  "as a line break: replace it with a space or a newline")
     return Finding(rule="yaml-syntax", file=rel, line=line, column=column, message=f"invalid YAML: {problem}",
                    hint=hint)
+
+
+# `key: %...` (or `- key: %...`): a plain value that starts with a character YAML reserves.
+_RESERVED_VALUE = re.compile(r"[ \t]*(?:-[ \t]+)?(?P<key>[A-Za-z_][\w.-]*):[ \t]+(?P<value>[%@`][^\r\n]*?)"
+                             r"[ \t]*(?:[ \t]#[^\r\n]*)?\r?\Z")
+
+
+def _quoting_fix(text: str, line: int, column: int) -> Fix | None:
+    """Quote a value YAML refuses because of its first character (`unit: %`). Quoting keeps the
+    text exactly as typed, so it cannot change meaning."""
+    rows = text.split("\n", line)
+    if len(rows) < line:
+        return None
+    match = _RESERVED_VALUE.match(rows[line - 1])
+    if match is None or match.start("value") != column - 1 or '"' in match["value"] or "\\" in match["value"]:
+        return None
+    value = match["value"]
+    return Fix(f"{match['key']} '{value}' quoted", line, column, value, f'"{value}"')
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 import typing
+from dataclasses import replace
 from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from kpiframe.findings import Finding
+from kpiframe.findings import Finding, Fix
 from kpiframe.load.document import RawDocument, path_text
 from kpiframe.load.yamlfile import MAX_FINDINGS_PER_DOCUMENT
 from kpiframe.model.documents import API_VERSION, KINDS, MODELS, Document, Goal, KPI, Tradeoff
@@ -134,7 +136,30 @@ def _translate(raw: RawDocument, model: type[BaseModel], label: str, error: dict
         return _at(raw, loc, "invalid-value", f"{label}: `apiVersion` must be {API_VERSION}, got {error['input']!r}",
                    f"write `apiVersion: {API_VERSION}` or leave it out")
     message, hint = _describe_error(kind, error)
-    return _at(raw, loc, "invalid-value", f"{label}: `{field}` {message}", hint)
+    finding = _at(raw, loc, "invalid-value", f"{label}: `{field}` {message}", hint)
+    meant = _meant_choice(error) if kind == "literal_error" else None
+    if meant is None or not finding.line:
+        return finding
+    fix = Fix(f"{loc[-1]} '{error['input']}' -> '{meant}'", finding.line, finding.column, str(error["input"]), meant)
+    return replace(finding, hint=f"did you mean `{meant}`? (`kpiframe check --fix` writes it)", fix=fix)
+
+
+# Words people write for a choice that mean exactly that choice (the choice must be one of the field's).
+_SYNONYMS = {"higher": "increase", "up": "increase", "lower": "decrease", "down": "decrease"}
+
+
+def _meant_choice(error: dict) -> str | None:
+    """The choice a value that is not one plainly means: another case (`Quarterly`), another
+    separator (`in-progress`, `In Progress`), or a synonym (`higher` for `increase`)."""
+    value = error.get("input")
+    if not isinstance(value, str) or "\n" in value:
+        return None
+    choices = re.findall(r"'([^']*)'", (error.get("ctx") or {}).get("expected", ""))
+    spelt = re.sub(r"[-\s]+", "_", value.strip().lower())
+    for candidate in (value.strip().lower(), spelt, _SYNONYMS.get(spelt)):
+        if candidate in choices:
+            return candidate
+    return None
 
 
 def _describe_error(kind: str, error: dict) -> tuple[str, str]:

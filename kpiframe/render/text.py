@@ -74,6 +74,9 @@ def summary_line(result: CheckResult, elapsed: float) -> Text:
     text.append(f", {counts['info']} info")
     if summary["suppressed"]:
         text.append(f", {summary['suppressed']} suppressed")
+    fixable = sum(1 for f in result.findings if f.fix is not None)
+    if fixable:
+        text.append(f", {fixable} fixable with --fix")
     for label, counted in extra_facts(summary):
         text.append(f", {counted} {label}")
     # Said when nothing in the framework or the command line chose the date (or a broken as_of failed to).

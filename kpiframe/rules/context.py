@@ -9,6 +9,7 @@ from typing import Any
 
 import networkx as nx
 
+from kpiframe.findings import Fix
 from kpiframe.model import Document, Framework
 
 
@@ -26,12 +27,13 @@ class Problem:
     line: int = 0
     column: int = 0
     subject: str | None = None  # for problems outside any document: the id they are about
+    fix: Fix | None = None  # a change that cannot change meaning (`check --fix`)
 
 
 def problem(document: Document | None, message: str, *, path: tuple = (), key: bool = False, hint: str = "",
             related: tuple[str, ...] | list[str] = (), file: str | None = None, line: int = 0,
-            column: int = 0, subject: str | None = None) -> Problem:
-    return Problem(document, message, tuple(path), key, hint, tuple(related), file, line, column, subject)
+            column: int = 0, subject: str | None = None, fix: Fix | None = None) -> Problem:
+    return Problem(document, message, tuple(path), key, hint, tuple(related), file, line, column, subject, fix)
 
 
 @dataclass

@@ -102,9 +102,9 @@ def to_finding(r: Rule, p: Problem) -> Finding:
         raw = p.document.origin
         line, column = raw.position(p.path, key=p.key)
         return Finding(rule=r.slug, message=p.message, file=raw.file, line=line, column=column,
-                       subject=p.document.id, related=p.related, hint=p.hint)
+                       subject=p.document.id, related=p.related, hint=p.hint, fix=p.fix)
     return Finding(rule=r.slug, message=p.message, file=p.file or "", line=p.line, column=p.column,
-                   subject=p.subject, related=p.related, hint=p.hint)
+                   subject=p.subject, related=p.related, hint=p.hint, fix=p.fix)
 
 
 def settle_findings(findings: list[Finding], framework: Framework,

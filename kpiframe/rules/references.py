@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
+from kpiframe.findings import Fix
 from kpiframe.load.document import path_text
 from kpiframe.model import ActionPlan, Document, Driver, Goal, KPI, Tradeoff
 from kpiframe.model.framework import InvalidDocument
@@ -12,7 +13,7 @@ from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule
 from kpiframe.rules.snippets import COMPANY_GOAL, NEW_ARR_KPI
 from kpiframe.status import context_statuses, format_number
-from kpiframe.suggest import Suggester, closest
+from kpiframe.suggest import Suggester, closest, one_edit_away
 
 _GOAL_AND_KPI = documents(COMPANY_GOAL, NEW_ARR_KPI + "    supports: [{ref}]\n")
 
@@ -109,7 +110,17 @@ def unknown_department(ctx: RuleContext) -> Iterator[Problem]:
             close = closest(name, allowed)
             hint = f"did you mean '{close}'?" if close else "add it to `departments:` in kpiframe.yaml"
             yield problem(document, f"{document.label}: department '{name}' is not in the configured departments",
-                          path=path, hint=hint)
+                          path=path, hint=hint, fix=_id_fix(document, path, name, allowed, path_text(path)))
+
+
+def _id_fix(document: Document, path: tuple, written: str, ids, field: str) -> Fix | None:
+    """A misspelt id one edit away from exactly one id of the right kind is that id: the fix
+    writes it. Two ids one edit away, or only a farther one, are left to a person."""
+    near = one_edit_away(written, ids)
+    if len(near) != 1:
+        return None
+    line, column = document.origin.position(path)
+    return Fix(f"{field} '{written}' -> '{near[0]}'", line, column, written, near[0]) if line else None
 
 
 def _department_fields(document: Document) -> Iterable[tuple[tuple, str]]:
@@ -158,7 +169,8 @@ def dangling_reference(ctx: RuleContext) -> Iterator[Problem]:
             close = suggesters[kinds].closest(target)
             hint = f"did you mean '{close}'?" if close else f"define a {wanted} with id '{target}', or fix the id"
             yield problem(document, f"{document.label}: `{field}` refers to '{target}', which does not exist",
-                          path=path, hint=hint, related=[target])
+                          path=path, hint=hint, related=[target],
+                          fix=_id_fix(document, path, target, suggesters[kinds].candidates, field))
 
 
 def _references(document: Document) -> Iterable[tuple[tuple, str, tuple[type, ...]]]:
