@@ -33,12 +33,12 @@ def test_clean_framework_exits_0_with_a_summary(tmp_path: Path):
 
 
 def test_errors_exit_1_and_text_names_each_place_with_its_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    files = dict(GOOD, **{"kpis.yaml": GOOD["kpis.yaml"].replace("increase", "up")})
+    files = dict(GOOD, **{"kpis.yaml": GOOD["kpis.yaml"].replace("increase", "sideways")})
     monkeypatch.chdir(write_tree(tmp_path, files))
     result = run("check")
     assert result.exit_code == 1
     assert ("kpis.yaml:7:12  error    KF005 invalid-value  KPI 'arr': `direction` must be increase or decrease, "
-            "got 'up'\n    hint: use one of: increase, decrease\n") in result.output
+            "got 'sideways'\n    hint: use one of: increase, decrease\n") in result.output
 
 
 def test_json_output_has_the_documented_shape(tmp_path: Path):

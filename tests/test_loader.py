@@ -145,6 +145,7 @@ def test_unclosed_quote_is_reported_where_it_opens():
 
 def test_unquoted_percent_and_colon_values_get_a_quoting_hint():
     [percent] = parse_text("kind: KPI\nid: a\nunit: %\n", "p.yaml").findings
-    assert (percent.line, percent.column) == (3, 7) and 'quoted' in percent.hint
+    assert (percent.line, percent.column) == (3, 7) and percent.hint == 'quote it: "%" (`kpiframe check --fix` does)'
+    assert (percent.fix.old, percent.fix.new, percent.fix.description) == ("%", '"%"', "unit '%' quoted")
     [colon] = parse_text("kind: Goal\nid: a\ntitle: Phase 2: rollout\n", "c.yaml").findings
     assert colon.line == 3 and "must be quoted" in colon.hint
