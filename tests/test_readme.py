@@ -14,8 +14,10 @@ def test_readme_rule_table_matches_the_rules():
 
 
 def test_readme_shows_both_setup_commands_and_ci_runs_the_test_one():
-    assert "python -m pip install . && kpiframe check examples/acme" in README
-    assert "python -m pip install -e '.[test]' && python -m pytest" in README
+    # A virtual environment first: Debian's, Ubuntu's and Homebrew's Python refuse a bare `pip install`.
+    assert "python3 -m venv .venv && . .venv/bin/activate && pip install . && kpiframe check examples/acme" in README
+    assert "pipx install . && kpiframe check examples/acme" in README
+    assert "pip install -e '.[test]' && python -m pytest" in README
     ci = (REPO / ".ci" / "run").read_text()
     assert "pip install --quiet -e '.[test]'" in ci and "python -m pytest" in ci
 
@@ -61,3 +63,15 @@ def test_readme_record_example_is_what_record_prints(tmp_path, monkeypatch):
     out = CliRunner().invoke(app, shlex.split(command)[1:], env={"NO_COLOR": "1"})
     assert out.exit_code == 0, out.output
     assert out.stdout == shown
+
+
+def test_readme_pins_commits_not_tags_that_do_not_exist():
+    import re
+
+    assert not re.search(r"kpiframe@v\d|rev: v\d", README), "kpiframe has no release tags: snippets name a commit"
+    assert "kpiframe has no release tags yet" in README
+
+
+def test_readme_format_reference_quotes_a_percent_unit():
+    kpi_reference = README[README.index("### KPI\n"):README.index("### Driver\n")]
+    assert 'quote a percent sign: unit: "%"' in kpi_reference
