@@ -11,9 +11,9 @@ from kpiframe.importers.common import (
     ImportProblem,
     ImportRefused,
     ImportSummary,
-    parse_target_text,
     slugify,
 )
+from kpiframe.importers.values import parse_target_text
 from kpiframe.importers.csv_register import import_csv
 from kpiframe.importers.gitlab_pi import import_gitlab_pi
 

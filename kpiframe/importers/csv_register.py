@@ -25,23 +25,15 @@ from kpiframe.importers.common import (
     IdAllocator,
     ImportInputError,
     ImportSummary,
-    Reading,
-    check_out_folder,
-    config_file,
-    department_file,
     describe_notes,
     join_paragraphs,
-    normalise_unit,
-    parse_target_text,
-    read_number,
-    render_documents,
     slugify,
     source_name,
-    write_framework,
 )
+from kpiframe.importers.values import Reading, normalise_unit, parse_target_text, read_number
+from kpiframe.importers.writer import ImportedFile, check_out_folder, write_framework
 
 DEFAULT_ORGANIZATION = "Unnamed organization"
-GOALS_FILE = "goals.yaml"
 
 # The fields a column can map to, and the header spellings recognised for each (normalised:
 # lower case, punctuation and "(...)" removed, single spaces).
@@ -451,21 +443,20 @@ def _description(state: _Register, row: _Row) -> str:
 
 def _write(out: Path, state: _Register, register: Path) -> None:
     summary = state.summary
-    files: list[tuple[Path, str]] = []
+    goals = None
     if state.goals:
-        header = [f"Imported by `kpiframe import csv` from {state.name}: the goals its KPIs name.",
-                  "Edit freely; importing again with --force overwrites this file."]
-        files.append((out / GOALS_FILE, render_documents(header, list(state.goals.values()))))
+        goals = ImportedFile([f"Imported by `kpiframe import csv` from {state.name}: the goals its KPIs name."],
+                             list(state.goals.values()))
     summary.departments = sorted(state.kpis)
+    departments = {}
     for department in summary.departments:
         spellings = state.departments.get(department, [])
         header = [f"Imported by `kpiframe import csv` from {state.name}",
-                  f"Department '{department}'" + (f" ({', '.join(spellings)})" if spellings else ""),
-                  "Edit freely; importing again with --force overwrites this file."]
-        files.append((department_file(out, department), render_documents(header, state.kpis[department])))
+                  f"Department '{department}'" + (f" ({', '.join(spellings)})" if spellings else "")]
+        departments[department] = ImportedFile(header, state.kpis[department])
     lines = [f"  {d}: {', '.join(state.departments.get(d, [])) or '(no department given)'}"
              for d in summary.departments]
-    header = [f"Imported by `kpiframe import csv` from {state.name}. Department ids and the names they came from:",
-              *lines]
-    files.append(config_file(out, summary.organization, summary.departments, header))
-    write_framework(files, [register], summary)
+    config_header = [f"Imported by `kpiframe import csv` from {state.name}. Department ids and the names they came "
+                     "from:", *lines]
+    write_framework(out, summary, departments=departments, config_header=config_header, inputs=[register],
+                    goals=goals)

@@ -28,17 +28,13 @@ from kpiframe.importers.common import (
     IdAllocator,
     ImportInputError,
     ImportSummary,
-    check_out_folder,
-    config_file,
-    department_file,
     describe_notes,
     join_paragraphs,
-    parse_target_text,
-    render_documents,
     slugify,
     source_name,
-    write_framework,
 )
+from kpiframe.importers.values import parse_target_text
+from kpiframe.importers.writer import ImportedFile, check_out_folder, write_framework
 
 DEFAULT_ORGANIZATION = "GitLab"
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -400,16 +396,14 @@ def _text(value: Any) -> str:
 
 def _write(out: Path, departments: dict[str, _Department], summary: ImportSummary, sources: list[Path]) -> None:
     summary.departments = sorted(departments)
-    files: list[tuple[Path, str]] = []
+    files = {}
     for department_id in summary.departments:
         department = departments[department_id]
         header = [f"Imported by `kpiframe import gitlab-pi` from: {', '.join(department.sources)}",
                   f"Department '{department.id}'" + (f" (org: {', '.join(department.spellings)})"
-                                                      if department.spellings else ""),
-                  "Edit freely; importing again with --force overwrites this file."]
-        files.append((department_file(out, department.id), render_documents(header, department.documents)))
+                                                      if department.spellings else "")]
+        files[department_id] = ImportedFile(header, department.documents)
     spellings = [f"  {d}: {', '.join(departments[d].spellings) or '(no org given)'}" for d in summary.departments]
-    header = ["Imported by `kpiframe import gitlab-pi`. Department ids and the org names they came from:",
-              *spellings]
-    files.append(config_file(out, summary.organization, summary.departments, header))
-    write_framework(files, sources, summary)
+    config_header = ["Imported by `kpiframe import gitlab-pi`. Department ids and the org names they came from:",
+                     *spellings]
+    write_framework(out, summary, departments=files, config_header=config_header, inputs=sources)
