@@ -26,7 +26,14 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.run import (
-    PYTHON, ChildRun, best_of, figure_from, fmt_seconds, log, machine_description, prepare_tree,
+    PYTHON,
+    ChildRun,
+    best_of,
+    figure_from,
+    fmt_seconds,
+    log,
+    machine_description,
+    prepare_tree,
 )
 
 GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "Bench",

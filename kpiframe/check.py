@@ -8,20 +8,20 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterator, Mapping
 
 import networkx as nx
 
 from kpiframe.findings import Finding, Severity
 from kpiframe.graph import build_graph
-from kpiframe.load.parallel import default_jobs, parse_files
 from kpiframe.load.actuals import read_actuals_files
 from kpiframe.load.config import find_config_file
 from kpiframe.load.document import RawDocument
+from kpiframe.load.parallel import default_jobs, parse_files
 from kpiframe.load.source import DiskSource, FileSource
 from kpiframe.model import KINDS, Config, Document, Framework
 from kpiframe.model.configfile import config_from_bytes, read_config

@@ -8,7 +8,6 @@ import time
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 from typer.core import TyperGroup
@@ -91,7 +90,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _parse_today(value: Optional[str]) -> Optional[date]:
+def _parse_today(value: str | None) -> date | None:
     if value is None:
         return None
     try:
@@ -108,7 +107,7 @@ def _today_from(context: typer.Context) -> str:
     return "KPIFRAME_TODAY" if source is not None and source.name == "ENVIRONMENT" else "--today"
 
 
-def _split(values: Optional[list[str]]) -> tuple[str, ...]:
+def _split(values: list[str] | None) -> tuple[str, ...]:
     return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
 
 
@@ -132,17 +131,17 @@ def check(
     path: Path = PathArg,
     output_format: ReportFormat = choice("text", "--format", "-f", choices=ReportFormat,
                                          help="text for people; json; github, sarif, junit, gitlab for CI."),
-    today: Optional[str] = TodayOpt,
-    select: Optional[list[str]] = typer.Option(None, "--select", metavar="RULES", help="Only these rules: codes, slugs or prefixes (KF1), comma separated."),
-    ignore: Optional[list[str]] = typer.Option(None, "--ignore", metavar="RULES", help="Skip these rules: codes, slugs or prefixes, comma separated."),
+    today: str | None = TodayOpt,
+    select: list[str] | None = typer.Option(None, "--select", metavar="RULES", help="Only these rules: codes, slugs or prefixes (KF1), comma separated."),
+    ignore: list[str] | None = typer.Option(None, "--ignore", metavar="RULES", help="Skip these rules: codes, slugs or prefixes, comma separated."),
     fail_on: FailOn = choice("error", "--fail-on", choices=FailOn, help="Lowest severity that makes the exit code 1."),
     timings: bool = typer.Option(False, "--timings", help="Show how long each phase took."),
-    output_file: Optional[Path] = typer.Option(
+    output_file: Path | None = typer.Option(
         None, "--output-file", "-o", metavar="FILE",
         help="Write the report to FILE (atomically; - is standard output); the terminal gets the summary line."),
     fix: bool = typer.Option(False, "--fix", help="Apply the fixes that cannot change meaning, in place, then report."),
     diff: bool = typer.Option(False, "--diff", help="Show those fixes as a diff without writing (exit 1 if there are any)."),
-    since: Optional[str] = SinceOpt,
+    since: str | None = SinceOpt,
 ) -> None:
     """Check the framework: schema, alignment, conflicts and execution. Exit 1 on errors.
 
@@ -224,11 +223,11 @@ def explain(rule: str = typer.Argument(..., metavar="RULE", help="A rule code (K
 @app.command()
 def status(
     path: Path = PathArg,
-    today: Optional[str] = TodayOpt,
+    today: str | None = TodayOpt,
     output_format: CheckFormat = choice("text", "--format", "-f", choices=CheckFormat, help="Output format."),
     sort: str = choice("department", "--sort", choices=("department", "status", "id"),
                        help="Order of the KPIs (status: worst first)."),
-    department: Optional[str] = typer.Option(
+    department: str | None = typer.Option(
         None, "--department", metavar="NAME", help="Only this department's KPIs."),
     show_all: bool = AllOpt,
 ) -> None:
@@ -257,13 +256,13 @@ def status(
 @app.command()
 def report(
     path: Path = PathArg,
-    output: Optional[Path] = typer.Option(
+    output: Path | None = typer.Option(
         None, "--output", "--output-file", "-o", metavar="FILE",
         help="Write the report to FILE (atomically; - is standard output) instead of printing it."),
     output_format: str = choice("markdown", "--format", "-f", choices=("markdown", "json"),
                                 help="markdown (GitHub-flavoured) or json (the same content as data)."),
-    today: Optional[str] = TodayOpt,
-    since: Optional[str] = typer.Option(None, "--since", metavar="REV",
+    today: str | None = TodayOpt,
+    since: str | None = typer.Option(None, "--since", metavar="REV",
                                         help="Start with a section on what changed since this git revision."),
     show_all: bool = AllOpt,
 ) -> None:
@@ -310,10 +309,10 @@ def report(
 @app.command()
 def tree(
     path: Path = PathArg,
-    department: Optional[str] = typer.Option(
+    department: str | None = typer.Option(
         None, "--department", metavar="NAME",
         help="Only this department's goals and KPIs (with the company goals they roll up to)."),
-    today: Optional[str] = TodayOpt,
+    today: str | None = TodayOpt,
     show_all: bool = AllOpt,
 ) -> None:
     """Show company goals, the department and team goals under them, their KPIs with status, and each KPI's plans."""
@@ -337,7 +336,7 @@ def graph(
     path: Path = PathArg,
     output_format: str = choice("mermaid", "--format", "-f", choices=("mermaid", "dot", "json"),
                                 help="mermaid (a flowchart), dot (Graphviz) or json (networkx node-link data)."),
-    output: Optional[Path] = typer.Option(
+    output: Path | None = typer.Option(
         None, "--output", "--output-file", "-o", metavar="FILE",
         help="Write the graph to FILE (atomically; - is standard output) instead of printing it."),
 ) -> None:
@@ -385,12 +384,12 @@ def record(
     kpi: str = typer.Argument(..., metavar="KPI", help="The id of the KPI."),
     value: str = typer.Argument(..., metavar="VALUE", help="The number, as a plain number (12.5, -3, 1e6)."),
     path: Path = PathArg,
-    day: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+    day: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD",
                                       help="The date the number is for (default: today, as check judges it)."),
-    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="A note kept in the row's note column."),
-    csv_file: Optional[Path] = typer.Option(None, "--file", metavar="FILE",
+    note: str | None = typer.Option(None, "--note", metavar="TEXT", help="A note kept in the row's note column."),
+    csv_file: Path | None = typer.Option(None, "--file", metavar="FILE",
                                             help="The actuals CSV file to add the row to, when `actuals:` names several."),
-    today: Optional[str] = TodayOpt,
+    today: str | None = TodayOpt,
 ) -> None:
     """Record a check-in: append KPI's VALUE to the actuals CSV (atomically) and print its new status."""
     from kpiframe.check import CheckOptions
@@ -448,10 +447,10 @@ class Editor(str, Enum):
 @app.command()
 def schema(
     path: Path = typer.Argument(Path("."), metavar="PATH", help="With --editor: the framework folder whose files get the schema."),
-    output: Optional[Path] = typer.Option(
+    output: Path | None = typer.Option(
         None, "--output", "-o", metavar="FILE",
         help="Write the schema to FILE (atomically; - is standard output) instead of printing it."),
-    editor: Optional[Editor] = choice(
+    editor: Editor | None = choice(
         None, "--editor", choices=Editor, help="Check every framework document in this editor: vscode writes the schema to "
         ".vscode/kpiframe.schema.json (or FILE) and maps it to the framework's files in .vscode/settings.json."),
 ) -> None:
@@ -470,7 +469,7 @@ def schema(
           "or for one file start it with: # yaml-language-server: $schema=<path to it>")
 
 
-def _set_up_editor(path: Path, schema_text: str, output: Optional[Path]) -> None:
+def _set_up_editor(path: Path, schema_text: str, output: Path | None) -> None:
     from kpiframe.editor_settings import SettingsRefused, setup_summary, setup_vscode
 
     if names_stdout(output):
@@ -509,12 +508,12 @@ class DiffFormat(str, Enum):
 def diff(
     revision: str = typer.Argument(..., metavar="REV", help="The git revision to compare with (branch, tag, commit)."),
     path: Path = PathArg,
-    to: Optional[str] = typer.Option(None, "--to", metavar="REV2",
+    to: str | None = typer.Option(None, "--to", metavar="REV2",
                                      help="Compare with this revision instead of the working tree."),
     output_format: DiffFormat = choice("text", "--format", "-f", choices=DiffFormat,
                                        help="text, json, or markdown (a pull-request comment)."),
-    today: Optional[str] = TodayOpt,
-    output_file: Optional[Path] = typer.Option(None, "--output-file", "-o", metavar="FILE",
+    today: str | None = TodayOpt,
+    output_file: Path | None = typer.Option(None, "--output-file", "-o", metavar="FILE",
                                                help="Write the output to FILE (atomically)."),
 ) -> None:
     """Show what changed in the framework since a git revision, by document id: relaxed targets,
@@ -567,7 +566,7 @@ def history(
         print_timeline(timeline, make_console())
 
 
-def _load_pair(path: Path, since: str, to: Optional[str], options, *, check_base: bool = False):  # -> Pair
+def _load_pair(path: Path, since: str, to: str | None, options, *, check_base: bool = False):  # -> Pair
     """Both sides of a comparison with a git revision; a git problem exits 2 with its fix."""
     from kpiframe.check import UsageError
     from kpiframe.history.sides import load_pair

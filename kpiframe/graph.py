@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from kpiframe.model import Driver, Framework, KPI
+from kpiframe.model import KPI, Driver, Framework
 
 
 def build_graph(framework: Framework) -> nx.DiGraph:

@@ -30,7 +30,8 @@ kpiframe.yaml, alignment, conflicts) is left to `kpiframe check`.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema

@@ -22,9 +22,10 @@ Decisions:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import quote, unquote
 
 DEFAULT_SOURCE = "default"

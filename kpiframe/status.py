@@ -25,10 +25,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from kpiframe.model import ActionPlan, Framework, KPI
+from kpiframe.model import KPI, ActionPlan, Framework
 from kpiframe.progress import (
-    ACHIEVED, AT_RISK, NO_BASELINE, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, Measure, Progress, Staleness,
-    Tolerances, assess, is_stale,
+    ACHIEVED,
+    AT_RISK,
+    NO_BASELINE,
+    NO_DATA,
+    NO_TARGET,
+    OFF_TRACK,
+    ON_TRACK,
+    Measure,
+    Progress,
+    Staleness,
+    Tolerances,
+    assess,
+    is_stale,
 )
 
 # Worst first: the order `kpiframe status --sort status` lists KPIs in.

@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from itertools import accumulate
-from typing import Iterable
 
 _SHORTLIST = 30
 _RARE_GRAMS = 6

@@ -39,7 +39,7 @@ class Repo:
         return subprocess.run(["git", *args], cwd=cwd or self.path, env=env, check=True,
                               capture_output=True, text=True).stdout
 
-    def init(self) -> "Repo":
+    def init(self) -> Repo:
         self.path.mkdir(parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
         return self

@@ -16,8 +16,9 @@ import queue
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 DEADLINE = 60.0  # seconds a server gets to answer (starting node and compiling the schema takes ~1 s)
 

@@ -246,7 +246,7 @@ def test_utf16_without_bom_is_unreadable(tmp_path):
 
 
 def test_invalid_utf8_points_at_the_bad_byte(tmp_path):
-    content = "kpi,date,value\nrevenue,2026-01-31,1\nUmsatz-".encode() + b"\xe4" + b",2026-01-31,1\n"
+    content = b"kpi,date,value\nrevenue,2026-01-31,1\nUmsatz-" + b"\xe4" + b",2026-01-31,1\n"
     problem = only_problem(tmp_path, content)
     assert (problem.line, problem.column, problem.kind) == (3, 8, UNREADABLE_FILE)
 

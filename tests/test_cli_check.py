@@ -66,7 +66,10 @@ def test_select_and_ignore_by_code_slug_and_prefix(tmp_path: Path):
     files = dict(GOOD, **{"idle.yaml": "kind: Goal\nid: idle\ntitle: Idle\nlevel: company\n",
                           "x.yaml": "kind: Driver\nid: d\ntitle: D\ninfluences: [{target: nope, effect: increase}]\n"})
     root = str(write_tree(tmp_path, files))
-    rules = lambda *a: {f["rule"] for f in json.loads(run("check", root, "-f", "json", *a).stdout)["findings"]}
+
+    def rules(*a):
+        return {f["rule"] for f in json.loads(run("check", root, "-f", "json", *a).stdout)["findings"]}
+
     assert rules() == {"unmeasured-goal", "dangling-reference"}
     assert rules("--select", "KF1") == {"unmeasured-goal"}
     assert rules("--ignore", "unmeasured-goal,KF008") == set()

@@ -25,9 +25,10 @@ import os
 import random
 import signal
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from unittest import mock
 
 import yaml
@@ -50,13 +51,13 @@ Documents = dict[str, list[Any]]  # framework file -> its documents, as yaml.saf
 
 # --- the examples, read once ---------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def example_files(name: str) -> dict[str, bytes]:
     root = EXAMPLES / name
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def example_documents(name: str) -> Documents:
     """Every YAML file's documents, kpiframe.yaml included: a broken config must not crash either."""
     return {rel: list(yaml.safe_load_all(raw)) for rel, raw in example_files(name).items()
@@ -279,13 +280,13 @@ class _Listing:
     def __init__(self, entries: list) -> None:
         self._entries = iter(entries)
 
-    def __iter__(self) -> "_Listing":
+    def __iter__(self) -> _Listing:
         return self
 
     def __next__(self) -> Any:
         return next(self._entries)
 
-    def __enter__(self) -> "_Listing":
+    def __enter__(self) -> _Listing:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
 from kpiframe.check import CheckOptions, run_check
 from kpiframe.cli import app
 from tests.conftest import REPO, write_tree

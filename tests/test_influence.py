@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 from kpiframe.influence import (
     Effect,
     KpiPole,
+    SignedGraph,
     find_conflicts,
     format_path,
     impact,
     influence_cycles,
     path_signs,
 )
-from kpiframe.influence import SignedGraph
 from kpiframe.influence.harm import HarmSets, KpiSpace, contested_part
 from kpiframe.influence.signed import tarjan
 

@@ -12,9 +12,9 @@ import pytest
 
 from benchmarks.generate import generate
 from kpiframe.check import CheckOptions, run_check
+from kpiframe.forking import WorkerError
 from kpiframe.load import parallel
 from kpiframe.render.json_out import render_check_json
-from kpiframe.forking import WorkerError
 from kpiframe.rules import engine, forked
 from kpiframe.rules.registry import RULES, find_rule
 

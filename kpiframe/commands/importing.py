@@ -8,9 +8,7 @@ refused or the input could not be read.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -39,7 +37,7 @@ OutOption = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Fol
                                          file_okay=False)]
 ForceOption = Annotated[bool, typer.Option("--force", help="Write into a non-empty folder, overwriting "
                                                             "the files the import writes.")]
-OrganizationOption = Annotated[Optional[str], typer.Option("--organization", metavar="NAME",
+OrganizationOption = Annotated[str | None, typer.Option("--organization", metavar="NAME",
                                                            help="Organization name for kpiframe.yaml.")]
 
 
@@ -47,7 +45,7 @@ OrganizationOption = Annotated[Optional[str], typer.Option("--organization", met
 def csv_command(
     register: Annotated[Path, typer.Argument(metavar="REGISTER", help="The KPI register, exported as CSV (one KPI per row).")],
     out: OutOption,
-    map_: Annotated[Optional[list[str]], typer.Option(
+    map_: Annotated[list[str] | None, typer.Option(
         "--map", metavar="COLUMN=FIELD",
         help=f"Read COLUMN as FIELD (repeatable). Fields: {', '.join(MAP_FIELDS)}.")] = None,
     force: ForceOption = False,

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 
 def pull(
     path: Path = typer.Argument(Path("."), help="The framework folder (its kpiframe.yaml is found by searching upward)."),
-    kpi: Optional[list[str]] = typer.Option(None, "--kpi", metavar="ID", help="Only this KPI (repeatable)."),
-    department: Optional[str] = typer.Option(None, "--department", metavar="NAME", help="Only this department's KPIs."),
+    kpi: list[str] | None = typer.Option(None, "--kpi", metavar="ID", help="Only this KPI (repeatable)."),
+    department: str | None = typer.Option(None, "--department", metavar="NAME", help="Only this department's KPIs."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", min=0.001,
+    timeout: float | None = typer.Option(None, "--timeout", metavar="SECONDS", min=0.001,
                                             help="Stop each query after this long (default: pull.timeout, 300)."),
 ) -> None:
     """Run every KPI's query and write the rows to the pulled actuals CSV. Exit 1 if a query failed."""
@@ -30,6 +29,6 @@ def pull(
     except PullRefused as refused:
         print_findings(refused.findings, make_console(stderr=True))
         print(f"kpiframe: error: {refused}", file=sys.stderr)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     print_pull(result, make_console())
     raise typer.Exit(result.exit_code)

@@ -17,11 +17,19 @@ Decisions:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from kpiframe.history.fields import (
-    ADDED, CHANGED, FIELDS_OF_KIND, KPI_FIELDS, REMOVED, Comparable, judge_date, plain,
+    ADDED,
+    CHANGED,
+    FIELDS_OF_KIND,
+    KPI_FIELDS,
+    REMOVED,
+    Comparable,
+    judge_date,
+    plain,
 )
 from kpiframe.model import KPI, Document, Framework
 

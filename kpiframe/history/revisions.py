@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kpiframe.model import KPI
-from kpiframe.model.documents import Revision, RevisedMeasurement
+from kpiframe.model.documents import RevisedMeasurement, Revision
 
 
 def current(kpi: KPI | None, field: str) -> Any:

@@ -22,7 +22,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kpiframe.check import (
-    CheckOptions, CheckResult, FileLoad, LoadedFramework, UsageError, check_loaded, load_source, resolve_root,
+    CheckOptions,
+    CheckResult,
+    FileLoad,
+    LoadedFramework,
+    UsageError,
+    check_loaded,
+    load_source,
+    resolve_root,
 )
 from kpiframe.load.gitrepo import GitError, GitRepo
 from kpiframe.load.source import DiskSource, FileSource, GitTreeSource

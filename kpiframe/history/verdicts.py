@@ -17,8 +17,8 @@ Decisions:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from kpiframe.findings import Finding
 from kpiframe.history.compare import Change, compare

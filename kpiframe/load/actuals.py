@@ -19,11 +19,18 @@ Decisions:
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any, Collection, Mapping
+from typing import Any
 
 from kpiframe.actuals_csv import (
-    CSV_HEADER, INVALID_VALUE, CsvActual, CsvProblem, actuals_from_bytes, read_actuals_csv, unknown_kpi_problems,
+    CSV_HEADER,
+    INVALID_VALUE,
+    CsvActual,
+    CsvProblem,
+    actuals_from_bytes,
+    read_actuals_csv,
+    unknown_kpi_problems,
 )
 from kpiframe.findings import Finding
 from kpiframe.load.document import RawDocument

@@ -120,7 +120,7 @@ class LineMap:
         self.starts = [0] + [m.end() for m in _EDITOR_BREAKS.finditer(text)]
 
     @classmethod
-    def needed_for(cls, text: str) -> "LineMap | None":
+    def needed_for(cls, text: str) -> LineMap | None:
         return cls(text) if _UNICODE_BREAKS.search(text) else None
 
     def place(self, index: int) -> tuple[int, int]:

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 
 _NULL_SHA = "0" * 40
 
@@ -103,7 +103,7 @@ class GitRepo:
         self.toplevel = toplevel
 
     @classmethod
-    def containing(cls, path: Path) -> "GitRepo":
+    def containing(cls, path: Path) -> GitRepo:
         """The repository holding ``path`` (a folder that may not exist any more: its nearest
         existing parent is asked)."""
         folder = path.resolve()

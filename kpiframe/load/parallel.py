@@ -18,9 +18,10 @@ from __future__ import annotations
 import mmap
 import os
 import pickle
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from kpiframe.forking import CAN_FORK, WorkerError, finish, fork_with_pipe, receive, send
 from kpiframe.load.document import Limits, ParsedFile

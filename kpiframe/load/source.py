@@ -79,7 +79,7 @@ class DiskSource(FileSource):
         return self.config_file.relative_to(self.root).as_posix() if self.config_file else None
 
     @classmethod
-    def at(cls, root: Path, config_file: Path | None) -> "DiskSource":
+    def at(cls, root: Path, config_file: Path | None) -> DiskSource:
         return cls(root, config_file)
 
     def yaml_files(self, exclude: list[str]) -> tuple[Files, list[Finding]]:
@@ -143,7 +143,7 @@ class GitTreeSource(FileSource):
         return relative(self.config_entry.path, self.prefix) if self.config_entry else None
 
     @classmethod
-    def at(cls, repo: GitRepo, revision: str, path_prefix: str) -> "GitTreeSource":
+    def at(cls, repo: GitRepo, revision: str, path_prefix: str) -> GitTreeSource:
         """The framework whose path is ``path_prefix`` (from the repository root) at ``revision``:
         its root is the folder of the nearest configuration at or above that path."""
         commit = repo.resolve(revision)

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import yaml
 
@@ -29,7 +30,7 @@ from kpiframe.load.document import Limits, LineMap, ParsedFile, RawDocument
 from kpiframe.load.nodes import MAX_FINDINGS_PER_DOCUMENT, Abort, Converter, new_document, node_id
 from kpiframe.load.parse_errors import is_libyaml_depth_limit, reader_finding, syntax_finding
 from kpiframe.load.parser import NodeParser
-from kpiframe.load.reading import NotARegularFile, FileTooBig, decode_utf8, read_bounded
+from kpiframe.load.reading import FileTooBig, NotARegularFile, decode_utf8, read_bounded
 
 __all__ = ["MAX_FINDINGS_PER_DOCUMENT", "parse_text", "read_yaml_file"]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kpiframe.findings import Finding
+from kpiframe.load.config import TABLE_HEADER
 from kpiframe.load.document import Limits, RawDocument, Text, pack_position
 from kpiframe.load.reading import decode_utf8, read_bounded
-from kpiframe.load.config import TABLE_HEADER
 from kpiframe.load.yamlfile import parse_text
 from kpiframe.model.config import Config
 from kpiframe.model.validate import translate_errors

@@ -6,7 +6,7 @@ forbids unknown fields, so that a typo (``tagret``) is reported instead of ignor
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
@@ -93,7 +93,7 @@ def parse_revised_value(value: Any) -> Any:
     return parse_number(value)
 
 
-RevisedValue = Annotated[Union[RevisedMeasurement, int, float, Direction], BeforeValidator(parse_revised_value)]
+RevisedValue = Annotated[RevisedMeasurement | int | float | Direction, BeforeValidator(parse_revised_value)]
 
 
 class Revision(Part):
@@ -207,4 +207,4 @@ class Tradeoff(Document):
 MODELS: dict[str, type[Document]] = {
     "Goal": Goal, "KPI": KPI, "Driver": Driver, "ActionPlan": ActionPlan, "Tradeoff": Tradeoff,
 }
-AnyDocument = Union[Goal, KPI, Driver, ActionPlan, Tradeoff]
+AnyDocument = Goal | KPI | Driver | ActionPlan | Tradeoff

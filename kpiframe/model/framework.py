@@ -10,7 +10,7 @@ from typing import Any
 
 from kpiframe.actuals_csv import CsvActual
 from kpiframe.model.config import Config
-from kpiframe.model.documents import KINDS, MODELS, ActionPlan, Document, Driver, Goal, KPI, Tradeoff
+from kpiframe.model.documents import KINDS, KPI, MODELS, ActionPlan, Document, Driver, Goal, Tradeoff
 
 # The fields of each kind that name other documents.
 REFERENCE_FIELDS: dict[str, tuple[str, ...]] = {

@@ -5,15 +5,16 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from kpiframe.findings import Finding, Fix
 from kpiframe.load.document import RawDocument, path_text
 from kpiframe.load.yamlfile import MAX_FINDINGS_PER_DOCUMENT
-from kpiframe.model.documents import API_VERSION, KINDS, MODELS, Document, Goal, KPI, Tradeoff
+from kpiframe.model.documents import API_VERSION, KINDS, KPI, MODELS, Document, Goal, Tradeoff
 
 _HINTS = {
     "kf_number": "write a plain number such as 12.5, without quotes or units; the unit goes in `unit`",

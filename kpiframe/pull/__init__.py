@@ -21,15 +21,23 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 from kpiframe.findings import Finding, Severity
 from kpiframe.pull.csvfile import KpiChange, NotOurFile, Rows, compare, read_previous, render
 from kpiframe.sources import (
-    DEFAULT_SOURCE, EMBEDDED_URL, MissingVariable, ResolvedQuery, ResolvedUrl, known_sources, redact,
-    resolve_query, source_problems, substitute,
+    DEFAULT_SOURCE,
+    EMBEDDED_URL,
+    MissingVariable,
+    ResolvedQuery,
+    ResolvedUrl,
+    known_sources,
+    redact,
+    resolve_query,
+    source_problems,
+    substitute,
 )
 
 INSTALL_HINT = "pip install 'kpiframe[sql]'"
@@ -243,7 +251,7 @@ def _strip_source(message: str, name: str) -> str:
 
 def _run(framework, jobs, urls: dict[str, ResolvedUrl], result: PullResult, timeout: float, concurrency: int,
          on_progress: ProgressCallback | None) -> Rows:
-    from kpiframe.pull.engines import MAX_ROWS, MissingExtra, open_source, need
+    from kpiframe.pull.engines import MAX_ROWS, MissingExtra, need, open_source
     from kpiframe.pull.rows import read_rows
     from kpiframe.pull.runner import run_jobs
 

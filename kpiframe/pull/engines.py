@@ -26,9 +26,10 @@ Decisions:
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from kpiframe.sources import ResolvedUrl, scrub

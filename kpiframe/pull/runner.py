@@ -22,8 +22,8 @@ import itertools
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from kpiframe.pull.engines import MissingExtra, QueryFailed, Result, Session, Source, SourceUnavailable
 

@@ -9,7 +9,8 @@ statuses and conflicts, then the rest.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from kpiframe.findings import Finding, Severity
 from kpiframe.history.compare import Change

@@ -24,7 +24,17 @@ from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.mermaid import Flowchart
 from kpiframe.report.diagram import Diagram
 from kpiframe.report.model import (
-    Alignment, Dated, DepartmentRow, FindingRow, GoalEntry, KpiView, OverdueMilestone, PlanView, Report, ScoreLine, TradeoffView,
+    Alignment,
+    Dated,
+    DepartmentRow,
+    FindingRow,
+    GoalEntry,
+    KpiView,
+    OverdueMilestone,
+    PlanView,
+    Report,
+    ScoreLine,
+    TradeoffView,
 )
 from kpiframe.status import format_gap, format_number, with_unit
 from kpiframe.words import KIND_WORDS

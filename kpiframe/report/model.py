@@ -26,13 +26,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
 from kpiframe.influence import Conflict, format_path
-from kpiframe.model import ActionPlan, Framework, Goal, KPI
+from kpiframe.model import KPI, ActionPlan, Framework, Goal
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.status_json import unread
 from kpiframe.report.diagram import Diagram, DiagramInput, build_diagrams

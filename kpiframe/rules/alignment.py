@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from kpiframe.model import Framework, Goal
 from kpiframe.rules.context import Problem, RuleContext, problem

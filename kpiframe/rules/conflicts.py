@@ -6,12 +6,20 @@ this module turns its answers into findings, once per check.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from kpiframe.graph import influence_signs
-from kpiframe.influence import (Conflict, ConflictScan, KpiPole, SignedGraph, find_conflicts, format_path,
-                                influence_cycles, path_signs)
-from kpiframe.model import Driver, Framework, KPI, Tradeoff
+from kpiframe.influence import (
+    Conflict,
+    ConflictScan,
+    KpiPole,
+    SignedGraph,
+    find_conflicts,
+    format_path,
+    influence_cycles,
+    path_signs,
+)
+from kpiframe.model import KPI, Driver, Framework, Tradeoff
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable
 
 from kpiframe.findings import Finding, Severity
 from kpiframe.load.document import RawDocument
@@ -24,7 +24,7 @@ class RuleSelection:
 
     @classmethod
     def build(cls, config: Config, select: Iterable[str] = (), ignore: Iterable[str] = (),
-              config_raw: RawDocument | None = None) -> "RuleSelection":
+              config_raw: RawDocument | None = None) -> RuleSelection:
         findings: list[Finding] = []
         severities = {r.slug: r.severity for r in all_rules()}
         for name, level in config.rules.items():

@@ -9,8 +9,8 @@ example test checks every example at that date (``--today 2026-06-30``).
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
 
 from kpiframe.model import ActionPlan
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK

@@ -13,7 +13,7 @@ statuses it caches; the conflict scan the child made is sent back for reports.
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from kpiframe.findings import Finding
 from kpiframe.forking import WorkerError, finish, fork_with_pipe, receive, send

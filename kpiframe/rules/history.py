@@ -14,7 +14,8 @@ Decisions:
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from kpiframe.history.compare import Change, compare, kpi_changes
 from kpiframe.history.fields import REMOVED, REVISION_FIELD
@@ -150,7 +151,7 @@ def baseline_changed(ctx: RuleContext) -> Iterator[Problem]:
                                        direction="decrease")),
 )
 def direction_flipped(ctx: RuleContext) -> Iterator[Problem]:
-    for change, before, after in _unrevised(ctx, "direction-flipped"):
+    for _change, before, after in _unrevised(ctx, "direction-flipped"):
         yield problem(after, f"{after.label}: direction flipped since {ctx.since or 'the base revision'}, from "
                              f"{before.direction} to {after.direction}, with no entry in `revisions:`",
                       path=("direction",), hint=_revision_hint("direction", before.direction, after.direction, ""))

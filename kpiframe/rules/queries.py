@@ -6,7 +6,7 @@ come from :mod:`kpiframe.sources`, which `pull` uses too.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import rule

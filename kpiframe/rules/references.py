@@ -3,11 +3,11 @@ one KPI has one number per date."""
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from kpiframe.findings import Fix
 from kpiframe.load.document import path_text
-from kpiframe.model import ActionPlan, Document, Driver, Goal, KPI, Tradeoff
+from kpiframe.model import KPI, ActionPlan, Document, Driver, Goal, Tradeoff
 from kpiframe.model.framework import InvalidDocument
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule

@@ -8,8 +8,9 @@ validator, and is declared here so that it has a code, a severity and documentat
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from kpiframe.findings import Severity
 
