@@ -93,7 +93,7 @@ def _unique_departments(entries: list[Department]) -> list[Department]:
     return entries
 
 
-Departments = Annotated[ListOf(Annotated[Department, BeforeValidator(_department_entry)]),
+Departments = Annotated[ListOf[Annotated[Department, BeforeValidator(_department_entry)]],
                         AfterValidator(_unique_departments)]
 
 
@@ -101,17 +101,17 @@ class Config(_Section):
     organization: Str | None = None
     as_of: Day | None = None
     departments: Departments | None = None
-    exclude: ListOf(Str) = []
-    actuals: ListOf(Str) = []
-    tolerances: MappingOf(Tolerances) = Tolerances()
+    exclude: ListOf[Str] = []
+    actuals: ListOf[Str] = []
+    tolerances: MappingOf[Tolerances] = Tolerances()
     rules: Annotated[dict[str, SeverityName], BeforeValidator(parse_mapping)] = {}
-    per_file_ignores: Annotated[dict[str, ListOf(Str)], BeforeValidator(parse_mapping)] = Field(
+    per_file_ignores: Annotated[dict[str, ListOf[Str]], BeforeValidator(parse_mapping)] = Field(
         default={}, validation_alias=AliasChoices("per-file-ignores", "per_file_ignores"))
-    limits: MappingOf(LimitsConfig) = LimitsConfig()
+    limits: MappingOf[LimitsConfig] = LimitsConfig()
     # name -> connection URL. Read as written here; each entry is judged by the source rules
     # (kpiframe.rules.queries), so that one bad URL never switches every source off.
     sources: Annotated[dict[str, Any], BeforeValidator(parse_mapping)] = {}
-    pull: MappingOf(PullSettings) = PullSettings()
+    pull: MappingOf[PullSettings] = PullSettings()
 
     @property
     def department_ids(self) -> list[str] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -138,7 +139,7 @@ def _toml_positions(text: str, *, keys: bool = False) -> dict[tuple, int]:
     return positions
 
 
-def _as_text(value):
+def _as_text(value: Any) -> Any:
     """TOML values are typed already; give them to the schema as the YAML loader would (text)."""
     if isinstance(value, dict):
         return {str(k): _as_text(v) for k, v in value.items()}

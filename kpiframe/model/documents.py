@@ -6,7 +6,7 @@ forbids unknown fields, so that a typo (``tagret``) is reported instead of ignor
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Final, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
@@ -19,15 +19,14 @@ Effect = Literal["increase", "decrease"]
 GoalLevel = Literal["company", "department", "team"]
 PlanStatus = Literal["planned", "in_progress", "done", "blocked", "cancelled"]
 KINDS = ("Goal", "KPI", "Driver", "ActionPlan", "Tradeoff")
-API_VERSION = "kpiframe/v1"
+API_VERSION: Final = "kpiframe/v1"
 
 
-def ListOf(item: Any, **field: Any) -> Any:
-    return Annotated[list[item], BeforeValidator(parse_list), Field(**field)]
-
-
-def MappingOf(model: Any) -> Any:
-    return Annotated[model, BeforeValidator(parse_mapping)]
+T = TypeVar("T")
+# Generic aliases rather than functions returning Annotated[...], so that a type checker reads
+# `ListOf[Id]` as list[str]; length bounds go beside them as Annotated[ListOf[Id], Field(...)].
+ListOf = Annotated[list[T], BeforeValidator(parse_list)]
+MappingOf = Annotated[T, BeforeValidator(parse_mapping)]
 
 
 class Part(BaseModel):
@@ -124,7 +123,7 @@ class Document(BaseModel):
     apiVersion: Literal["kpiframe/v1"] = API_VERSION
     id: Id
     description: Str | None = None
-    ignore: ListOf(MappingOf(Suppression)) = []
+    ignore: ListOf[MappingOf[Suppression]] = []
 
     _origin: Any = PrivateAttr(default=None)
 
@@ -145,7 +144,7 @@ class Goal(Document):
     parent: Id | None = None
     department: Id | None = None
     owner: Str | None = None
-    period: MappingOf(Period) | None = None
+    period: MappingOf[Period] | None = None
 
 
 class KPI(Document):
@@ -153,18 +152,18 @@ class KPI(Document):
     name: NonEmptyStr
     department: Id
     owner: NonEmptyStr
-    supports: ListOf(Id) = []
+    supports: ListOf[Id] = []
     unit: NonEmptyStr
     direction: Direction
-    baseline: MappingOf(Measurement) | None = None
-    target: MappingOf(Measurement) | None = None
+    baseline: MappingOf[Measurement] | None = None
+    target: MappingOf[Measurement] | None = None
     review: Cadence | None = None
     source: Str | None = None  # where the number comes from (a field of the format)
-    actuals: ListOf(MappingOf(Actual)) = []
-    influences: ListOf(MappingOf(Influence)) = []
-    revisions: ListOf(MappingOf(Revision)) = []
-    retired: MappingOf(Retirement) | None = None
-    query: MappingOf(Query) | None = None
+    actuals: ListOf[MappingOf[Actual]] = []
+    influences: ListOf[MappingOf[Influence]] = []
+    revisions: ListOf[MappingOf[Revision]] = []
+    retired: MappingOf[Retirement] | None = None
+    query: MappingOf[Query] | None = None
 
     @property
     def better(self) -> int:
@@ -175,20 +174,20 @@ class KPI(Document):
 class Driver(Document):
     kind_name: ClassVar[str] = "Driver"
     title: NonEmptyStr
-    influences: ListOf(MappingOf(Influence)) = []
+    influences: ListOf[MappingOf[Influence]] = []
 
 
 class ActionPlan(Document):
     kind_name: ClassVar[str] = "ActionPlan"
     title: NonEmptyStr
-    addresses: ListOf(Id) = []
+    addresses: ListOf[Id] = []
     owner: Str | None = None
     department: Id | None = None
     start: Day | None = None
     due: Day | None = None
     status: PlanStatus = "planned"
-    milestones: ListOf(MappingOf(Milestone)) = []
-    collaborators: ListOf(Id) = []
+    milestones: ListOf[MappingOf[Milestone]] = []
+    collaborators: ListOf[Id] = []
 
     @property
     def is_active(self) -> bool:
@@ -197,9 +196,9 @@ class ActionPlan(Document):
 
 class Tradeoff(Document):
     kind_name: ClassVar[str] = "Tradeoff"
-    between: ListOf(Id, min_length=2, max_length=2)
+    between: Annotated[ListOf[Id], Field(min_length=2, max_length=2)]
     resolution: NonEmptyStr
-    owners: ListOf(NonEmptyStr, min_length=1)
+    owners: Annotated[ListOf[NonEmptyStr], Field(min_length=1)]
     goal: Id | None = None
     review: Cadence | None = None
 

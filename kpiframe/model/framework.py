@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kpiframe.actuals_csv import CsvActual
+from kpiframe.load.document import RawDocument
 from kpiframe.model.config import Config
 from kpiframe.model.documents import KINDS, KPI, MODELS, ActionPlan, Document, Driver, Goal, Tradeoff
 
@@ -70,11 +71,12 @@ class Framework:
         if document.id in self.by_id:
             return
         self.by_id[document.id] = document
-        table = {Goal: self.goals, KPI: self.kpis, Driver: self.drivers,
-                 ActionPlan: self.plans, Tradeoff: self.tradeoffs}[type(document)]
+        tables: dict[type[Document], dict[str, Any]] = {
+            Goal: self.goals, KPI: self.kpis, Driver: self.drivers, ActionPlan: self.plans, Tradeoff: self.tradeoffs}
+        table = tables[type(document)]
         table[document.id] = document
 
-    def add_invalid(self, kind: str, raw) -> None:
+    def add_invalid(self, kind: str, raw: RawDocument) -> None:
         """Note a document of a known kind that failed validation (see :class:`InvalidDocument`)."""
         data = raw.data if isinstance(raw.data, dict) else {}
         doc_id = data.get("id")

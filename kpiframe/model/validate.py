@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from kpiframe.findings import Finding, Fix
 from kpiframe.load.document import RawDocument, path_text
@@ -67,7 +68,7 @@ def translate_errors(raw: RawDocument, model: type[BaseModel], label: str, exc: 
     return findings
 
 
-def _dedupe(errors: list[dict]) -> list[dict]:
+def _dedupe(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     seen, unique = set(), []
     for error in errors:
         key = (tuple(error["loc"]), error["type"])
@@ -91,7 +92,7 @@ def _unknown_kind(raw: RawDocument, kind: Any) -> Finding:
     return _at(raw, ("kind",), "unknown-kind", f"unknown kind {text!r}", hint)
 
 
-def _misspelt_required(raw: RawDocument, model: type[BaseModel], errors: list[dict]) -> dict[tuple, tuple]:
+def _misspelt_required(raw: RawDocument, model: type[BaseModel], errors: list[ErrorDetails]) -> dict[tuple, tuple]:
     """Unknown fields that are a missing required field misspelt (`ownr` for `owner`), by the
     unknown field's path: the path of the field it stands for. One typo is one finding."""
     missing = {_missing_field(raw, e) for e in errors if e["type"] == "missing"}
@@ -106,7 +107,7 @@ def _misspelt_required(raw: RawDocument, model: type[BaseModel], errors: list[di
     return found
 
 
-def _missing_field(raw: RawDocument, error: dict) -> tuple:
+def _missing_field(raw: RawDocument, error: ErrorDetails) -> tuple:
     return _data_loc(raw.data, error["loc"])
 
 
@@ -115,7 +116,7 @@ def _closest_field(model: type[BaseModel], loc: tuple) -> str | None:
     return close[0] if close else None
 
 
-def _translate(raw: RawDocument, model: type[BaseModel], label: str, error: dict,
+def _translate(raw: RawDocument, model: type[BaseModel], label: str, error: ErrorDetails,
                misspelt: dict[tuple, tuple] | None = None) -> Finding:
     loc = _data_loc(raw.data, error["loc"])
     kind = error["type"]
@@ -163,7 +164,7 @@ def _meant_choice(error: dict) -> str | None:
     return None
 
 
-def _describe_error(kind: str, error: dict) -> tuple[str, str]:
+def _describe_error(kind: str, error: ErrorDetails) -> tuple[str, str]:
     ctx = error.get("ctx") or {}
     if kind == "literal_error":
         options = ctx.get("expected", "").replace("'", "")
@@ -179,7 +180,8 @@ def _describe_error(kind: str, error: dict) -> tuple[str, str]:
 
 def _shown(value: Any) -> str:
     if isinstance(value, (dict, list)) or value is None:
-        return {dict: "a mapping", list: "a list"}.get(type(value), "nothing")
+        shapes: dict[type, str] = {dict: "a mapping", list: "a list"}
+        return shapes.get(type(value), "nothing")
     return repr(str(value))
 
 
