@@ -150,7 +150,7 @@ def _translate(raw: RawDocument, model: type[BaseModel], label: str, error: Erro
 _SYNONYMS = {"higher": "increase", "up": "increase", "lower": "decrease", "down": "decrease"}
 
 
-def _meant_choice(error: dict) -> str | None:
+def _meant_choice(error: ErrorDetails) -> str | None:
     """The choice a value that is not one plainly means: another case (`Quarterly`), another
     separator (`in-progress`, `In Progress`), or a synonym (`higher` for `increase`)."""
     value = error.get("input")
