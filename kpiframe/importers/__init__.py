@@ -13,9 +13,9 @@ from kpiframe.importers.common import (
     ImportSummary,
     slugify,
 )
-from kpiframe.importers.values import parse_target_text
 from kpiframe.importers.csv_register import import_csv
 from kpiframe.importers.gitlab_pi import import_gitlab_pi
+from kpiframe.importers.values import parse_target_text
 
 __all__ = [
     "Attention",
