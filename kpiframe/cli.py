@@ -152,7 +152,8 @@ def check(
     if unknown:
         raise typer.BadParameter(f"no rule matches {', '.join(map(repr, unknown))}; `kpiframe rules` lists them")
     options = CheckOptions(today=_parse_today(today), select=selected, ignore=ignored, today_from=_today_from(context))
-    result = _run_check(path, options) if since is None else _load_pair(path, since, None, options).head.result
+    result = (_run_check(context, path, options) if since is None
+              else _load_pair(context, path, since, None, options).head.result)
     elapsed = time.perf_counter() - started
     # GitHub shows few annotations; the job summary gets every finding (README: Output formats for CI)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if output_format is ReportFormat.github else None
@@ -212,6 +213,7 @@ def explain(rule: str = typer.Argument(..., metavar="RULE", help="A rule code (K
 
 @app.command()
 def status(
+    context: typer.Context,
     path: Path = PathArg,
     today: Optional[str] = TodayOpt,
     output_format: CheckFormat = choice("text", "--format", "-f", choices=CheckFormat, help="Output format."),
@@ -222,29 +224,28 @@ def status(
     show_all: bool = AllOpt,
 ) -> None:
     """Show every KPI: baseline, latest actual, target, progress vs expected, status and active plans."""
-    from kpiframe.check import CheckOptions
-    from kpiframe.status import context_statuses, order_statuses
+    from kpiframe.analysis import unread
+    from kpiframe.check import LoadOptions
+    from kpiframe.status import order_statuses
 
-    # schema rules say which KPIs could not be read; KF3 computes the statuses once
-    result = _run_check(path, CheckOptions(today=_parse_today(today), select=("KF0", "KF3")))
-    statuses = context_statuses(result.context)
-    known = set(result.framework.config.departments or ()) | {s.kpi.department for s in statuses.values()}
-    if department is not None and department not in known:
-        _usage_error(f"no department {department!r}; known: {', '.join(sorted(known)) or 'none'}")
-    rows = order_statuses(statuses, sort, department, include_retired=show_all)
+    loaded = _load(context, path, LoadOptions(today=_parse_today(today)))
+    _require_department(loaded.analysis, department)
+    rows = order_statuses(loaded.analysis.kpi_statuses, sort, department, include_retired=show_all)
+    missing = unread(loaded.framework, loaded.settled_findings()[0])
     if output_format is CheckFormat.json:
         from kpiframe.render.status_json import render_status_json
 
-        emit(render_status_json(result, rows, sort=sort, department=department))
+        emit(render_status_json(loaded, rows, missing, sort=sort, department=department))
     else:
         from kpiframe.render.status_table import print_status_table
         from kpiframe.render.text import make_console
 
-        print_status_table(result, rows, make_console(), grouped=sort == "department")
+        print_status_table(loaded, rows, missing, make_console(), grouped=sort == "department")
 
 
 @app.command()
 def report(
+    context: typer.Context,
     path: Path = PathArg,
     output: Optional[Path] = typer.Option(
         None, "--output", "--output-file", "-o", metavar="FILE",
@@ -266,11 +267,11 @@ def report(
     options = CheckOptions(today=_parse_today(today))
     comparison = None
     if since is None:
-        result = _run_check(path, options)
+        result = _run_check(context, path, options)
     else:
         from kpiframe.history.verdicts import compare_pair
 
-        comparison = compare_pair(_load_pair(path, since, None, options, check_base=True))
+        comparison = compare_pair(_load_pair(context, path, since, None, options, check_base=True))
         result = comparison.pair.head.result
     gap_report = build_report(result, include_retired=show_all)
     if output_format == "json":
@@ -298,6 +299,7 @@ def report(
 
 @app.command()
 def tree(
+    context: typer.Context,
     path: Path = PathArg,
     department: Optional[str] = typer.Option(
         None, "--department", metavar="NAME",
@@ -306,23 +308,20 @@ def tree(
     show_all: bool = AllOpt,
 ) -> None:
     """Show company goals, the department and team goals under them, their KPIs with status, and each KPI's plans."""
-    from kpiframe.check import CheckOptions
+    from kpiframe.check import LoadOptions
     from kpiframe.render.text import make_console
     from kpiframe.render.tree_view import print_tree
-    from kpiframe.report.model import build_report
+    from kpiframe.report.model import build_alignment_view
 
-    result = _run_check(path, CheckOptions(today=_parse_today(today)))
-    gap_report = build_report(result, include_retired=show_all)
-    if department is not None:
-        known = set(result.framework.config.departments or ()) | {k.department for k in gap_report.kpis.values()} \
-            | {g.department for g in gap_report.goals.values() if g.department}
-        if department not in known:
-            _usage_error(f"no department {department!r}; known: {', '.join(sorted(known)) or 'none'}")
-    print_tree(gap_report, make_console(), department)
+    loaded = _load(context, path, LoadOptions(today=_parse_today(today)))
+    _require_department(loaded.analysis, department)
+    view = build_alignment_view(loaded.analysis, loaded.root, include_retired=show_all)
+    print_tree(view, make_console(), department)
 
 
 @app.command()
 def graph(
+    context: typer.Context,
     path: Path = PathArg,
     output_format: str = choice("mermaid", "--format", "-f", choices=("mermaid", "dot", "json"),
                                 help="mermaid (a flowchart), dot (Graphviz) or json (networkx node-link data)."),
@@ -331,40 +330,40 @@ def graph(
         help="Write the graph to FILE (atomically; - is standard output) instead of printing it."),
 ) -> None:
     """Print the whole graph: goals, KPIs, drivers, plans, trade-offs and every link (influences with their sign)."""
-    from kpiframe.check import CheckOptions
+    from kpiframe.check import LoadOptions
     from kpiframe.render.graph_export import RENDERERS, export_graph
 
-    # the graph needs only what could be read, not the rules' judgement
-    result = _run_check(path, CheckOptions(select=("KF0",)))
-    text = RENDERERS[output_format](export_graph(result.framework, result.context.graph))
+    loaded = _load(context, path, LoadOptions())
+    text = RENDERERS[output_format](export_graph(loaded.framework, loaded.graph))
     if output is None or names_stdout(output):
         emit(text)
     else:
-        write_output(output, text, inputs=result.inputs())
+        write_output(output, text, inputs=loaded.inputs())
 
 
 @app.command()
 def impact(
+    context: typer.Context,
     kpi_or_driver: str = typer.Argument(..., metavar="ID", help="The id of a KPI or driver."),
     path: Path = PathArg,
     output_format: CheckFormat = choice("text", "--format", "-f", choices=CheckFormat, help="text or json."),
 ) -> None:
     """Show what improving a KPI (or raising a driver) does to every other KPI, and which trade-offs cover it."""
-    from kpiframe.check import CheckOptions
+    from kpiframe.check import LoadOptions
     from kpiframe.impact import impact_of
     from kpiframe.suggest import closest
 
-    result = _run_check(path, CheckOptions(select=("KF0",)))
-    framework = result.framework
+    loaded = _load(context, path, LoadOptions())
+    framework = loaded.framework
     try:
-        report = impact_of(framework, result.context.graph, kpi_or_driver)
+        report = impact_of(loaded.analysis, kpi_or_driver)
     except KeyError:
         near = closest(kpi_or_driver, [*framework.kpis, *framework.drivers])
         _usage_error(f"no KPI or driver {kpi_or_driver!r}" + (f"; did you mean {near!r}?" if near else ""))
     if output_format is CheckFormat.json:
-        import json
+        from kpiframe.render.impact_view import render_impact_json
 
-        emit(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        emit(render_impact_json(report))
     else:
         from kpiframe.render.impact_view import print_impact
         from kpiframe.render.text import make_console
@@ -469,6 +468,7 @@ class DiffFormat(str, Enum):
 
 @app.command()
 def diff(
+    context: typer.Context,
     revision: str = typer.Argument(..., metavar="REV", help="The git revision to compare with (branch, tag, commit)."),
     path: Path = PathArg,
     to: Optional[str] = typer.Option(None, "--to", metavar="REV2",
@@ -484,7 +484,8 @@ def diff(
     from kpiframe.check import CheckOptions
     from kpiframe.history.verdicts import compare_pair
 
-    comparison = compare_pair(_load_pair(path, revision, to, CheckOptions(today=_parse_today(today)), check_base=True))
+    comparison = compare_pair(_load_pair(context, path, revision, to, CheckOptions(today=_parse_today(today)),
+                                         check_base=True))
     if output_format is DiffFormat.text and (output_file is None or names_stdout(output_file)):
         from kpiframe.render.diff_text import print_diff_text
         from kpiframe.render.text import make_console
@@ -529,29 +530,65 @@ def history(
         print_timeline(timeline, make_console())
 
 
-def _load_pair(path: Path, since: str, to: Optional[str], options, *, check_base: bool = False):  # -> Pair
+def _stage(context: typer.Context):  # -> Stage
+    """The stage record :func:`main` reads after an internal error (a fresh one under a test runner)."""
+    from kpiframe.stage import Stage
+
+    root = context.find_root()
+    if not isinstance(root.obj, Stage):
+        root.obj = Stage()
+    return root.obj
+
+
+def _load_pair(context: typer.Context, path: Path, since: str, to: Optional[str], options, *,
+               check_base: bool = False):  # -> Pair
     """Both sides of a comparison with a git revision; a git problem exits 2 with its fix."""
     from kpiframe.check import UsageError
     from kpiframe.history.sides import load_pair
 
     try:
-        return load_pair(path, since, to, options, check_base=check_base)
+        return load_pair(path, since, to, options, check_base=check_base, stage=_stage(context))
     except UsageError as exc:
         _usage_error(str(exc))
 
 
-def _run_check(path: Path, options):  # -> CheckResult
-    """Every command starts from the same check; a path that is not a framework folder exits 2."""
-    from kpiframe.check import UsageError, missing_config_notice, run_check
+def _run_check(context: typer.Context, path: Path, options):  # -> CheckResult
+    """Load and run the rules; a path that is not a framework folder exits 2."""
+    from kpiframe.check import UsageError, run_check
 
     try:
-        result = run_check(path, options)
+        result = run_check(path, options, _stage(context))
     except UsageError as exc:
         _usage_error(str(exc))
-    notice = missing_config_notice(path, result)
+    _notice_missing_config(path, result)
+    return result
+
+
+def _load(context: typer.Context, path: Path, options):  # -> LoadedFramework
+    """The framework without the rules, for the commands that show it; a bad path exits 2."""
+    from kpiframe.check import UsageError, load_framework
+
+    try:
+        loaded = load_framework(path, options, _stage(context))
+    except UsageError as exc:
+        _usage_error(str(exc))
+    _notice_missing_config(path, loaded)
+    return loaded
+
+
+def _notice_missing_config(path: Path, loaded) -> None:
+    from kpiframe.check import missing_config_notice
+
+    notice = missing_config_notice(path, loaded)
     if notice is not None:
         _say(notice)
-    return result
+
+
+def _require_department(analysis, department: str | None) -> None:
+    """`--department NAME` must name a department the framework knows (exit 2 otherwise)."""
+    if department is not None and department not in analysis.departments:
+        known = ", ".join(sorted(analysis.departments)) or "none"
+        _usage_error(f"no department {department!r}; known: {known}")
 
 
 def _framework_files_at(output: Path) -> list[Path]:
@@ -594,10 +631,13 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
     from kpiframe.fsutil import guard_standard_streams
 
+    from kpiframe.stage import Stage
+
     guard_standard_streams()
     signal.signal(signal.SIGTERM, _on_sigterm)
+    stage = Stage()
     try:
-        app()
+        app(obj=stage)
     except SystemExit:
         raise
     except Terminated:
@@ -614,10 +654,9 @@ def main() -> None:
              "(Limits and guarantees) to bound what one file may hold. (exit code 2)")
         sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
-        from kpiframe.check import CURRENT
         from kpiframe.forking import WorkerError
 
-        where = f" while {CURRENT['stage']}" + (f" {CURRENT['file']}" if CURRENT["file"] else "")
+        where = stage.where()
         if _out_of_descriptors(exc):
             _say(f"kpiframe: out of file descriptors{where}: {exc.strerror if isinstance(exc, OSError) else exc}; "
                  "raise the limit (`ulimit -n`) or close other programs. (exit code 2)")
