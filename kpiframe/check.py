@@ -1,6 +1,10 @@
-"""The pipeline behind `kpiframe check`: load -> model -> graph -> rules -> one result object.
+"""The pipeline: :func:`load_framework` / :func:`load_source` (load -> model -> graph, no rules)
+and :func:`run_check` / :func:`check_loaded` (the same load, then the rules, into one result).
 
-Nothing here prints. Every renderer takes the :class:`CheckResult`.
+Nothing here prints. Every renderer takes a :class:`CheckResult` or a :class:`LoadedFramework`.
+Views that show the framework rather than judge it (`status`, `tree`, `graph`, `impact`) load it
+and ask its :class:`~kpiframe.analysis.Analysis`; they never run rules. ``stage`` arguments
+record where a load or check is, for the internal-error message (:mod:`kpiframe.stage`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from kpiframe.analysis import Analysis, SummaryFacts
 from kpiframe.findings import Finding, Severity
 from kpiframe.graph import build_graph
 from kpiframe.load.actuals import read_actuals_files
@@ -28,9 +33,7 @@ from kpiframe.model.configfile import config_from_bytes, read_config
 from kpiframe.model.validate import validate_document
 from kpiframe.rules import RuleContext
 from kpiframe.rules.engine import RuleSelection, run_rules, settle_findings
-
-# What the check is doing, so that an internal error can say where it happened.
-CURRENT: dict[str, str] = {"stage": "starting", "file": ""}
+from kpiframe.stage import Stage
 
 
 class UsageError(Exception):
@@ -38,13 +41,17 @@ class UsageError(Exception):
 
 
 @dataclass(frozen=True)
-class CheckOptions:
+class LoadOptions:
     today: date | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
     pause_gc: bool = True
     jobs: int | None = None  # processes for the parse and the rules; None: KPIFRAME_JOBS, else one per core
     today_from: str = "--today"  # where ``today`` came from, when it is given
+
+
+@dataclass(frozen=True)
+class CheckOptions(LoadOptions):
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 @dataclass
@@ -55,22 +62,22 @@ class CheckResult:
     findings: list[Finding]
     suppressed: list[Finding]
     timings: dict[str, float]
-    facts: dict = field(default_factory=dict)  # numbers rules want in the summary (resolved conflicts, ...)
+    facts: SummaryFacts = field(default_factory=SummaryFacts)  # numbers rules want in the summary
     context: RuleContext | None = None
     today_from: str = "--today"  # where today came from, and why (see resolve_today)
 
+    @property
+    def analysis(self) -> Analysis:
+        assert self.context is not None
+        return self.context.analysis
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        return self.analysis.graph
+
     def inputs(self) -> list[Path]:
         """Every file the check read (YAML, the config, the actuals CSVs): no output may replace one."""
-        framework = self.framework
-        paths = [self.root / rel for rel in framework.files]
-        if framework.config_file:
-            paths.append(self.root / framework.config_file)
-        for pattern in framework.config.actuals:
-            try:
-                paths += self.root.glob(pattern)
-            except (ValueError, NotImplementedError, OSError):  # a bad glob is a finding already
-                pass
-        return paths
+        return framework_inputs(self.root, self.framework)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -89,8 +96,21 @@ class CheckResult:
             "invalid_documents": self.framework.invalid_counts(),
             "findings": {s.value: self.count(s) for s in Severity},
             "suppressed": len(self.suppressed),
-            **self.facts,
+            **self.facts.as_dict(),
         }
+
+
+def framework_inputs(root: Path, framework: Framework) -> list[Path]:
+    """Every file read for ``framework`` (YAML, the config, the actuals CSVs)."""
+    paths = [root / rel for rel in framework.files]
+    if framework.config_file:
+        paths.append(root / framework.config_file)
+    for pattern in framework.config.actuals:
+        try:
+            paths += root.glob(pattern)
+        except (ValueError, NotImplementedError, OSError):  # a bad glob is a finding already
+            pass
+    return paths
 
 
 def resolve_root(path: Path) -> tuple[Path, Path | None]:
@@ -103,7 +123,7 @@ def resolve_root(path: Path) -> tuple[Path, Path | None]:
     return (config_file.parent if config_file else path), config_file
 
 
-def missing_config_notice(path: Path, result: CheckResult) -> str | None:
+def missing_config_notice(path: Path, result: CheckResult | LoadedFramework) -> str | None:
     """One line for stderr when no configuration was found, else None.
 
     Without kpiframe.yaml the path itself is the root and the system date is today, which is
@@ -139,10 +159,11 @@ class FileLoad:
     invalid: list[tuple[str, RawDocument]] = field(default_factory=list)  # (kind, document) that failed validation
 
 
-def run_check(path: Path, options: CheckOptions = CheckOptions(), *, base: Framework | None = None,
-              since: str = "") -> CheckResult:
+def run_check(path: Path, options: CheckOptions = CheckOptions(), stage: Stage | None = None, *,
+              base: Framework | None = None, since: str = "") -> CheckResult:
+    """:func:`load_framework`, then the selected rules, and their findings settled."""
     root, config_file = resolve_root(path)
-    return check_source(DiskSource(root, config_file), options, base=base, since=since)
+    return check_source(DiskSource(root, config_file), options, base=base, since=since, stage=stage)
 
 
 @dataclass
@@ -155,34 +176,51 @@ class LoadedFramework:
     today: date
     findings: list[Finding]  # the loader's and validator's
     timings: dict[str, float]
-    config_raw: RawDocument | None = None
-    jobs: int = 1
+    config_raw: RawDocument | None = None  # kpiframe.yaml with its positions, for findings about it
+    jobs: int = 1  # processes this check may use
     today_from: str = "--today"  # where today came from (see resolve_today)
+    analysis: Analysis = field(init=False, repr=False)  # the shared answers, computed on first use
+
+    def __post_init__(self) -> None:
+        self.analysis = Analysis(self.framework, self.graph, self.today)
+
+    def inputs(self) -> list[Path]:
+        """Every file the load read (YAML, the config, the actuals CSVs): no output may replace one."""
+        return framework_inputs(self.root, self.framework)
+
+    def settled_findings(self) -> tuple[list[Finding], list[Finding]]:
+        """The loader's findings as the configuration shapes them (codes, severities, rules
+        switched off, suppressions): (active, suppressed)."""
+        selection = RuleSelection.build(self.framework.config, config_raw=self.config_raw)
+        return settle_findings([*self.findings, *selection.config_findings], self.framework, selection)
 
 
-def load_framework(path: Path, options: CheckOptions = CheckOptions()) -> LoadedFramework:
+def load_framework(path: Path, options: LoadOptions = LoadOptions(), stage: Stage | None = None) -> LoadedFramework:
+    """Read, validate and link the framework at ``path``; no rule runs (raises
+    :class:`UsageError` for a path that is not a folder)."""
     root, config_file = resolve_root(path)
-    return load_source(DiskSource(root, config_file), options)
+    return load_source(DiskSource(root, config_file), options, stage=stage)
 
 
-def load_source(source: FileSource, options: CheckOptions = CheckOptions(), *,
+def load_source(source: FileSource, options: LoadOptions = LoadOptions(), *,
                 reuse: Mapping[str, FileLoad] | None = None, loads: dict[str, FileLoad] | None = None,
-                timings: dict[str, float] | None = None) -> LoadedFramework:
+                timings: dict[str, float] | None = None, stage: Stage | None = None) -> LoadedFramework:
     """Read the framework ``source`` holds (a folder, or a git revision's tree); run no rule.
 
     ``reuse``: files known to be byte-identical to ones already loaded, with what loading them
     gave (they are not parsed again); ``loads``: filled with what each file read here gave.
     """
     timings = {} if timings is None else timings
+    stage = stage or Stage()
     with _gc_paused(options.pause_gc):
         with _timed(timings, "discover"):
-            framework, findings, config_raw = _start_framework(source)
+            framework, findings, config_raw = _start_framework(source, stage)
             files, discovery = source.yaml_files(framework.config.exclude)
             findings += discovery
         jobs = default_jobs() if options.jobs is None else options.jobs  # for the parse and the rules
-        _parse_and_validate(files, framework, findings, jobs, timings, source, reuse or {}, loads)
+        _parse_and_validate(files, framework, findings, jobs, timings, source, reuse or {}, loads, stage)
         with _timed(timings, "actuals"):
-            CURRENT.update(stage="reading actuals", file="")
+            stage.enter("reading actuals")
             findings += _read_actuals(source, framework, config_raw)
         with _timed(timings, "graph"):
             graph = build_graph(framework)
@@ -193,45 +231,43 @@ def load_source(source: FileSource, options: CheckOptions = CheckOptions(), *,
 
 def check_source(source: FileSource, options: CheckOptions = CheckOptions(), *,
                  reuse: Mapping[str, FileLoad] | None = None, loads: dict[str, FileLoad] | None = None,
-                 base: Framework | None = None, since: str = "") -> CheckResult:
+                 base: Framework | None = None, since: str = "", stage: Stage | None = None) -> CheckResult:
     """Load the framework ``source`` holds and run the rules (see :func:`load_source`).
 
     ``base``: the framework at the revision named ``since`` (`check --since`), for the rules
     that compare with it; without it they are silent.
     """
-    loaded = load_source(source, options, reuse=reuse, loads=loads)
-    return check_loaded(loaded, options, base=base, since=since)
+    stage = stage or Stage()
+    loaded = load_source(source, options, reuse=reuse, loads=loads, stage=stage)
+    return check_loaded(loaded, options, base=base, since=since, stage=stage)
 
 
 def check_loaded(loaded: LoadedFramework, options: CheckOptions = CheckOptions(), *,
-                 base: Framework | None = None, since: str = "") -> CheckResult:
+                 base: Framework | None = None, since: str = "", stage: Stage | None = None) -> CheckResult:
     """Run the rules on a loaded framework."""
+    stage = stage or Stage()
     framework, timings, findings = loaded.framework, loaded.timings, list(loaded.findings)
     with _gc_paused(options.pause_gc):
-        context = RuleContext(framework=framework, graph=loaded.graph, today=loaded.today, base=base, since=since)
+        context = RuleContext(loaded.analysis, base=base, since=since)
         selection = RuleSelection.build(framework.config, options.select, options.ignore, loaded.config_raw)
         with _timed(timings, "rules"):
-            CURRENT.update(stage="running rules", file="")
+            stage.enter("running rules")
             findings += selection.config_findings
-            findings += run_rules(context, selection, CURRENT, jobs=loaded.jobs)
+            findings += run_rules(context, selection, stage, jobs=loaded.jobs)
+            facts = loaded.analysis.summary_facts()  # before any view computes more answers
             active, suppressed = settle_findings(findings, framework, selection)
-    CURRENT.update(stage="rendering", file="")
+    stage.enter("rendering")
     return CheckResult(root=loaded.root, framework=framework, today=loaded.today, findings=active,
-                       suppressed=suppressed, timings=timings, facts=_in_key_order(context.extras.get("facts", {})),
-                       context=context, today_from=loaded.today_from)
+                       suppressed=suppressed, timings=timings, facts=facts, context=context,
+                       today_from=loaded.today_from)
 
 
-def _in_key_order(facts: dict) -> dict:
-    # Rules record facts in the order they run, which differs when the rules run on two cores.
-    return dict(sorted(facts.items()))
-
-
-def _start_framework(source: FileSource):
+def _start_framework(source: FileSource, stage: Stage):
     findings: list[Finding] = []
     config, raw = Config(), None
     rel = source.config_rel
     if rel is not None:
-        CURRENT.update(stage="reading", file=rel)
+        stage.enter("reading", rel)
         if isinstance(source, DiskSource):
             config, raw, findings = read_config(source.config_file, rel)
         else:
@@ -241,7 +277,7 @@ def _start_framework(source: FileSource):
 
 def _parse_and_validate(files, framework: Framework, findings: list[Finding], jobs: int,
                         timings: dict[str, float], source: FileSource, reuse: Mapping[str, FileLoad],
-                        loads: dict[str, FileLoad] | None) -> None:
+                        loads: dict[str, FileLoad] | None, stage: Stage) -> None:
     """Parse every file and validate its documents as soon as it is parsed.
 
     Validating file by file lets this process validate while parse workers are still busy with
@@ -255,7 +291,7 @@ def _parse_and_validate(files, framework: Framework, findings: list[Finding], jo
     to_parse = [(handle, rel) for handle, rel in files if rel not in reuse]
     source.prepare([handle for handle, _ in to_parse])  # before any parse worker forks: they inherit it
     parsed_files = parse_files(to_parse, limits, jobs=jobs, read=source.read, size=source.size,
-                               on_file=lambda rel: CURRENT.update(stage="parsing", file=rel))
+                               on_file=stage.on_file("parsing"))
     for _, rel in files:
         framework.files.append(rel)
         if rel in reuse:
@@ -271,7 +307,7 @@ def _parse_and_validate(files, framework: Framework, findings: list[Finding], jo
                                          message="the file holds no document",
                                          hint="add a document (kind: KPI, Goal, ...), or delete the file"))
         began = time.perf_counter()
-        _validate_documents(documents, load)
+        _validate_documents(documents, load, stage)
         _replay(load, framework, findings)
         if loads is not None:
             loads[rel] = load
@@ -280,9 +316,9 @@ def _parse_and_validate(files, framework: Framework, findings: list[Finding], jo
     timings["validate"] = validating
 
 
-def _validate_documents(raws, load: FileLoad) -> None:
+def _validate_documents(raws, load: FileLoad, stage: Stage) -> None:
     for raw in raws:
-        CURRENT.update(stage="validating", file=raw.file)
+        stage.enter("validating", raw.file)
         kind = raw.data.get("kind") if isinstance(raw.data, dict) else None
         document, problems = validate_document(raw)
         load.findings += problems

@@ -159,9 +159,10 @@ def check(
     if (fix or diff) and since is not None:
         _usage_error("--fix and --diff change the working tree; leave out --since")
     if fix or diff:
-        result = _fixed(path, options, diff=diff, quiet=output_format is not ReportFormat.text)
+        result = _fixed(context, path, options, diff=diff, quiet=output_format is not ReportFormat.text)
     else:
-        result = _run_check(path, options) if since is None else _load_pair(path, since, None, options).head.result
+        result = (_run_check(context, path, options) if since is None
+                  else _load_pair(context, path, since, None, options).head.result)
     elapsed = time.perf_counter() - started
     # GitHub shows few annotations; the job summary gets every finding (README: Output formats for CI)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if output_format is ReportFormat.github else None
@@ -222,6 +223,7 @@ def explain(rule: str = typer.Argument(..., metavar="RULE", help="A rule code (K
 
 @app.command()
 def status(
+    context: typer.Context,
     path: Path = PathArg,
     today: str | None = TodayOpt,
     output_format: CheckFormat = choice("text", "--format", "-f", choices=CheckFormat, help="Output format."),
@@ -232,29 +234,28 @@ def status(
     show_all: bool = AllOpt,
 ) -> None:
     """Show every KPI: baseline, latest actual, target, progress vs expected, status and active plans."""
-    from kpiframe.check import CheckOptions
-    from kpiframe.status import context_statuses, order_statuses
+    from kpiframe.analysis import unread
+    from kpiframe.check import LoadOptions
+    from kpiframe.status import order_statuses
 
-    # schema rules say which KPIs could not be read; KF3 computes the statuses once
-    result = _run_check(path, CheckOptions(today=_parse_today(today), select=("KF0", "KF3")))
-    statuses = context_statuses(result.context)
-    known = set(result.framework.config.department_ids or ()) | {s.kpi.department for s in statuses.values()}
-    if department is not None and department not in known:
-        _usage_error(f"no department {department!r}; known: {', '.join(sorted(known)) or 'none'}")
-    rows = order_statuses(statuses, sort, department, include_retired=show_all)
+    loaded = _load(context, path, LoadOptions(today=_parse_today(today)))
+    _require_department(loaded.analysis, department)
+    rows = order_statuses(loaded.analysis.kpi_statuses, sort, department, include_retired=show_all)
+    missing = unread(loaded.framework, loaded.settled_findings()[0])
     if output_format is CheckFormat.json:
         from kpiframe.render.status_json import render_status_json
 
-        emit(render_status_json(result, rows, sort=sort, department=department))
+        emit(render_status_json(loaded, rows, missing, sort=sort, department=department))
     else:
         from kpiframe.render.status_table import print_status_table
         from kpiframe.render.text import make_console
 
-        print_status_table(result, rows, make_console(), grouped=sort == "department")
+        print_status_table(loaded, rows, missing, make_console(), grouped=sort == "department")
 
 
 @app.command()
 def report(
+    context: typer.Context,
     path: Path = PathArg,
     output: Path | None = typer.Option(
         None, "--output", "--output-file", "-o", metavar="FILE",
@@ -276,11 +277,11 @@ def report(
     options = CheckOptions(today=_parse_today(today))
     comparison = None
     if since is None:
-        result = _run_check(path, options)
+        result = _run_check(context, path, options)
     else:
         from kpiframe.history.verdicts import compare_pair
 
-        comparison = compare_pair(_load_pair(path, since, None, options, check_base=True))
+        comparison = compare_pair(_load_pair(context, path, since, None, options, check_base=True))
         result = comparison.pair.head.result
     gap_report = build_report(result, include_retired=show_all)
     if output_format == "json":
@@ -308,6 +309,7 @@ def report(
 
 @app.command()
 def tree(
+    context: typer.Context,
     path: Path = PathArg,
     department: str | None = typer.Option(
         None, "--department", metavar="NAME",
@@ -316,23 +318,20 @@ def tree(
     show_all: bool = AllOpt,
 ) -> None:
     """Show company goals, the department and team goals under them, their KPIs with status, and each KPI's plans."""
-    from kpiframe.check import CheckOptions
+    from kpiframe.check import LoadOptions
     from kpiframe.render.text import make_console
     from kpiframe.render.tree_view import print_tree
-    from kpiframe.report.model import build_report
+    from kpiframe.report.model import build_alignment_view
 
-    result = _run_check(path, CheckOptions(today=_parse_today(today)))
-    gap_report = build_report(result, include_retired=show_all)
-    if department is not None:
-        known = set(result.framework.config.department_ids or ()) | {k.department for k in gap_report.kpis.values()} \
-            | {g.department for g in gap_report.goals.values() if g.department}
-        if department not in known:
-            _usage_error(f"no department {department!r}; known: {', '.join(sorted(known)) or 'none'}")
-    print_tree(gap_report, make_console(), department)
+    loaded = _load(context, path, LoadOptions(today=_parse_today(today)))
+    _require_department(loaded.analysis, department)
+    view = build_alignment_view(loaded.analysis, loaded.root, include_retired=show_all)
+    print_tree(view, make_console(), department)
 
 
 @app.command()
 def graph(
+    context: typer.Context,
     path: Path = PathArg,
     output_format: str = choice("mermaid", "--format", "-f", choices=("mermaid", "dot", "json"),
                                 help="mermaid (a flowchart), dot (Graphviz) or json (networkx node-link data)."),
@@ -341,46 +340,47 @@ def graph(
         help="Write the graph to FILE (atomically; - is standard output) instead of printing it."),
 ) -> None:
     """Print the whole graph: goals, KPIs, drivers, plans, trade-offs and every link (influences with their sign)."""
-    from kpiframe.check import CheckOptions
+    from kpiframe.check import LoadOptions
     from kpiframe.render.graph_export import RENDERERS, export_graph
 
-    # the graph needs only what could be read, not the rules' judgement
-    result = _run_check(path, CheckOptions(select=("KF0",)))
-    text = RENDERERS[output_format](export_graph(result.framework, result.context.graph))
+    loaded = _load(context, path, LoadOptions())
+    text = RENDERERS[output_format](export_graph(loaded.framework, loaded.graph))
     if output is None or names_stdout(output):
         emit(text)
     else:
-        write_output(output, text, inputs=result.inputs())
+        write_output(output, text, inputs=loaded.inputs())
 
 
 @app.command()
 def impact(
+    context: typer.Context,
     kpi_or_driver: str = typer.Argument(..., metavar="ID", help="The id of a KPI or driver."),
     path: Path = PathArg,
     output_format: CheckFormat = choice("text", "--format", "-f", choices=CheckFormat, help="text or json."),
 ) -> None:
     """Show what improving a KPI (or raising a driver) does to every other KPI, and which trade-offs cover it."""
-    from kpiframe.check import CheckOptions
+    from kpiframe.check import LoadOptions
     from kpiframe.impact import NotAMover, impact_of
 
-    result = _run_check(path, CheckOptions(select=("KF0",)))
+    loaded = _load(context, path, LoadOptions())
     try:
-        report = impact_of(result.framework, result.context.graph, kpi_or_driver)
+        report = impact_of(loaded.analysis, kpi_or_driver)
     except NotAMover as exc:
         _usage_error(str(exc))
     if output_format is CheckFormat.json:
-        import json
+        from kpiframe.render.impact_view import render_impact_json
 
-        emit(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        emit(render_impact_json(report))
     else:
         from kpiframe.render.impact_view import print_impact
         from kpiframe.render.text import make_console
 
-        print_impact(report, make_console(), result.framework.config.department_name)
+        print_impact(report, make_console(), loaded.framework.config.department_name)
 
 
 @app.command(context_settings={"ignore_unknown_options": True})  # so that a value may be negative: -5
 def record(
+    context: typer.Context,
     kpi: str = typer.Argument(..., metavar="KPI", help="The id of the KPI."),
     value: str = typer.Argument(..., metavar="VALUE", help="The number, as a plain number (12.5, -3, 1e6)."),
     path: Path = PathArg,
@@ -398,11 +398,11 @@ def record(
 
     options = CheckOptions(today=_parse_today(today), select=("KF0",))
     try:
-        check_in = plan_check_in(_run_check(path, options), kpi, value, day, note, csv_file)
+        check_in = plan_check_in(_run_check(context, path, options), kpi, value, day, note, csv_file)
     except CheckInRefused as exc:
         _usage_error(str(exc))
     write_check_in(check_in)
-    after = _run_check(path, options, quiet=True)
+    after = _run_check(context, path, options, quiet=True)
     status_line, notes = check_in_lines(check_in, status_after(after, kpi), after.root)
     for line in notes:
         _say(line)
@@ -506,6 +506,7 @@ class DiffFormat(str, Enum):
 
 @app.command()
 def diff(
+    context: typer.Context,
     revision: str = typer.Argument(..., metavar="REV", help="The git revision to compare with (branch, tag, commit)."),
     path: Path = PathArg,
     to: str | None = typer.Option(None, "--to", metavar="REV2",
@@ -521,7 +522,8 @@ def diff(
     from kpiframe.check import CheckOptions
     from kpiframe.history.verdicts import compare_pair
 
-    comparison = compare_pair(_load_pair(path, revision, to, CheckOptions(today=_parse_today(today)), check_base=True))
+    comparison = compare_pair(_load_pair(context, path, revision, to, CheckOptions(today=_parse_today(today)),
+                                         check_base=True))
     if output_format is DiffFormat.text and (output_file is None or names_stdout(output_file)):
         from kpiframe.render.diff_text import print_diff_text
         from kpiframe.render.text import make_console
@@ -566,24 +568,35 @@ def history(
         print_timeline(timeline, make_console())
 
 
-def _load_pair(path: Path, since: str, to: str | None, options, *, check_base: bool = False):  # -> Pair
+def _stage(context: typer.Context):  # -> Stage
+    """The stage record :func:`main` reads after an internal error (a fresh one under a test runner)."""
+    from kpiframe.stage import Stage
+
+    root = context.find_root()
+    if not isinstance(root.obj, Stage):
+        root.obj = Stage()
+    return root.obj
+
+
+def _load_pair(context: typer.Context, path: Path, since: str, to: str | None, options, *,
+               check_base: bool = False):  # -> Pair
     """Both sides of a comparison with a git revision; a git problem exits 2 with its fix."""
     from kpiframe.check import UsageError
     from kpiframe.history.sides import load_pair
 
     try:
-        return load_pair(path, since, to, options, check_base=check_base)
+        return load_pair(path, since, to, options, check_base=check_base, stage=_stage(context))
     except UsageError as exc:
         _usage_error(str(exc))
 
 
-def _fixed(path: Path, options, *, diff: bool, quiet: bool):  # -> CheckResult
+def _fixed(context: typer.Context, path: Path, options, *, diff: bool, quiet: bool):  # -> CheckResult
     """`check --fix`: fix, say what was fixed, and hand back the check after it. `check --diff`:
     print the diff and exit (1 when there is something to fix)."""
     from kpiframe.fixes import run_fixes, unified_diff
     from kpiframe.render.locations import FilePaths
 
-    done = run_fixes(lambda: _run_check(path, options, quiet=True), write=not diff)
+    done = run_fixes(lambda: _run_check(context, path, options, quiet=True), write=not diff)
     shown = FilePaths.for_people(done.result.root)
     say = _say if quiet or diff else (lambda line: emit(line + "\n"))
     for rel, finding in done.applied:
@@ -597,18 +610,44 @@ def _fixed(path: Path, options, *, diff: bool, quiet: bool):  # -> CheckResult
     return done.result
 
 
-def _run_check(path: Path, options, quiet: bool = False):  # -> CheckResult
-    """Every command starts from the same check; a path that is not a framework folder exits 2."""
-    from kpiframe.check import UsageError, missing_config_notice, run_check
+def _run_check(context: typer.Context, path: Path, options, quiet: bool = False):  # -> CheckResult
+    """Load and run the rules; a path that is not a framework folder exits 2."""
+    from kpiframe.check import UsageError, run_check
 
     try:
-        result = run_check(path, options)
+        result = run_check(path, options, _stage(context))
     except UsageError as exc:
         _usage_error(str(exc))
-    notice = missing_config_notice(path, result)
-    if notice is not None and not quiet:
-        _say(notice)
+    if not quiet:
+        _notice_missing_config(path, result)
     return result
+
+
+def _load(context: typer.Context, path: Path, options):  # -> LoadedFramework
+    """The framework without the rules, for the commands that show it; a bad path exits 2."""
+    from kpiframe.check import UsageError, load_framework
+
+    try:
+        loaded = load_framework(path, options, _stage(context))
+    except UsageError as exc:
+        _usage_error(str(exc))
+    _notice_missing_config(path, loaded)
+    return loaded
+
+
+def _notice_missing_config(path: Path, loaded) -> None:
+    from kpiframe.check import missing_config_notice
+
+    notice = missing_config_notice(path, loaded)
+    if notice is not None:
+        _say(notice)
+
+
+def _require_department(analysis, department: str | None) -> None:
+    """`--department NAME` must name a department the framework knows (exit 2 otherwise)."""
+    if department is not None and department not in analysis.departments:
+        known = ", ".join(sorted(analysis.departments)) or "none"
+        _usage_error(f"no department {department!r}; known: {known}")
 
 
 def _framework_files_at(output: Path) -> list[Path]:
@@ -660,10 +699,13 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
     from kpiframe.fsutil import guard_standard_streams
 
+    from kpiframe.stage import Stage
+
     guard_standard_streams()
     signal.signal(signal.SIGTERM, _on_sigterm)
+    stage = Stage()
     try:
-        app()
+        app(obj=stage)
     except SystemExit:
         raise
     except Terminated:
@@ -680,10 +722,9 @@ def main() -> None:
              "(Limits and guarantees) to bound what one file may hold. (exit code 2)")
         sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
-        from kpiframe.check import CURRENT
         from kpiframe.forking import WorkerError
 
-        where = f" while {CURRENT['stage']}" + (f" {CURRENT['file']}" if CURRENT["file"] else "")
+        where = stage.where()
         if _out_of_descriptors(exc):
             _say(f"kpiframe: out of file descriptors{where}: {exc.strerror if isinstance(exc, OSError) else exc}; "
                  "raise the limit (`ulimit -n`) or close other programs. (exit code 2)")

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
-
-from kpiframe.influence import SignedGraph, impact
+from kpiframe.analysis import Analysis
+from kpiframe.influence import impact
 from kpiframe.model import Framework
-from kpiframe.rules.conflicts import kpi_poles, tradeoff_pairs
 from kpiframe.suggest import closest
 
 
@@ -22,10 +20,6 @@ class ImpactRow:
     signs: tuple[int, ...]
     tradeoffs: tuple[str, ...]  # trade-offs that cover the pair (source, kpi)
 
-    def as_dict(self) -> dict:
-        return {"kpi": self.kpi, "name": self.name, "department": self.department, "outcome": self.outcome,
-                "path": list(self.path), "signs": list(self.signs), "tradeoffs": list(self.tradeoffs)}
-
 
 @dataclass(frozen=True)
 class ImpactReport:
@@ -35,23 +29,21 @@ class ImpactReport:
     moves: str  # "improves (increase)" / "rises"
     rows: tuple[ImpactRow, ...]
 
-    def as_dict(self) -> dict:
-        return {"version": 1, "source": self.source, "kind": self.kind, "department": self.department,
-                "moves": self.moves, "effects": [r.as_dict() for r in self.rows]}
 
 
 class NotAMover(Exception):
     """``source`` is no KPI or driver of the framework; the message says what it is instead."""
 
 
-def impact_of(framework: Framework, graph: nx.DiGraph, source: str) -> ImpactReport:
+def impact_of(analysis: Analysis, source: str) -> ImpactReport:
     """Raises :class:`NotAMover` when ``source`` is not a KPI or driver of the framework."""
+    framework = analysis.framework
     document = framework.kpis.get(source) or framework.drivers.get(source)
     if document is None:
         raise NotAMover(_what_it_is(framework, source))
     kpis = framework.kpis
-    covered = tradeoff_pairs(framework)
-    effects = impact(SignedGraph.from_framework(graph), kpi_poles(framework), source)
+    covered = analysis.tradeoff_pairs
+    effects = impact(analysis.signed_graph, analysis.kpi_poles, source)
     rows = tuple(
         ImpactRow(e.kpi, kpis[e.kpi].name, e.department, e.outcome, e.path, e.signs,
                   tuple(sorted(t.id for t in covered.get(frozenset((source, e.kpi)), ()))))

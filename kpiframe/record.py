@@ -56,7 +56,7 @@ from kpiframe.fsutil import write_output
 from kpiframe.load.discover import is_excluded
 from kpiframe.load.source import DiskSource
 from kpiframe.record_config import ConfigEditRefused, add_actuals_entry
-from kpiframe.status import KpiStatus, context_statuses, readings_of
+from kpiframe.status import KpiStatus, readings_of
 from kpiframe.textedit import newline_of
 
 NEW_FILE = "actuals.csv"
@@ -136,7 +136,7 @@ def write_check_in(check_in: CheckIn) -> None:
 
 def status_after(result: CheckResult, kpi_id: str) -> KpiStatus:
     """The KPI's status in the check made after the write (what was read back)."""
-    return context_statuses(result.context)[kpi_id]
+    return result.analysis.kpi_statuses[kpi_id]
 
 
 # --------------------------------------------------------------------------- the checks

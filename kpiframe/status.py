@@ -1,7 +1,8 @@
 """Where each KPI stands at today: the one adapter between the framework models and progress.py.
 
 Rules (KF3), `kpiframe status` and reports all take a KPI's progress, staleness and plans from
-:func:`kpi_statuses`, so they never disagree about a KPI.
+:func:`kpi_statuses`, computed once per check by the analysis (``Analysis.kpi_statuses``), so
+they never disagree about a KPI.
 
 Decisions:
 
@@ -45,7 +46,6 @@ from kpiframe.progress import (
 # Worst first: the order `kpiframe status --sort status` lists KPIs in.
 STATUS_ORDER: tuple[str, ...] = (OFF_TRACK, AT_RISK, NO_DATA, NO_BASELINE, NO_TARGET, ON_TRACK, ACHIEVED)
 SORT_KEYS: tuple[str, ...] = ("department", "status", "id")
-_CACHE_KEY = "kpi_statuses"
 
 
 @dataclass(frozen=True)
@@ -114,19 +114,6 @@ def _plans_with_errors(framework: Framework) -> dict[str, tuple[str, ...]]:
             for kpi_id in document.references.get("addresses", ()):
                 named.setdefault(kpi_id, []).append(document.id or f"{document.file}:{document.line}")
     return {kpi_id: tuple(plans) for kpi_id, plans in named.items()}
-
-
-def context_statuses(context: Any) -> dict[str, KpiStatus]:
-    """:func:`kpi_statuses` for a rule context, computed once per check and kept in its extras.
-
-    Also records the count of KPIs per status as a summary fact (``kpis_by_status``).
-    """
-    cached = context.extras.get(_CACHE_KEY)
-    if cached is None:
-        cached = kpi_statuses(context.framework, context.today)
-        context.extras[_CACHE_KEY] = cached
-        context.extras.setdefault("facts", {})["kpis_by_status"] = status_counts(cached.values())
-    return cached
 
 
 def status_counts(statuses: Any) -> dict[str, int]:
@@ -237,6 +224,6 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
 
 __all__ = [
     "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_TARGET", "OFF_TRACK", "ON_TRACK", "STATUS_ORDER",
-    "DisputedReading", "KpiStatus", "Reading", "actuals_of", "context_statuses", "correcting", "format_number", "kpi_statuses",
+    "DisputedReading", "KpiStatus", "Reading", "actuals_of", "correcting", "format_number", "kpi_statuses",
     "order_statuses", "status_counts", "with_unit",
 ]

@@ -109,7 +109,7 @@ def test_an_inline_actual_dated_after_today_is_a_warning_at_its_line(framework):
     assert (finding.code, finding.severity.value) == ("KF313", "warning")
     assert finding.message == ("KPI 'arr' has an actual dated 2026-07-31, after today (2026-06-30); "
                                "it is not used until that date")
-    assert result.context.extras["kpi_statuses"]["arr"].progress.latest_date == date(2026, 5, 31)
+    assert result.analysis.kpi_statuses["arr"].progress.latest_date == date(2026, 5, 31)
 
 
 def test_a_csv_row_dated_after_today_is_a_warning_at_its_row(framework):

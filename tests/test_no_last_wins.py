@@ -85,7 +85,7 @@ def test_an_inline_actual_and_a_csv_row_that_disagree_name_both_places(framework
     [finding] = by_rule(result, "conflicting-actuals")
     assert (finding.file, finding.line, finding.column, finding.subject) == ("data/a.csv", 2, 1, "arr")
     assert "12 (kpis.yaml:13) and 8.4 (data/a.csv:2)" in finding.message
-    status = result.context.extras["kpi_statuses"]["arr"]
+    status = result.analysis.kpi_statuses["arr"]
     assert status.progress.latest_value is None
 
 
@@ -98,7 +98,7 @@ def test_two_csv_files_that_disagree_do_not_depend_on_file_order(framework):
     assert (finding.file, finding.line) == ("data/b.csv", 2)
     assert "12 (data/a.csv:2) and 8.4 (data/b.csv:2)" in finding.message
     # Judged at the last reading nobody disputes, and the message said the disputed one is not used.
-    assert result.context.extras["kpi_statuses"]["arr"].progress.latest_date == date(2026, 5, 31)
+    assert result.analysis.kpi_statuses["arr"].progress.latest_date == date(2026, 5, 31)
 
 
 def test_two_rows_of_one_csv_file_that_disagree(framework):
@@ -115,4 +115,4 @@ def test_identical_duplicates_are_fine(framework):
                       "data/a.csv": "kpi,date,value\narr,2026-06-15,12\narr,2026-06-15,12.0\n"}, config=CSV_CONFIG)
     result = check_tree(root)
     assert result.findings == []
-    assert result.context.extras["kpi_statuses"]["arr"].status == "achieved"
+    assert result.analysis.kpi_statuses["arr"].status == "achieved"

@@ -17,6 +17,7 @@ from kpiframe.load import parallel
 from kpiframe.render.json_out import render_check_json
 from kpiframe.rules import engine, forked
 from kpiframe.rules.registry import RULES, find_rule
+from kpiframe.stage import Stage
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +78,8 @@ def test_a_worker_parsed_document_reports_the_same_positions(generated, monkeypa
 def test_the_rules_split_keeps_the_conflict_scan_and_facts_for_reports(generated, monkeypatch):
     monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
     result = run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
-    assert "conflict_scan" in result.context.extras, "the child's scan came back"
-    assert "resolved_conflicts" in result.facts and "kpis_by_status" in result.facts
+    assert "conflict_scan" in result.analysis.computed(), "the child's scan came back"
+    assert result.facts.resolved_conflicts is not None and result.facts.kpis_by_status is not None
 
 
 def test_a_rule_failing_in_the_child_is_reported_with_its_name(generated, monkeypatch):
@@ -91,11 +92,10 @@ def test_a_rule_failing_in_the_child_is_reported_with_its_name(generated, monkey
         yield
 
     monkeypatch.setitem(RULES, rule.slug, dataclasses.replace(rule, check=broken))
-    progress: dict[str, str] = {}
-    monkeypatch.setattr("kpiframe.check.CURRENT", progress)
+    stage = Stage()
     with pytest.raises(WorkerError, match="KeyError: 'simulated bug'"):
-        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
-    assert progress["stage"] == f"running rule {rule.code} duplicate-id"
+        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2), stage)
+    assert stage.name == f"running rule {rule.code} duplicate-id"
 
 
 def test_a_child_that_dies_has_its_rules_run_here(generated, monkeypatch):
@@ -167,11 +167,10 @@ def test_a_bug_in_a_parse_worker_is_reported_with_its_file(generated, monkeypatc
         return real_read(path, rel, limits, *how)
 
     monkeypatch.setattr(parallel, "read_yaml_file", fails_in_a_worker)
-    progress: dict[str, str] = {}
-    monkeypatch.setattr("kpiframe.check.CURRENT", progress)
+    stage = Stage()
     with pytest.raises(WorkerError, match="KeyError: 'simulated bug'"):
-        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
-    assert progress["file"].startswith("tradeoffs/")
+        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2), stage)
+    assert stage.file.startswith("tradeoffs/")
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # the worker was reaped
 

@@ -33,6 +33,7 @@ from kpiframe.check import (
 )
 from kpiframe.load.gitrepo import GitError, GitRepo
 from kpiframe.load.source import DiskSource, FileSource, GitTreeSource
+from kpiframe.stage import Stage
 
 
 @dataclass
@@ -64,13 +65,15 @@ class Pair:
 
 
 def load_pair(path: Path, since: str, to: str | None, options: CheckOptions, *,
-              check_base: bool, check_head: bool = True) -> Pair:
+              check_base: bool, check_head: bool = True, stage: Stage | None = None) -> Pair:
     """The head (working tree, or ``to``) and the base (``since``) of the framework at ``path``.
 
     ``check_base``: also run the rules on the base (`diff` wants its findings; `check --since`
     only its documents). The head is checked with the base, so its findings include the
     comparison rules. Raises UsageError (exit 2) for git problems, with the fix in the message.
+    ``stage`` records where the loads and checks are, for the internal-error message.
     """
+    stage = stage or Stage()
     try:
         repo = GitRepo.containing(path)
         if to is None:
@@ -82,18 +85,18 @@ def load_pair(path: Path, since: str, to: str | None, options: CheckOptions, *,
             head_source = GitTreeSource.at(repo, to, prefix)
         base_source = GitTreeSource.at(repo, since, prefix)
         loads: dict[str, FileLoad] = {}
-        head_loaded = load_source(head_source, options, loads=loads)
+        head_loaded = load_source(head_source, options, loads=loads, stage=stage)
         same = replace(options, today=head_loaded.today, today_from=head_loaded.today_from)  # both at the head's today
         reuse = _reusable(repo, head_source, base_source, loads, head_loaded)
-        base_loaded = load_source(base_source, same, reuse=reuse)
+        base_loaded = load_source(base_source, same, reuse=reuse, stage=stage)
     except GitError as exc:
         raise UsageError(str(exc)) from None
     base = Side(base_source, base_loaded)
     if check_base:
-        base.result = check_loaded(base_loaded, same)
+        base.result = check_loaded(base_loaded, same, stage=stage)
     head = Side(head_source, head_loaded)
     if check_head:
-        head.result = check_loaded(head_loaded, options, base=base_loaded.framework, since=since)
+        head.result = check_loaded(head_loaded, options, base=base_loaded.framework, since=since, stage=stage)
     return Pair(base, head, since)
 
 

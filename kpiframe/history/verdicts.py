@@ -24,7 +24,6 @@ from kpiframe.findings import Finding
 from kpiframe.history.compare import Change, compare
 from kpiframe.history.sides import Pair
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
-from kpiframe.status import context_statuses
 
 _RANK = {OFF_TRACK: 0, AT_RISK: 1, ON_TRACK: 2, ACHIEVED: 3}
 
@@ -68,8 +67,8 @@ def compare_pair(pair: Pair) -> Comparison:
 
 
 def _status_changes(pair: Pair) -> list[Change]:
-    before = context_statuses(pair.base.result.context)  # type: ignore[union-attr]
-    after = context_statuses(pair.head.result.context)  # type: ignore[union-attr]
+    before = pair.base.result.analysis.kpi_statuses  # type: ignore[union-attr]
+    after = pair.head.result.analysis.kpi_statuses  # type: ignore[union-attr]
     changes = []
     for kpi_id, now in after.items():
         then = before.get(kpi_id)

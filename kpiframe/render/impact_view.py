@@ -1,14 +1,16 @@
-"""`kpiframe impact` as a rich table."""
+"""`kpiframe impact` as a rich table, or as JSON."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpiframe.impact import ImpactReport
+from kpiframe.impact import ImpactReport, ImpactRow
 from kpiframe.influence import format_path
 from kpiframe.render.text import plural, print_table
 
@@ -34,3 +36,18 @@ def print_impact(report: ImpactReport, console: Console,
     print_table(console, table)
     hurt = sum(1 for r in report.rows if r.outcome != "helped")
     console.print(f"{plural(len(report.rows), 'KPI')} reached, {hurt} hurt or mixed.", soft_wrap=True)
+
+
+IMPACT_JSON_VERSION = 1
+
+
+def render_impact_json(report: ImpactReport) -> str:
+    payload = {"version": IMPACT_JSON_VERSION, "source": report.source, "kind": report.kind,
+               "department": report.department, "moves": report.moves,
+               "effects": [_row_as_dict(r) for r in report.rows]}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _row_as_dict(row: ImpactRow) -> dict[str, Any]:
+    return {"kpi": row.kpi, "name": row.name, "department": row.department, "outcome": row.outcome,
+            "path": list(row.path), "signs": list(row.signs), "tradeoffs": list(row.tradeoffs)}

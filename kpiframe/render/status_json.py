@@ -6,33 +6,27 @@ import json
 from datetime import date
 from typing import Any
 
-from kpiframe.check import CheckResult
+from kpiframe.analysis import Unread
+from kpiframe.check import LoadedFramework
 from kpiframe.status import KpiStatus, status_counts
 
 STATUS_JSON_VERSION = 1
-# Findings that mean a whole file (YAML or actuals CSV) was not read, or only partly.
-_UNREADABLE_FILE_RULES = frozenset({"yaml-syntax", "unreadable-file", "limit-exceeded"})
 
 
-def render_status_json(result: CheckResult, rows: list[KpiStatus], *, sort: str, department: str | None) -> str:
+def render_status_json(loaded: LoadedFramework, rows: list[KpiStatus], unread: Unread, *, sort: str,
+                       department: str | None) -> str:
     payload = {
         "version": STATUS_JSON_VERSION,
-        "root": str(result.root),
-        "organization": result.framework.config.organization,
-        "today": result.today.isoformat(),
+        "root": str(loaded.root),
+        "organization": loaded.framework.config.organization,
+        "today": loaded.today.isoformat(),
         "sort": sort,
         "department": department,
         "counts": status_counts(rows),
-        "unread": unread(result),
+        "unread": unread.as_dict(),
         "kpis": [status_as_dict(row) for row in rows],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-
-
-def unread(result: CheckResult) -> dict[str, int]:
-    """What the status cannot show: KPI documents that failed validation, files that could not be read."""
-    broken_files = {f.file for f in result.findings if f.rule in _UNREADABLE_FILE_RULES}
-    return {"kpis": result.framework.invalid_counts()["KPI"], "files": len(broken_files)}
 
 
 def status_as_dict(row: KpiStatus) -> dict[str, Any]:

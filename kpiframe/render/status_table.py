@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpiframe.check import CheckResult
+from kpiframe.analysis import Unread
+from kpiframe.check import LoadedFramework
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
-from kpiframe.render.status_json import unread
 from kpiframe.render.text import print_table
 from kpiframe.status import KpiStatus, format_number, status_counts
 
@@ -19,10 +19,11 @@ STATUS_STYLE = {ACHIEVED: "bold green", ON_TRACK: "green", AT_RISK: "yellow", OF
 BAR_WIDTH = 10
 
 
-def print_status_table(result: CheckResult, rows: list[KpiStatus], console: Console, *, grouped: bool = False) -> None:
+def print_status_table(loaded: LoadedFramework, rows: list[KpiStatus], unread: Unread, console: Console, *,
+                       grouped: bool = False) -> None:
     """The table, then a line of counts. ``grouped``: rows are sorted by department; separate them."""
-    organization = result.framework.config.organization
-    title = f"{organization}: KPI status at {result.today}" if organization else f"KPI status at {result.today}"
+    organization = loaded.framework.config.organization
+    title = f"{organization}: KPI status at {loaded.today}" if organization else f"KPI status at {loaded.today}"
     table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     # Ids, numbers and bars stay on one line; only the department wraps when the terminal is narrow.
     table.add_column("KPI", no_wrap=True)
@@ -37,9 +38,9 @@ def print_status_table(result: CheckResult, rows: list[KpiStatus], console: Cons
     for i, row in enumerate(rows):
         # Sorted by department, a rule between departments makes each one's block easy to find.
         last_of_department = i + 1 < len(rows) and rows[i + 1].kpi.department != row.kpi.department
-        table.add_row(*_cells(row, result.framework.config.department_name), end_section=grouped and last_of_department)
+        table.add_row(*_cells(row, loaded.framework.config.department_name), end_section=grouped and last_of_department)
     print_table(console, table)
-    console.print(_footer(result, rows), soft_wrap=True)
+    console.print(_footer(rows, unread), soft_wrap=True)
 
 
 def _cells(row: KpiStatus, department_name: Callable[[str], str]) -> list[Text | str]:
@@ -87,7 +88,7 @@ def _plans(row: KpiStatus) -> Text:
     return count
 
 
-def _footer(result: CheckResult, rows: list[KpiStatus]) -> Text:
+def _footer(rows: list[KpiStatus], unread: Unread) -> Text:
     counts = status_counts(rows)
     text = Text(f"{len(rows)} KPI{'s' if len(rows) != 1 else ''}")
     shown = [(status, n) for status, n in counts.items() if n]
@@ -99,8 +100,7 @@ def _footer(result: CheckResult, rows: list[KpiStatus]) -> Text:
     stale = sum(1 for row in rows if row.staleness.stale)
     if stale:
         text.append(f"; {stale} stale", style="yellow")
-    missing = unread(result)
-    parts = [f"{n} {what}{'s' if n != 1 else ''}" for what, n in (("KPI", missing["kpis"]), ("file", missing["files"])) if n]
+    parts = [f"{n} {what}{'s' if n != 1 else ''}" for what, n in (("KPI", unread.kpis), ("file", unread.files)) if n]
     if parts:
         text.append(f". Not shown: {' and '.join(parts)} that could not be read; run `kpiframe check`", style="bold red")
     return text

@@ -12,58 +12,58 @@ from rich.text import Text
 from rich.tree import Tree
 
 from kpiframe.render.status_table import STATUS_STYLE
-from kpiframe.report.model import BEHIND, Alignment, GoalEntry, Report, department_slice
+from kpiframe.report.model import BEHIND, Alignment, AlignmentView, GoalEntry, department_slice
 
 UNLIMITED_WIDTH = 100_000
 PLAN_STYLE = {"in_progress": "green", "planned": "cyan", "blocked": "bold red", "done": "dim", "cancelled": "dim strike"}
 
 
-def print_tree(report: Report, console: Console, department: str | None = None) -> None:
+def print_tree(view: AlignmentView, console: Console, department: str | None = None) -> None:
     if not console.is_terminal:
         # A file or a pipe: nothing limits the width, so never wrap or crop a line. A tree is not
         # padded to the width, so a wide console costs nothing (measuring a big tree would).
         console.width = max(console.width, UNLIMITED_WIDTH)
-    console.print(build_tree(report, department))
+    console.print(build_tree(view, department))
 
 
-def build_tree(report: Report, department: str | None = None) -> Tree:
-    alignment = report.alignment if department is None else department_slice(report, department)
-    title = Text(f"{report.header.title}: goals and KPIs at {report.header.today}", style="bold")
+def build_tree(view: AlignmentView, department: str | None = None) -> Tree:
+    alignment = view.alignment if department is None else department_slice(view, department)
+    title = Text(f"{view.title}: goals and KPIs at {view.today}", style="bold")
     if department is not None:
-        title.append(f" (department {report.department_name(department)})", style="bold cyan")
+        title.append(f" (department {view.department_name(department)})", style="bold cyan")
     root = Tree(title)
     if not alignment.trees:
         root.add(Text("no company goals" + (f" with {department} goals or KPIs under them" if department else ""),
                       style="dim"))
     for tree in alignment.trees:
-        _add_entries(root, report, tree.entries)
-    _add_not_traced(root, report, alignment)
+        _add_entries(root, view, tree.entries)
+    _add_not_traced(root, view, alignment)
     return root
 
 
-def _add_entries(root: Tree, report: Report, entries: tuple[GoalEntry, ...]) -> None:
+def _add_entries(root: Tree, view: AlignmentView, entries: tuple[GoalEntry, ...]) -> None:
     branches: list[Tree] = []  # the open branch at each depth
     for entry in entries:
         del branches[entry.depth:]
         parent = branches[-1] if branches else root
-        branch = parent.add(_goal_label(report, entry.goal))
+        branch = parent.add(_goal_label(view, entry.goal))
         branches.append(branch)
         for kpi_id in entry.kpis:
-            _add_kpi(branch, report, kpi_id)
+            _add_kpi(branch, view, kpi_id)
 
 
-def _goal_label(report: Report, goal_id: str) -> Text:
-    goal = report.goals[goal_id]
+def _goal_label(view: AlignmentView, goal_id: str) -> Text:
+    goal = view.goals[goal_id]
     text = Text(goal.title, style="bold" if goal.level == "company" else "")
-    where = goal.level if not goal.department else f"{report.department_name(goal.department)}, {goal.level}"
+    where = goal.level if not goal.department else f"{view.department_name(goal.department)}, {goal.level}"
     text.append(f"  {goal.id} ({where})", style="dim")
     if goal.level in ("company", "department") and not goal.measured:
         text.append("  not measured by any KPI", style="yellow")
     return text
 
 
-def _add_kpi(parent: Tree, report: Report, kpi_id: str, note: str = "") -> None:
-    kpi = report.kpis[kpi_id]
+def _add_kpi(parent: Tree, view: AlignmentView, kpi_id: str, note: str = "") -> None:
+    kpi = view.kpis[kpi_id]
     label = Text("KPI ", style="dim")
     label.append(kpi.name)
     label.append(f"  {kpi.id}", style="dim")
@@ -79,13 +79,13 @@ def _add_kpi(parent: Tree, report: Report, kpi_id: str, note: str = "") -> None:
         label.append(f"  {note}", style="yellow")
     branch = parent.add(label)
     for plan_id in kpi.plans:
-        branch.add(_plan_label(report, plan_id))
+        branch.add(_plan_label(view, plan_id))
     if not kpi.plans and kpi.target is not None:
         branch.add(Text("no action plan", style="bold red" if kpi.status in BEHIND else "yellow"))
 
 
-def _plan_label(report: Report, plan_id: str) -> Text:
-    plan = report.plans[plan_id]
+def _plan_label(view: AlignmentView, plan_id: str) -> Text:
+    plan = view.plans[plan_id]
     label = Text("plan ", style="dim")
     label.append(plan.title)
     label.append(f"  {plan.id}  ", style="dim")
@@ -97,14 +97,14 @@ def _plan_label(report: Report, plan_id: str) -> Text:
     return label
 
 
-def _add_not_traced(root: Tree, report: Report, alignment: Alignment) -> None:
+def _add_not_traced(root: Tree, view: AlignmentView, alignment: Alignment) -> None:
     if not (alignment.orphan_kpis or alignment.untraced_kpis or alignment.untraced_goals):
         return
     branch = root.add(Text("Not traced to a company goal", style="bold yellow"))
     for untraced in alignment.untraced_goals:
-        goal = branch.add(_goal_label(report, untraced.id))
+        goal = branch.add(_goal_label(view, untraced.id))
         goal.add(Text(untraced.reason, style="yellow"))
     for kpi_id in alignment.orphan_kpis:
-        _add_kpi(branch, report, kpi_id, "supports no goal")
+        _add_kpi(branch, view, kpi_id, "supports no goal")
     for untraced in alignment.untraced_kpis:
-        _add_kpi(branch, report, untraced.id, untraced.reason)
+        _add_kpi(branch, view, untraced.id, untraced.reason)

@@ -25,20 +25,21 @@ nothing in these facts, only in the findings listed in the appendix.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from pathlib import Path
+
+from kpiframe.analysis import Analysis, unread
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
 from kpiframe.influence import Conflict, format_path
 from kpiframe.model import KPI, ActionPlan, Framework, Goal
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
-from kpiframe.render.status_json import unread
 from kpiframe.report.diagram import Diagram, DiagramInput, build_diagrams
-from kpiframe.rules.alignment import measured_goals, trace_to_company_goal
-from kpiframe.rules.conflicts import conflict_scan
-from kpiframe.status import KpiStatus, context_statuses, correcting
+from kpiframe.status import KpiStatus, correcting
 
 REPORT_VERSION = 1
 BEHIND = (OFF_TRACK, AT_RISK)
@@ -289,28 +290,51 @@ class Report:
         return self._department_names.get(department, department)
 
 
+@dataclass(frozen=True)
+class AlignmentView:
+    """The goals, KPIs and plans as the report shows them, and how they align: what `kpiframe
+    tree` shows. It needs no finding, so the tree is drawn without running the rules."""
+
+    title: str  # the organization, else the framework folder's name
+    today: date
+    alignment: Alignment
+    goals: dict[str, GoalView]
+    kpis: dict[str, KpiView]
+    plans: dict[str, PlanView]
+    department_name: Callable[[str], str]  # what people call a department (config's `departments:`)
+
+
 # --------------------------------------------------------------------------- building
+
+
+def build_alignment_view(analysis: Analysis, root: Path, *, include_retired: bool = False) -> AlignmentView:
+    """Goals, KPIs, plans and alignment; retired KPIs are left out unless ``include_retired`` (`--all`)."""
+    framework, today = analysis.framework, analysis.today
+    statuses, traces = analysis.kpi_statuses, analysis.traces
+    goals = {g.id: _goal_view(g, traces, analysis.measured_goals) for g in framework.goals.values()}
+    shown = framework.kpis if include_retired else framework.live_kpis
+    kpis = {k.id: _kpi_view(statuses[k.id], _alignment_of(k, traces)) for k in shown.values()}
+    plans = {p.id: _plan_view(p, today) for p in framework.plans.values()}
+    organization = framework.config.organization
+    return AlignmentView(title=organization or root.resolve().name or str(root), today=today,
+                         alignment=_alignment(framework, goals, kpis, traces), goals=goals, kpis=kpis, plans=plans,
+                         department_name=framework.config.department_name)
 
 
 def build_report(result: CheckResult, *, include_retired: bool = False) -> Report:
     """The report of ``result``; retired KPIs are left out unless ``include_retired`` (`--all`)."""
+    analysis = result.analysis
     framework, today = result.framework, result.today
-    statuses = context_statuses(result.context)
-    traces = trace_to_company_goal(framework)
-    measured = measured_goals(framework)
-    goals = {g.id: _goal_view(g, traces, measured) for g in framework.goals.values()}
-    shown = framework.kpis if include_retired else framework.live_kpis
-    kpis = {k.id: _kpi_view(statuses[k.id], _alignment_of(k, traces)) for k in shown.values()}
-    plans = {p.id: _plan_view(p, today) for p in framework.plans.values()}
-    alignment = _alignment(framework, goals, kpis, traces)
-    execution = _execution(framework, statuses, kpis, plans, today)
+    view = build_alignment_view(analysis, result.root, include_retired=include_retired)
+    goals, kpis, plans, alignment = view.goals, view.kpis, view.plans, view.alignment
+    execution = _execution(framework, analysis.kpi_statuses, kpis, plans, today)
     names = {**{k.id: k.name for k in framework.kpis.values()},
              **{d.id: d.title for d in framework.drivers.values()}}
     conflicts = _conflicts(result, kpis, names)
     gaps = _sorted_behind(k for k in kpis.values() if k.status in BEHIND)
     return Report(
         version=REPORT_VERSION,
-        header=_header(result, goals, kpis, execution, conflicts),
+        header=_header(result, view.title, goals, kpis, execution, conflicts),
         alignment=alignment,
         performance_gaps=tuple(k.id for k in gaps),
         execution=execution,
@@ -483,7 +507,7 @@ def _why_uncorrected(status: KpiStatus) -> str:
 
 def _conflicts(result: CheckResult, kpis: dict[str, KpiView], names: dict[str, str]) -> Conflicts:
     framework = result.framework
-    scan = conflict_scan(result.context)
+    scan = result.analysis.conflict_scan
     accepted = {(f.subject, f.related[0]): f.suppressed_by for f in result.suppressed
                 if f.rule == "department-conflict" and f.related}
     unresolved = tuple(_conflict_view(c, framework, names, accepted.get((c.a, c.b)))
@@ -596,16 +620,16 @@ def _verdict(result: CheckResult, kpis: dict[str, KpiView], execution: Execution
     return verdict, text + "."
 
 
-def _header(result: CheckResult, goals, kpis, execution: Execution, conflicts: Conflicts) -> Header:
+def _header(result: CheckResult, title: str, goals, kpis, execution: Execution, conflicts: Conflicts) -> Header:
     summary = result.summary()
     organization = result.framework.config.organization
     verdict, verdict_text = _verdict(result, kpis, execution, conflicts)
-    missing = unread(result)
+    missing = unread(result.framework, result.findings)
     return Header(
-        title=organization or result.root.resolve().name or str(result.root), organization=organization,
+        title=title, organization=organization,
         today=result.today, verdict=verdict, verdict_text=verdict_text, files=summary["files"],
         documents=summary["documents"], findings=summary["findings"], suppressed=summary["suppressed"],
-        unread_kpis=missing["kpis"], unread_files=missing["files"], scorecard=_scorecard(goals, kpis, conflicts),
+        unread_kpis=missing.kpis, unread_files=missing.files, scorecard=_scorecard(goals, kpis, conflicts),
     )
 
 
@@ -665,7 +689,7 @@ def _diagrams(alignment: Alignment, goals: dict[str, GoalView], kpis: dict[str, 
 # --------------------------------------------------------------------------- one department's slice
 
 
-def department_slice(report: Report, department: str) -> Alignment:
+def department_slice(report: Report | AlignmentView, department: str) -> Alignment:
     """The alignment restricted to ``department``: its goals and KPIs, and the goals above them
     (company goals included) so the slice still shows what it rolls up to."""
     trees = []
@@ -685,7 +709,8 @@ def department_slice(report: Report, department: str) -> Alignment:
     )
 
 
-def _kept_entries(entries: tuple[GoalEntry, ...], report: Report, department: str) -> tuple[GoalEntry, ...]:
+def _kept_entries(entries: tuple[GoalEntry, ...], report: Report | AlignmentView, department: str
+                  ) -> tuple[GoalEntry, ...]:
     """Entries of the department, or with its KPIs, plus every goal above them (the pre-order stack)."""
     keep: list[bool] = []
     filtered: list[GoalEntry] = []

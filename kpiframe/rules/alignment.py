@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kpiframe.model import Framework, Goal
+from kpiframe.model import Goal
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule
 from kpiframe.rules.snippets import COMPANY_GOAL, NEW_ARR_KPI
@@ -17,45 +17,6 @@ _WIN_DEALS = """
     department: sales
     parent: {parent}
 """
-
-
-def trace_to_company_goal(framework: Framework) -> dict[str, str]:
-    """For every goal: 'company' when its parent chain reaches a company goal, 'cycle' when it
-    runs into a loop, 'broken' when it stops at a missing parent, 'unknown' when it stops at a
-    goal that has errors (whether it leads on cannot be told). Iterative, so long chains are safe."""
-    state: dict[str, str] = {}
-    goals = framework.goals
-    invalid = framework.invalid_of("Goal")
-    for start in goals:
-        chain: list[str] = []
-        on_chain: set[str] = set()
-        current: str | None = start
-        while current is not None and current not in state:
-            if current in on_chain:
-                outcome = "cycle"
-                break
-            chain.append(current)
-            on_chain.add(current)
-            goal = goals.get(current)
-            if goal is None:
-                outcome = "unknown" if current in invalid else "broken"
-                chain.pop()
-                break
-            if goal.level == "company":
-                outcome = "company"
-                break
-            current = goal.parent
-        else:
-            outcome = state[current] if current is not None else "broken"
-        for goal_id in chain:
-            state[goal_id] = outcome
-    return state
-
-
-def _traces(ctx: RuleContext) -> dict[str, str]:
-    if "traces" not in ctx.extras:
-        ctx.extras["traces"] = trace_to_company_goal(ctx.framework)
-    return ctx.extras["traces"]
 
 
 @rule(
@@ -89,7 +50,7 @@ def orphan_kpi(ctx: RuleContext) -> Iterator[Problem]:
     passing=documents(NEW_ARR_KPI + "    supports: [win-deals]\n", _WIN_DEALS.format(parent="grow-revenue"), COMPANY_GOAL),
 )
 def untraced_kpi(ctx: RuleContext) -> Iterator[Problem]:
-    traces = _traces(ctx)
+    traces = ctx.analysis.traces
     for kpi in ctx.framework.live_kpis.values():
         stuck = [g for g in kpi.supports if traces.get(g, "company") not in ("company", "unknown")]
         if stuck:
@@ -119,7 +80,7 @@ def untraced_kpi(ctx: RuleContext) -> Iterator[Problem]:
     passing=documents(_WIN_DEALS.format(parent="grow-revenue"), COMPANY_GOAL),
 )
 def untraced_goal(ctx: RuleContext) -> Iterator[Problem]:
-    traces = _traces(ctx)
+    traces = ctx.analysis.traces
     goals = ctx.framework.goals
     for goal in goals.values():
         if goal.level == "company" or traces.get(goal.id) in ("company", "unknown"):
@@ -207,8 +168,8 @@ def goal_cycle(ctx: RuleContext) -> Iterator[Problem]:
 )
 def unmeasured_goal(ctx: RuleContext) -> Iterator[Problem]:
     framework = ctx.framework
-    measured = measured_goals(framework)
-    unknown = goals_measured_perhaps(framework)
+    measured = ctx.analysis.measured_goals
+    unknown = ctx.analysis.goals_measured_perhaps
     for goal in framework.goals.values():
         if goal.id in unknown:
             continue  # a KPI or sub-goal under it has errors: whether it is measured is unknown until fixed
@@ -216,33 +177,3 @@ def unmeasured_goal(ctx: RuleContext) -> Iterator[Problem]:
             yield problem(goal, f"{goal.label} is not measured by any KPI", path=("id",),
                           hint="add a KPI with `supports: [" + goal.id + "]`, or under one of its sub-goals")
 
-
-def measured_goals(framework: Framework) -> set[str]:
-    """Goals with a KPI tracing to them: directly, or through any chain of sub-goals."""
-    measured: set[str] = set()
-    goals = framework.goals
-    for kpi in framework.live_kpis.values():  # a retired KPI measures nothing any more
-        for goal_id in kpi.supports:
-            current = goal_id
-            while current in goals and current not in measured:
-                measured.add(current)
-                current = goals[current].parent
-    return measured
-
-
-def goals_measured_perhaps(framework: Framework) -> set[str]:
-    """Goals that a KPI or goal with errors may measure: above such a KPI's `supports`, or above
-    such a goal's `parent`. Whether they are measured cannot be told until those are fixed."""
-    goals, invalid_goals = framework.goals, framework.invalid
-    starts = framework.named_by_invalid("KPI", "supports") | framework.named_by_invalid("Goal", "parent")
-    perhaps: set[str] = set()
-    for start in starts:
-        current: str | None = start
-        while current is not None and current not in perhaps:
-            perhaps.add(current)
-            if current in goals:
-                current = goals[current].parent
-            else:
-                parents = invalid_goals[current].references.get("parent", ()) if current in invalid_goals else ()
-                current = parents[0] if parents else None
-    return perhaps

@@ -1,7 +1,7 @@
 """KF2 conflicts: departments whose KPIs pull against each other through the influence graph.
 
-The search itself is :mod:`kpiframe.influence` (plain functions over its SignedGraph);
-this module turns its answers into findings, once per check.
+The search itself is :mod:`kpiframe.influence`, run once per check by the analysis
+(:attr:`kpiframe.analysis.Analysis.conflict_scan`); this module turns its answers into findings.
 """
 
 from __future__ import annotations
@@ -9,22 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kpiframe.graph import influence_signs
-from kpiframe.influence import (
-    Conflict,
-    ConflictScan,
-    KpiPole,
-    SignedGraph,
-    find_conflicts,
-    format_path,
-    influence_cycles,
-    path_signs,
-)
-from kpiframe.model import KPI, Driver, Framework, Tradeoff
+from kpiframe.influence import Conflict, SignedGraph, format_path, influence_cycles, path_signs
+from kpiframe.model import KPI, Driver, Framework
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule
-
-# Findings per department pair, so that a tangled graph stays readable; the rest are counted.
-PER_PAIR_CAP = 5
 
 _SALES = """
     kind: KPI
@@ -60,35 +48,6 @@ _TRADEOFF = """
 """
 
 
-def kpi_poles(framework: Framework) -> dict[str, KpiPole]:
-    """The KPIs a conflict can be between. A retired KPI is pursued by nobody, so it is not one;
-    it still passes influence on, like a driver."""
-    return {k.id: KpiPole(department=k.department, better=k.better) for k in framework.live_kpis.values()}
-
-
-def tradeoff_pairs(framework: Framework) -> dict[frozenset[str], list[Tradeoff]]:
-    """The KPI pairs that agreed trade-offs cover (only trade-offs whose two KPIs exist and are not
-    retired: one naming a retired KPI is `retired-reference`'s to report)."""
-    pairs: dict[frozenset[str], list[Tradeoff]] = {}
-    for tradeoff in framework.tradeoffs.values():
-        pair = frozenset(tradeoff.between)
-        if len(pair) == 2 and pair <= framework.live_kpis.keys():
-            pairs.setdefault(pair, []).append(tradeoff)
-    return pairs
-
-
-def pairs_of_invalid_tradeoffs(framework: Framework) -> set[frozenset[str]]:
-    """The KPI pairs that trade-offs with errors name: whether they are settled cannot be told
-    until those are fixed, so their conflicts are not reported."""
-    pairs = set()
-    for document in framework.invalid_documents:
-        between = document.references.get("between", ()) if document.kind == "Tradeoff" else ()
-        pair = frozenset(between)
-        if len(between) == 2 and len(pair) == 2 and pair <= framework.kpis.keys():
-            pairs.add(pair)
-    return pairs
-
-
 def reaching_unknown(framework: Framework, graph: SignedGraph) -> set[str]:
     """KPIs and drivers from which influences lead to one whose effect cannot be known: an
     influence on a KPI or driver that has errors, or one listed with contradictory effects.
@@ -107,32 +66,6 @@ def reaching_unknown(framework: Framework, graph: SignedGraph) -> set[str]:
                 seen.add(name)
                 stack.append(w)
     return seen
-
-
-def _ordered(pair: frozenset[str]) -> tuple[str, str]:
-    a, b = sorted(pair)
-    return a, b
-
-
-def signed_graph(ctx: RuleContext) -> SignedGraph:
-    """The KPI/driver influence graph, extracted once per check and shared by the rules."""
-    if "influence_graph" not in ctx.extras:
-        ctx.extras["influence_graph"] = SignedGraph.from_framework(ctx.graph)
-    return ctx.extras["influence_graph"]
-
-
-def conflict_scan(ctx: RuleContext) -> ConflictScan:
-    if "conflict_scan" not in ctx.extras:
-        pairs = set(tradeoff_pairs(ctx.framework))
-        held_back = pairs_of_invalid_tradeoffs(ctx.framework) - pairs
-        scan = find_conflicts(signed_graph(ctx), kpi_poles(ctx.framework), per_pair_cap=PER_PAIR_CAP,
-                              resolved=sorted(_ordered(p) for p in pairs | held_back))
-        ctx.extras["conflict_scan"] = scan
-        facts = ctx.extras.setdefault("facts", {})
-        facts["resolved_conflicts"] = sum(1 for c in scan.resolved
-                                          if not c.same_department and frozenset((c.a, c.b)) in pairs)
-        facts["capped_conflicts"] = scan.omitted_total
-    return ctx.extras["conflict_scan"]
 
 
 def describe_conflict(conflict: Conflict, kpis: dict[str, KPI]) -> str:
@@ -181,7 +114,7 @@ def _conflict_problem(conflict: Conflict, ctx: RuleContext) -> Problem:
                       _TRADEOFF.format(owners="Dana Kim, Priya Nair")),
 )
 def department_conflict(ctx: RuleContext) -> Iterator[Problem]:
-    for conflict in conflict_scan(ctx).conflicts:
+    for conflict in ctx.analysis.conflict_scan.conflicts:
         if not conflict.same_department:
             yield _conflict_problem(conflict, ctx)
 
@@ -201,9 +134,9 @@ def department_conflict(ctx: RuleContext) -> Iterator[Problem]:
                       _TRADEOFF.format(owners="Dana Kim, Priya Nair")),
 )
 def tradeoff_without_conflict(ctx: RuleContext) -> Iterator[Problem]:
-    pairs = tradeoff_pairs(ctx.framework)
-    unknown = reaching_unknown(ctx.framework, signed_graph(ctx))
-    for a, b in conflict_scan(ctx).no_conflict:
+    pairs = ctx.analysis.tradeoff_pairs
+    unknown = reaching_unknown(ctx.framework, ctx.analysis.signed_graph)
+    for a, b in ctx.analysis.conflict_scan.no_conflict:
         if a in unknown or b in unknown:
             continue  # an influence whose effect is unknown may connect them
         for tradeoff in pairs.get(frozenset((a, b)), ()):
@@ -249,7 +182,7 @@ def tradeoff_missing_owner(ctx: RuleContext) -> Iterator[Problem]:
     passing=documents(_SALES, _DRIVER, _OPS.format(department="sales"), _TRADEOFF.format(owners="Dana Kim, Priya Nair")),
 )
 def department_tension(ctx: RuleContext) -> Iterator[Problem]:
-    for conflict in conflict_scan(ctx).conflicts:
+    for conflict in ctx.analysis.conflict_scan.conflicts:
         if conflict.same_department:
             yield _conflict_problem(conflict, ctx)
 
@@ -277,7 +210,7 @@ def department_tension(ctx: RuleContext) -> Iterator[Problem]:
     passing=documents(_DRIVER, _OPS.format(department="operations")),
 )
 def influence_cycle(ctx: RuleContext) -> Iterator[Problem]:
-    graph = signed_graph(ctx)
+    graph = ctx.analysis.signed_graph
     for loop in influence_cycles(graph):
         closed = loop + [loop[0]]
         shown = format_path(closed, path_signs(graph, closed))

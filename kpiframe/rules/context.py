@@ -1,16 +1,17 @@
-"""What a rule sees (the framework, its graph, today) and what it yields (problems)."""
+"""What a rule sees (the framework, its graph, today, the shared answers) and what it yields (problems)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
 
 import networkx as nx
 
+from kpiframe.analysis import Analysis
 from kpiframe.findings import Fix
-from kpiframe.model import Document, Framework
+from kpiframe.history.compare import Change, compare
+from kpiframe.model import Config, Document, Framework
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,32 @@ def problem(document: Document | None, message: str, *, path: tuple = (), key: b
     return Problem(document, message, tuple(path), key, hint, tuple(related), file, line, column, subject, fix)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RuleContext:
-    framework: Framework
-    graph: nx.DiGraph
-    today: date
-    extras: dict[str, Any] = field(default_factory=dict)  # shared results computed once per check
+    """A rule's view of one check. Answers several rules need (traces, statuses, the conflict
+    scan) come from ``analysis``, computed once and shared with the report and the views."""
+
+    analysis: Analysis
     base: Framework | None = None  # the framework at the revision `check --since` names
     since: str = ""  # that revision, as the user wrote it
 
+    @property
+    def framework(self) -> Framework:
+        return self.analysis.framework
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        return self.analysis.graph
+
+    @property
+    def today(self) -> date:
+        return self.analysis.today
+
+    @property
+    def config(self) -> Config:
+        return self.analysis.framework.config
+
     @cached_property
-    def config(self):
-        return self.framework.config
+    def changes_since_base(self) -> list[Change]:
+        """What changed between ``base`` and the framework, by document id (none without a base)."""
+        return compare(self.base, self.framework) if self.base is not None else []

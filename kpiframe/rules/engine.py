@@ -12,6 +12,7 @@ from kpiframe.model import Config, Framework
 from kpiframe.rules.context import Problem, RuleContext
 from kpiframe.rules.forked import run_split
 from kpiframe.rules.registry import Rule, all_rules, did_you_mean_rule, find_rule, rules_matching
+from kpiframe.stage import Stage
 
 
 @dataclass
@@ -79,21 +80,21 @@ def unknown_rule_message(name: str) -> str:
 SPLIT_MIN_DOCUMENTS = 2000
 
 
-def run_rules(context: RuleContext, selection: RuleSelection, progress: dict[str, str] | None = None,
+def run_rules(context: RuleContext, selection: RuleSelection, stage: Stage | None = None,
               *, jobs: int = 1) -> list[Finding]:
-    """Run every selected rule; ``progress`` records which rule runs, for the internal-error message.
+    """Run every selected rule; ``stage`` records which rule runs, for the internal-error message.
 
     With ``jobs`` > 1, a large framework's rules run on two cores (see :mod:`kpiframe.rules.forked`).
     """
-    progress = {} if progress is None else progress
+    stage = Stage() if stage is None else stage
     rules = [r for r in all_rules() if r.check is not None and r.slug in selection.severities]
 
     def run_one(r: Rule) -> list[Finding]:
-        progress.update(stage=f"running rule {r.code} {r.slug}", file="")
+        stage.enter(f"running rule {r.code} {r.slug}")
         return [to_finding(r, p) for p in r.check(context)]
 
     if jobs > 1 and len(context.framework.documents) >= SPLIT_MIN_DOCUMENTS:
-        return run_split(context, rules, run_one, progress)
+        return run_split(context, rules, run_one, stage)
     return [f for r in rules for f in run_one(r)]
 
 

@@ -16,7 +16,7 @@ from kpiframe.model import ActionPlan
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import rule
-from kpiframe.status import context_statuses, format_gap, format_number, with_unit
+from kpiframe.status import format_gap, format_number, with_unit
 
 EXAMPLE_TODAY = date(2026, 6, 30)
 
@@ -71,7 +71,7 @@ def _still_open(plan: ActionPlan) -> bool:
     passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET), _plan("status: in_progress", "due: 2026-09-30")),
 )
 def missing_action_plan(ctx: RuleContext) -> Iterator[Problem]:
-    statuses = context_statuses(ctx)
+    statuses = ctx.analysis.kpi_statuses
     for kpi in ctx.framework.live_kpis.values():
         if kpi.target is None or statuses[kpi.id].plans_with_errors:
             continue
@@ -266,7 +266,7 @@ def target_after_goal_period(ctx: RuleContext) -> Iterator[Problem]:
     passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET)),
 )
 def expired_target(ctx: RuleContext) -> Iterator[Problem]:
-    statuses = context_statuses(ctx)
+    statuses = ctx.analysis.kpi_statuses
     for kpi in ctx.framework.live_kpis.values():
         if kpi.target is None or kpi.target.date >= ctx.today:
             continue
@@ -297,7 +297,7 @@ def expired_target(ctx: RuleContext) -> Iterator[Problem]:
     passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "review: monthly", "actuals:", "  - {date: 2026-05-31, value: 9.6}")),
 )
 def stale_kpi(ctx: RuleContext) -> Iterator[Problem]:
-    statuses = context_statuses(ctx)
+    statuses = ctx.analysis.kpi_statuses
     for kpi in ctx.framework.live_kpis.values():
         staleness = statuses[kpi.id].staleness
         if not staleness.stale:
@@ -325,7 +325,7 @@ def stale_kpi(ctx: RuleContext) -> Iterator[Problem]:
     passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 9.8}")),
 )
 def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
-    for status in context_statuses(ctx).values():
+    for status in ctx.analysis.kpi_statuses.values():
         if status.kpi.retired is not None:
             continue
         if status.status != OFF_TRACK:
@@ -359,7 +359,7 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
                   _plan("status: in_progress", "due: 2026-09-30")),
 )
 def uncorrected_off_track(ctx: RuleContext) -> Iterator[Problem]:
-    for status in context_statuses(ctx).values():
+    for status in ctx.analysis.kpi_statuses.values():
         if status.kpi.retired is not None:
             continue
         if status.status not in (OFF_TRACK, AT_RISK) or status.is_corrected or status.plans_with_errors:
@@ -396,7 +396,7 @@ def _why_not_correcting(plan: ActionPlan, today: date) -> str:
     passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 9.8}")),
 )
 def future_actual(ctx: RuleContext) -> Iterator[Problem]:
-    for status in context_statuses(ctx).values():
+    for status in ctx.analysis.kpi_statuses.values():
         kpi = status.kpi
         for reading in status.ahead:
             message = (f"{kpi.label} has an actual dated {reading.date}, after today ({ctx.today}); "

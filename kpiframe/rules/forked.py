@@ -6,8 +6,8 @@ small objects) and the summary facts its rules recorded. Fork shares the whole f
 copying or pickling it, so the split costs milliseconds (measured at 10,000 KPIs: the rules took
 0.66 s in one process, 0.40 s split).
 
-The execution family stays here because `kpiframe status` and reports reuse the per-KPI
-statuses it caches; the conflict scan the child made is sent back for reports.
+Whatever the child's rules computed in the analysis (the conflict scan, ...) comes back with
+the findings, so that the summary facts and a report made afterwards need not compute it again.
 """
 
 from __future__ import annotations
@@ -19,15 +19,14 @@ from kpiframe.findings import Finding
 from kpiframe.forking import WorkerError, finish, fork_with_pipe, receive, send
 from kpiframe.rules.context import RuleContext
 from kpiframe.rules.registry import Rule
+from kpiframe.stage import Stage
 
 # Families the child runs: about half the rule time at 10,000 KPIs.
 CHILD_FAMILIES = ("KF0", "KF2")
-# What the child's rules leave in ``context.extras`` that this process wants back.
-SHARED_EXTRAS = ("facts", "conflict_scan")
 
 
 def run_split(context: RuleContext, rules: list[Rule], run_one: Callable[[Rule], list[Finding]],
-              progress: dict[str, str]) -> list[Finding]:
+              stage: Stage) -> list[Finding]:
     """Every rule's findings, in the order of ``rules``, as a serial run gives them."""
     theirs = [r for r in rules if r.code.startswith(CHILD_FAMILIES)]
     forked = fork_with_pipe()
@@ -35,7 +34,7 @@ def run_split(context: RuleContext, rules: list[Rule], run_one: Callable[[Rule],
         return [f for r in rules for f in run_one(r)]
     pid, read_end, write_end = forked
     if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
-        _child(context, theirs, run_one, progress, write_end)
+        _child(context, theirs, run_one, stage, write_end)
     pipe = os.fdopen(read_end, "rb")
     answer = None
     try:
@@ -47,31 +46,26 @@ def run_split(context: RuleContext, rules: list[Rule], run_one: Callable[[Rule],
     if answer is None:  # the child died (killed, out of memory): do its share here instead
         found.update({r.slug: run_one(r) for r in theirs})
     else:
-        found.update(_accept(answer, context, progress))
+        found.update(_accept(answer, context, stage))
     return [f for r in rules for f in found[r.slug]]
 
 
-def _child(context: RuleContext, rules: list[Rule], run_one, progress: dict[str, str], write_end: int) -> None:
+def _child(context: RuleContext, rules: list[Rule], run_one, stage: Stage, write_end: int) -> None:
     try:
         try:
             findings = {r.slug: run_one(r) for r in rules}
-            extras = {key: context.extras[key] for key in SHARED_EXTRAS if key in context.extras}
-            message = ("ok", findings, extras)
+            message = ("ok", findings, context.analysis.computed())
         except Exception as exc:  # noqa: BLE001 - sent to the parent, which reports it as a bug
-            message = ("error", dict(progress), f"{type(exc).__name__}: {exc}")
+            message = ("error", (stage.name, stage.file), f"{type(exc).__name__}: {exc}")
         send(write_end, message)
     finally:
         os._exit(0)  # no atexit handlers, no flushing of stdout buffers inherited from the parent
 
 
-def _accept(message: tuple, context: RuleContext, progress: dict[str, str]) -> dict[str, list[Finding]]:
+def _accept(message: tuple, context: RuleContext, stage: Stage) -> dict[str, list[Finding]]:
     status, first, second = message
     if status == "error":
-        progress.update(first)
+        stage.enter(*first)
         raise WorkerError(second)
-    for key, value in second.items():
-        if key == "facts":
-            context.extras.setdefault("facts", {}).update(value)
-        else:
-            context.extras.setdefault(key, value)
+    context.analysis.adopt(second)
     return first

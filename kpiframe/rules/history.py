@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kpiframe.history.compare import Change, compare, kpi_changes
+from kpiframe.history.compare import Change, kpi_changes
 from kpiframe.history.fields import REMOVED, REVISION_FIELD
 from kpiframe.history.revisions import covering, current, describe, latest_entries, matches
 from kpiframe.model import KPI
@@ -44,18 +44,11 @@ _REVISED = """revisions:
   - {date: 2026-06-30, field: target, from: 12, to: 10, reason: Two enterprise deals slipped to 2027, approved_by: Maya Chen}"""
 
 
-def _changes(ctx: RuleContext) -> list[Change]:
-    """The comparison with the base revision, made once per check."""
-    if "history_changes" not in ctx.extras:
-        ctx.extras["history_changes"] = compare(ctx.base, ctx.framework) if ctx.base is not None else []
-    return ctx.extras["history_changes"]
-
-
 def _unrevised(ctx: RuleContext, slug: str) -> Iterator[tuple[Change, KPI, KPI]]:
     """KPI changes that ``slug`` gates and that no `revisions:` entry accounts for."""
     if ctx.base is None:
         return
-    for change in kpi_changes(_changes(ctx)):
+    for change in kpi_changes(ctx.changes_since_base):
         comparable = change.comparable
         if comparable is None or comparable.rule != slug or change.change not in comparable.gated:
             continue

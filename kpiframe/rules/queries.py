@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import rule
 from kpiframe.rules.snippets import NEW_ARR_KPI
-from kpiframe.sources import known_sources, resolved_queries, source_problems
+from kpiframe.sources import known_sources, source_problems
 from kpiframe.suggest import closest
 
 _QUERY = NEW_ARR_KPI + """\
@@ -19,13 +19,6 @@ _QUERY = NEW_ARR_KPI + """\
       source: {source}
       sql: select booked_on, sum(amount) from bookings group by booked_on
 """
-
-
-def _queries(ctx: RuleContext):
-    cached = ctx.extras.get("resolved_queries")
-    if cached is None:
-        cached = ctx.extras["resolved_queries"] = resolved_queries(ctx.framework)
-    return cached
 
 
 @rule(
@@ -48,7 +41,7 @@ def unknown_source(ctx: RuleContext) -> Iterator[Problem]:
     if "sources" in data and not isinstance(data["sources"], dict):
         return  # `sources:` itself is broken and reported: every name would be a knock-on finding
     known = known_sources(ctx.config)
-    for kpi_id, query in _queries(ctx).items():
+    for kpi_id, query in ctx.analysis.resolved_queries.items():
         if query.source in known:
             continue
         kpi = ctx.framework.kpis[kpi_id]
@@ -72,7 +65,7 @@ def unknown_source(ctx: RuleContext) -> Iterator[Problem]:
     passing=NEW_ARR_KPI + "    query: {sql: \"select booked_on, sum(amount) from 'bookings.parquet' group by 1\"}\n",
 )
 def invalid_query(ctx: RuleContext) -> Iterator[Problem]:
-    for kpi_id, query in _queries(ctx).items():
+    for kpi_id, query in ctx.analysis.resolved_queries.items():
         kpi = ctx.framework.kpis[kpi_id]
         for found in query.problems:
             yield problem(kpi, found.message, path=found.path, hint=found.hint)

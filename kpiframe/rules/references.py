@@ -12,7 +12,7 @@ from kpiframe.model.framework import InvalidDocument
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.registry import documents, rule
 from kpiframe.rules.snippets import COMPANY_GOAL, NEW_ARR_KPI
-from kpiframe.status import context_statuses, format_number
+from kpiframe.status import format_number
 from kpiframe.suggest import Suggester, closest, one_edit_away
 
 _GOAL_AND_KPI = documents(COMPANY_GOAL, NEW_ARR_KPI + "    supports: [{ref}]\n")
@@ -208,7 +208,7 @@ def _references(document: Document) -> Iterable[tuple[tuple, str, tuple[type, ..
                           "      - {date: 2026-06-30, value: 2600000}\n",
 )
 def conflicting_actuals(ctx: RuleContext) -> Iterator[Problem]:
-    for status in context_statuses(ctx).values():
+    for status in ctx.analysis.kpi_statuses.values():
         kpi = status.kpi
         for dispute in status.disputed:
             first_file, first_line, _ = dispute.first.place(kpi)

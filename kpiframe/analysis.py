@@ -1,0 +1,254 @@
+"""Stage 4: the shared answers about one framework at one date, each computed once, on first use.
+
+Rules, the gap report, `status`, `tree` and `impact` all ask an :class:`Analysis` instead of
+computing (or importing from a rule module) what another part already knows, so they never
+disagree and nothing is computed twice in one check.
+
+Decisions:
+
+* Lazy: every answer is a ``cached_property``. A check with `--select KF1` never builds the
+  signed influence graph (0.1 s at 10,000 KPIs) nor runs the conflict scan (0.2 s).
+* The check's summary facts (resolved and capped conflicts, KPIs per status) are reported
+  when the rules that use them ran, as before: :meth:`Analysis.summary_facts` reads only the
+  answers already computed (README, JSON output).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Iterable
+
+import networkx as nx
+
+from kpiframe.findings import Finding
+from kpiframe.influence import ConflictScan, KpiPole, SignedGraph, find_conflicts
+from kpiframe.model import Framework, Tradeoff
+from kpiframe.status import KpiStatus, kpi_statuses, status_counts
+
+if TYPE_CHECKING:
+    from kpiframe.sources import ResolvedQuery
+
+# Conflicts listed per department pair, so that a tangled graph stays readable; the rest are counted.
+CONFLICTS_PER_PAIR = 5
+# Findings that mean a whole file (YAML or actuals CSV) was not read, or only partly.
+UNREADABLE_FILE_RULES = frozenset({"yaml-syntax", "unreadable-file", "limit-exceeded"})
+
+
+@dataclass(frozen=True)
+class SummaryFacts:
+    """Numbers the check's summary adds when the rules that need them ran (None: not computed)."""
+
+    capped_conflicts: int | None = None  # conflicts left out by the cap per department pair
+    kpis_by_status: dict[str, int] | None = None  # in STATUS_ORDER, zeros included
+    resolved_conflicts: int | None = None  # cross-department conflicts a trade-off covers
+
+    def as_dict(self) -> dict[str, Any]:
+        """The facts that are known, by name in alphabetical order (the JSON summary's keys)."""
+        facts = {"capped_conflicts": self.capped_conflicts, "kpis_by_status": self.kpis_by_status,
+                 "resolved_conflicts": self.resolved_conflicts}
+        return {key: value for key, value in facts.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Unread:
+    """What views of the framework cannot show."""
+
+    kpis: int  # KPI documents that failed validation
+    files: int  # files (YAML or actuals CSV) that could not be read, or only partly
+
+    def as_dict(self) -> dict[str, int]:
+        return {"kpis": self.kpis, "files": self.files}
+
+
+class Analysis:
+    def __init__(self, framework: Framework, graph: nx.DiGraph, today: date) -> None:
+        self.framework = framework
+        self.graph = graph
+        self.today = today
+
+    @cached_property
+    def departments(self) -> frozenset[str]:
+        """Every department the framework names: configured, or of a KPI or a goal."""
+        framework = self.framework
+        return frozenset(framework.config.departments or ()) | {k.department for k in framework.kpis.values()} \
+            | {g.department for g in framework.goals.values() if g.department}
+
+    # ------------------------------------------------------------------ alignment
+
+    @cached_property
+    def traces(self) -> dict[str, str]:
+        """Every goal's trace: 'company', 'cycle', 'broken' or 'unknown' (see :func:`trace_to_company_goal`)."""
+        return trace_to_company_goal(self.framework)
+
+    @cached_property
+    def measured_goals(self) -> set[str]:
+        """Goals with a KPI tracing to them: directly, or through any chain of sub-goals."""
+        measured: set[str] = set()
+        goals = self.framework.goals
+        for kpi in self.framework.live_kpis.values():  # a retired KPI measures nothing any more
+            for goal_id in kpi.supports:
+                current = goal_id
+                while current in goals and current not in measured:
+                    measured.add(current)
+                    current = goals[current].parent
+        return measured
+
+    @cached_property
+    def goals_measured_perhaps(self) -> set[str]:
+        """Goals that a KPI or goal with errors may measure: above such a KPI's `supports`, or above
+        such a goal's `parent`. Whether they are measured cannot be told until those are fixed."""
+        framework = self.framework
+        goals, invalid_goals = framework.goals, framework.invalid
+        starts = framework.named_by_invalid("KPI", "supports") | framework.named_by_invalid("Goal", "parent")
+        perhaps: set[str] = set()
+        for start in starts:
+            current: str | None = start
+            while current is not None and current not in perhaps:
+                perhaps.add(current)
+                if current in goals:
+                    current = goals[current].parent
+                else:
+                    parents = invalid_goals[current].references.get("parent", ()) if current in invalid_goals else ()
+                    current = parents[0] if parents else None
+        return perhaps
+
+    # ------------------------------------------------------------------ influences and conflicts
+
+    @cached_property
+    def kpi_poles(self) -> dict[str, KpiPole]:
+        """Each KPI's department and the direction its department wants it to move: the KPIs a
+        conflict can be between. A retired KPI is pursued by nobody, so it is not one; it still
+        passes influence on, like a driver."""
+        return {k.id: KpiPole(department=k.department, better=k.better) for k in self.framework.live_kpis.values()}
+
+    @cached_property
+    def tradeoff_pairs(self) -> dict[frozenset[str], list[Tradeoff]]:
+        """The KPI pairs that agreed trade-offs cover (only trade-offs whose two KPIs exist and are not
+        retired: one naming a retired KPI is `retired-reference`'s to report)."""
+        pairs: dict[frozenset[str], list[Tradeoff]] = {}
+        for tradeoff in self.framework.tradeoffs.values():
+            pair = frozenset(tradeoff.between)
+            if len(pair) == 2 and pair <= self.framework.live_kpis.keys():
+                pairs.setdefault(pair, []).append(tradeoff)
+        return pairs
+
+    @cached_property
+    def pairs_of_invalid_tradeoffs(self) -> set[frozenset[str]]:
+        """The KPI pairs that trade-offs with errors name: whether they are settled cannot be told
+        until those are fixed, so their conflicts are not reported."""
+        framework = self.framework
+        pairs = set()
+        for document in framework.invalid_documents:
+            between = document.references.get("between", ()) if document.kind == "Tradeoff" else ()
+            pair = frozenset(between)
+            if len(between) == 2 and len(pair) == 2 and pair <= framework.kpis.keys():
+                pairs.add(pair)
+        return pairs
+
+    @cached_property
+    def signed_graph(self) -> SignedGraph:
+        """The KPI/driver influence graph with each link's sign."""
+        return SignedGraph.from_framework(self.graph)
+
+    @cached_property
+    def conflict_scan(self) -> ConflictScan:
+        """Every pair of KPIs that work against each other, capped per department pair. Pairs that
+        a trade-off covers, or that one with errors names, count as resolved."""
+        pairs = set(self.tradeoff_pairs)
+        held_back = self.pairs_of_invalid_tradeoffs - pairs
+        return find_conflicts(self.signed_graph, self.kpi_poles, per_pair_cap=CONFLICTS_PER_PAIR,
+                              resolved=sorted(_ordered(p) for p in pairs | held_back))
+
+    @property
+    def resolved_conflicts(self) -> int:
+        """Cross-department conflicts that a trade-off covers."""
+        pairs = self.tradeoff_pairs
+        return sum(1 for c in self.conflict_scan.resolved if not c.same_department and frozenset((c.a, c.b)) in pairs)
+
+    # ------------------------------------------------------------------ execution
+
+    @cached_property
+    def kpi_statuses(self) -> dict[str, KpiStatus]:
+        """Every KPI's progress, staleness and plans at today, by id, in the framework's order."""
+        return kpi_statuses(self.framework, self.today)
+
+    # ------------------------------------------------------------------ data sources
+
+    @cached_property
+    def resolved_queries(self) -> dict[str, ResolvedQuery]:
+        """Every KPI's query resolved against `sources:` (what `kpiframe pull` would run), by KPI id."""
+        from kpiframe.sources import resolved_queries
+
+        return resolved_queries(self.framework)
+
+    # ------------------------------------------------------------------ the check's summary
+
+    def summary_facts(self) -> SummaryFacts:
+        """The facts of the answers computed so far (by the rules that ran)."""
+        known = self.__dict__
+        scan = known.get("conflict_scan")
+        statuses = known.get("kpi_statuses")
+        return SummaryFacts(
+            capped_conflicts=scan.omitted_total if scan is not None else None,
+            kpis_by_status=status_counts(statuses.values()) if statuses is not None else None,
+            resolved_conflicts=self.resolved_conflicts if scan is not None else None,
+        )
+
+    def computed(self) -> dict[str, Any]:
+        """Every answer computed so far, by name (what a helper process sends back)."""
+        return {name: value for name, value in self.__dict__.items() if name not in _INPUTS}
+
+    def adopt(self, answers: dict[str, Any]) -> None:
+        """Take answers another process computed for the same framework; ours win."""
+        for name, value in answers.items():
+            if name not in _INPUTS:
+                self.__dict__.setdefault(name, value)
+
+
+_INPUTS = frozenset({"framework", "graph", "today"})
+
+
+def trace_to_company_goal(framework: Framework) -> dict[str, str]:
+    """For every goal: 'company' when its parent chain reaches a company goal, 'cycle' when it
+    runs into a loop, 'broken' when it stops at a missing parent, 'unknown' when it stops at a
+    goal that has errors (whether it leads on cannot be told). Iterative, so long chains are safe."""
+    state: dict[str, str] = {}
+    goals = framework.goals
+    invalid = framework.invalid_of("Goal")
+    for start in goals:
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        current: str | None = start
+        while current is not None and current not in state:
+            if current in on_chain:
+                outcome = "cycle"
+                break
+            chain.append(current)
+            on_chain.add(current)
+            goal = goals.get(current)
+            if goal is None:
+                outcome = "unknown" if current in invalid else "broken"
+                chain.pop()
+                break
+            if goal.level == "company":
+                outcome = "company"
+                break
+            current = goal.parent
+        else:
+            outcome = state[current] if current is not None else "broken"
+        for goal_id in chain:
+            state[goal_id] = outcome
+    return state
+
+
+def _ordered(pair: frozenset[str]) -> tuple[str, str]:
+    a, b = sorted(pair)
+    return a, b
+
+
+def unread(framework: Framework, findings: Iterable[Finding]) -> Unread:
+    """What views cannot show: KPI documents that failed validation, files that could not be read."""
+    broken_files = {f.file for f in findings if f.rule in UNREADABLE_FILE_RULES}
+    return Unread(kpis=framework.invalid_counts()["KPI"], files=len(broken_files))
