@@ -72,7 +72,7 @@ class Analysis:
     def departments(self) -> frozenset[str]:
         """Every department the framework names: configured, or of a KPI or a goal."""
         framework = self.framework
-        return frozenset(framework.config.departments or ()) | {k.department for k in framework.kpis.values()} \
+        return frozenset(framework.config.department_ids or ()) | {k.department for k in framework.kpis.values()} \
             | {g.department for g in framework.goals.values() if g.department}
 
     # ------------------------------------------------------------------ alignment
