@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,9 +123,9 @@ def write_fixes(plans: list[FileFixes]) -> None:
             write_output(plan.path, plan.after)
 
 
-def unified_diff(plans: list[FileFixes], shown) -> str:
+def unified_diff(plans: list[FileFixes], shown: Callable[[str], str]) -> str:
     """The changes as a unified diff, files named as ``shown(rel)`` names them."""
-    out = []
+    out: list[str] = []
     for plan in plans:
         if plan.after == plan.before:
             continue
@@ -150,7 +151,7 @@ class FixRun:
         return [(p.rel, f, why) for p in self.plans for f, why in p.skipped]
 
 
-def run_fixes(check, *, write: bool) -> FixRun:
+def run_fixes(check: Callable[[], CheckResult], *, write: bool) -> FixRun:
     """Check, apply the fixes, check again, until none is offered (``write``), or once (diff)."""
     result = check()
     plans: list[FileFixes] = []
