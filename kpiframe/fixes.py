@@ -143,12 +143,14 @@ class FixRun:
     plans: list[FileFixes]  # every pass, in order
 
     @property
-    def applied(self) -> list[tuple[str, Finding]]:
-        return [(p.rel, f) for p in self.plans for f in p.applied]
+    def applied(self) -> list[tuple[str, Fix]]:
+        """(file, fix) of every fix applied, in the order of the passes."""
+        return [(p.rel, f.fix) for p in self.plans for f in p.applied if f.fix is not None]
 
     @property
-    def skipped(self) -> list[tuple[str, Finding, str]]:
-        return [(p.rel, f, why) for p in self.plans for f, why in p.skipped]
+    def skipped(self) -> list[tuple[str, Fix, str]]:
+        """(file, fix, why) of every fix that could not be applied."""
+        return [(p.rel, f.fix, why) for p in self.plans for f, why in p.skipped if f.fix is not None]
 
 
 def run_fixes(check: Callable[[], CheckResult], *, write: bool) -> FixRun:
