@@ -599,11 +599,10 @@ def _fixed(context: typer.Context, path: Path, options, *, diff: bool, quiet: bo
     done = run_fixes(lambda: _run_check(context, path, options, quiet=True), write=not diff)
     shown = FilePaths.for_people(done.result.root)
     say = _say if quiet or diff else (lambda line: emit(line + "\n"))
-    for rel, finding in done.applied:
-        fix = finding.fix
+    for rel, fix in done.applied:
         say(f"{'would fix' if diff else 'fixed'}: {shown(rel)}:{fix.line}:{fix.column} {fix.description}")
-    for rel, finding, why in done.skipped:
-        _say(f"not fixed: {shown(rel)}:{finding.line}:{finding.column} {finding.fix.description}: {why}")
+    for rel, fix, why in done.skipped:
+        _say(f"not fixed: {shown(rel)}:{fix.line}:{fix.column} {fix.description}: {why}")
     if diff:
         emit(unified_diff(done.plans, shown))
         raise typer.Exit(1 if done.applied else 0)

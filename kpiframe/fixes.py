@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,9 +123,9 @@ def write_fixes(plans: list[FileFixes]) -> None:
             write_output(plan.path, plan.after)
 
 
-def unified_diff(plans: list[FileFixes], shown) -> str:
+def unified_diff(plans: list[FileFixes], shown: Callable[[str], str]) -> str:
     """The changes as a unified diff, files named as ``shown(rel)`` names them."""
-    out = []
+    out: list[str] = []
     for plan in plans:
         if plan.after == plan.before:
             continue
@@ -142,15 +143,17 @@ class FixRun:
     plans: list[FileFixes]  # every pass, in order
 
     @property
-    def applied(self) -> list[tuple[str, Finding]]:
-        return [(p.rel, f) for p in self.plans for f in p.applied]
+    def applied(self) -> list[tuple[str, Fix]]:
+        """(file, fix) of every fix applied, in the order of the passes."""
+        return [(p.rel, f.fix) for p in self.plans for f in p.applied if f.fix is not None]
 
     @property
-    def skipped(self) -> list[tuple[str, Finding, str]]:
-        return [(p.rel, f, why) for p in self.plans for f, why in p.skipped]
+    def skipped(self) -> list[tuple[str, Fix, str]]:
+        """(file, fix, why) of every fix that could not be applied."""
+        return [(p.rel, f.fix, why) for p in self.plans for f, why in p.skipped if f.fix is not None]
 
 
-def run_fixes(check, *, write: bool) -> FixRun:
+def run_fixes(check: Callable[[], CheckResult], *, write: bool) -> FixRun:
     """Check, apply the fixes, check again, until none is offered (``write``), or once (diff)."""
     result = check()
     plans: list[FileFixes] = []
