@@ -21,7 +21,7 @@ from kpiframe.influence import (
 )
 from kpiframe.model import KPI, Driver, Framework, Tradeoff
 from kpiframe.rules.context import Problem, RuleContext, problem
-from kpiframe.rules.registry import documents, rule
+from kpiframe.rules.declare import documents, rule
 
 # Findings per department pair, so that a tangled graph stays readable; the rest are counted.
 PER_PAIR_CAP = 5
