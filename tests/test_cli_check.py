@@ -162,6 +162,8 @@ def test_silos_example_fails_with_the_expected_findings():
     assert result.exit_code == 1
     rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
     assert {"orphan-kpi", "untraced-kpi", "unmeasured-goal"} <= rules
+    # every rule issue 14 added has a failing case there
+    assert {"conflicting-actuals", "contradictory-influence", "duplicate-influence", "future-actual"} <= rules
 
 
 def test_unused_suppression_points_at_its_rule_entry(tmp_path: Path):
