@@ -202,7 +202,7 @@ def _append_step_summary(result, path: Path) -> None:
 @app.command("rules")
 def list_rules() -> None:
     """List every rule: code, slug, default severity, family, and what it finds."""
-    from kpiframe.rules import all_rules
+    from kpiframe.rules.registry import all_rules
 
     for r in all_rules():
         print(f"{r.code}  {r.slug:<28} {r.severity.value:<8} {r.family:<10} {r.summary}")
@@ -212,8 +212,8 @@ def list_rules() -> None:
 def explain(rule: str = typer.Argument(..., metavar="RULE", help="A rule code (KF101) or slug (orphan-kpi).")) -> None:
     """Explain a rule: why it exists, how to fix it, and a failing and a passing example."""
     from kpiframe.render.rules_doc import explain_text
-    from kpiframe.rules import find_rule
     from kpiframe.rules.engine import unknown_rule_message
+    from kpiframe.rules.registry import find_rule
 
     found = find_rule(rule)
     if found is None:

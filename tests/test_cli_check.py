@@ -162,6 +162,8 @@ def test_silos_example_fails_with_the_expected_findings():
     assert result.exit_code == 1
     rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
     assert {"orphan-kpi", "untraced-kpi", "unmeasured-goal"} <= rules
+    # every rule issue 14 added has a failing case there
+    assert {"conflicting-actuals", "contradictory-influence", "duplicate-influence", "future-actual"} <= rules
 
 
 def test_unused_suppression_points_at_its_rule_entry(tmp_path: Path):
@@ -176,7 +178,7 @@ def test_the_executable_delivers_its_whole_output_and_exit_code(tmp_path: Path):
     out = subprocess.run([sys.executable, "-m", "kpiframe", "check", str(EXAMPLES / "silos"), "-f", "json"],
                          capture_output=True, text=True)
     assert out.returncode == 1 and out.stderr == ""
-    assert json.loads(out.stdout)["summary"]["findings"]["error"] == 11
+    assert json.loads(out.stdout)["summary"]["findings"]["error"] == 13
     report = tmp_path / "report.md"
     made = subprocess.run([sys.executable, "-m", "kpiframe", "report", str(EXAMPLES / "acme"), "-o", str(report)],
                           capture_output=True, text=True)

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kpiframe.cli import app
-from kpiframe.rules import all_rules
+from kpiframe.rules.registry import all_rules
 
 runner = CliRunner()
 

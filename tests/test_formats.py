@@ -27,7 +27,7 @@ from kpiframe.render.gitlab import render_gitlab
 from kpiframe.render.junit import render_junit
 from kpiframe.render.rules_doc import explain_text
 from kpiframe.render.sarif import render_sarif, sarif_result
-from kpiframe.rules import all_rules
+from kpiframe.rules.registry import all_rules
 from tests.conftest import REPO, check_tree, write_tree
 from tests.consumer_schemas import consumer_schema
 

@@ -463,7 +463,7 @@ def test_json_has_the_same_content_as_data():
         "grow-revenue", "marketing-more-leads", "sales-hit-the-number"]
     assert [(c["a"], c["b"]) for c in data["conflicts"]["unresolved"]] == [
         ("new-deals-closed", "operating-cost"), ("new-deals-closed", "projects-on-time")]
-    assert len(data["findings"]) == 19 and data["findings"][0]["code"] == "KF105"
+    assert len(data["findings"]) == 23 and data["findings"][0]["code"] == "KF105"
     (diagram,) = data["diagrams"]
     assert {"source": "new-deals-closed", "target": "operating-cost", "kind": "conflict"} in diagram["edges"]
 

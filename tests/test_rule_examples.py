@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kpiframe.check import CheckOptions, load_framework, run_check
-from kpiframe.rules import all_rules
+from kpiframe.rules.registry import all_rules
 from tests.conftest import TODAY, by_rule, check_tree, write_tree
 
 # Failing examples that cannot be written as YAML text (a UTF-16 file); tested in test_loader.py.

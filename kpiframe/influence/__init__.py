@@ -44,7 +44,8 @@ under the time it takes to parse it, and 100,000 KPIs in about ten times that):
 5. Describing a conflict (describe.py). Only conflicts that are reported get
    their own BFS over (node, sign) states, for the shortest harmful path and so that it stops at that depth.
 
-conflicts.py runs the steps in order (find_conflicts); walks.py holds the
+settle.py says which harms agreed trade-offs settle (a trade-off can settle a
+chain); find_conflicts takes those as settled. conflicts.py runs the steps in order (find_conflicts); walks.py holds the
 single-source walks (impact, influence_cycles, path_signs); results.py the
 answers' types.
 
@@ -56,17 +57,21 @@ lists of 100,000 KPIs takes about 25 times as long as over 10,000).
 from kpiframe.influence.conflicts import find_conflicts
 from kpiframe.influence.describe import format_path
 from kpiframe.influence.results import Conflict, ConflictScan, DepartmentPair, Effect, KpiPole, Outcome
+from kpiframe.influence.settle import Agreement, Settlement, agreements_of
 from kpiframe.influence.signed import SignedGraph
 from kpiframe.influence.walks import impact, influence_cycles, path_signs
 
 __all__ = [
+    "Agreement",
     "Conflict",
     "ConflictScan",
     "DepartmentPair",
     "Effect",
     "KpiPole",
     "Outcome",
+    "Settlement",
     "SignedGraph",
+    "agreements_of",
     "find_conflicts",
     "format_path",
     "impact",

@@ -23,11 +23,15 @@ def find_conflicts(
     *,
     per_pair_cap: int | None = None,
     resolved: Collection[tuple[str, str]] = (),
+    settled: Collection[tuple[str, str]] = (),
 ) -> ConflictScan:
     """Every unordered pair of KPIs where improving one worsens the other.
 
     ``resolved`` lists KPI pairs (either order) covered by a trade-off: they are
-    returned in ``resolved`` and never count against the cap. With
+    returned in ``resolved`` and never count against the cap. ``settled`` lists
+    harms (a hurts b, in that order) that a trade-off covers (see settle.py): a
+    pair is resolved when every way it hurts is settled, and a pair that is
+    settled one way only is reported the other way. With
     ``per_pair_cap=N`` at most N unresolved conflicts are reported per
     (unordered) department pair: those with the shortest harmful walk between
     the two KPIs in either direction, then by the id of the KPI in the
@@ -44,6 +48,11 @@ def find_conflicts(
     space = KpiSpace(graph, kpis)
     harm = HarmSets(graph, space)
     resolved_pairs, no_conflict = split_resolved(space, harm, resolved)
+    one_way = settled_harms(space, settled, resolved_pairs)
+    resolved_pairs |= {(lo, hi) for lo, hi in {tuple(sorted(h)) for h in one_way}
+                       if (not harm.hurts(lo, hi) or (lo, hi) in one_way)
+                       and (not harm.hurts(hi, lo) or (hi, lo) in one_way)
+                       and (harm.hurts(lo, hi) or harm.hurts(hi, lo))}
 
     totals = harm.pair_counts()
     unresolved = dict(totals)
@@ -61,7 +70,7 @@ def find_conflicts(
         search = ShortestFirst(graph, space, harm, crowded, per_pair_cap, resolved_pairs)
         chosen.extend(search.run())
 
-    conflicts = describe(graph, space, harm, chosen)
+    conflicts = describe(graph, space, harm, chosen, one_way)
     resolved_conflicts = describe(graph, space, harm, sorted(resolved_pairs))
 
     def names(key: tuple[int, int]) -> DepartmentPair:
@@ -96,6 +105,19 @@ def split_resolved(
         if (x, y) not in stale:
             stale.append((x, y))
     return conflicting, stale
+
+
+def settled_harms(
+    space: KpiSpace, settled: Collection[tuple[str, str]], resolved: set[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """The settled harms (a, b) as KPI indices, leaving out the pairs already resolved."""
+    index = {name: k for k, name in enumerate(space.names)}
+    found = set()
+    for a, b in settled:
+        i, j = index.get(a), index.get(b)
+        if i is not None and j is not None and i != j and (min(i, j), max(i, j)) not in resolved:
+            found.add((i, j))
+    return found
 
 
 def all_pairs_outside(

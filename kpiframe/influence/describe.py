@@ -4,7 +4,8 @@ of their own, for the shortest harmful walk, and stop at its depth."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from kpiframe.influence.harm import HarmSets, KpiSpace
 from kpiframe.influence.results import Conflict
@@ -26,17 +27,21 @@ def describe(
     space: KpiSpace,
     harm: HarmSets,
     pairs: list[tuple[int, int]],
+    settled: Collection[tuple[int, int]] = (),
 ) -> list[Conflict]:
     """Conflict records for conflicting (lo, hi) index pairs, in rank order.
 
     One BFS per reporting KPI stops once all its targets are reached with the
     harmful sign. For a mutual pair, BFS from both ends advance level by level,
     the smaller id first, so the first to arrive (the shorter harm) reports.
+    A harm in ``settled`` (a trade-off covers it) is left out: the pair is
+    reported the way it still hurts.
     """
     targets: dict[int, list[int]] = defaultdict(list)
     conflicts = []
     for lo, hi in pairs:
-        forward, backward = harm.hurts(lo, hi), harm.hurts(hi, lo)
+        forward = harm.hurts(lo, hi) and (lo, hi) not in settled
+        backward = harm.hurts(hi, lo) and (hi, lo) not in settled
         if forward and backward:
             conflicts.append(_mutual_conflict(graph, space, harm, lo, hi))
         else:
@@ -47,7 +52,10 @@ def describe(
         harmful = {b: _harmed_state(space, b) for b in bs}
         parents = graph.bfs(origin, set(harmful.values()))
         for b in bs:
-            conflicts.append(_conflict(graph, space, harm, a, b, parents, origin, harmful[b]))
+            conflict = _conflict(graph, space, harm, a, b, parents, origin, harmful[b])
+            if conflict.mutual and (b, a) in settled:
+                conflict = replace(conflict, mutual=False)
+            conflicts.append(conflict)
     conflicts.sort(key=_rank)
     return conflicts
 

@@ -33,7 +33,7 @@ from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
 from kpiframe.render.locations import FilePaths, fingerprints, full_message
 from kpiframe.render.rules_doc import explain_text
-from kpiframe.rules import Rule, all_rules
+from kpiframe.rules.registry import Rule, all_rules
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json"
 SOURCE_ROOT = "%SRCROOT%"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from kpiframe.model import Goal
 from kpiframe.rules.context import Problem, RuleContext, problem
-from kpiframe.rules.registry import documents, rule
+from kpiframe.rules.declare import documents, rule
 from kpiframe.rules.snippets import COMPANY_GOAL, NEW_ARR_KPI
 
 _WIN_DEALS = """

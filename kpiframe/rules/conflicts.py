@@ -12,7 +12,7 @@ from kpiframe.graph import influence_signs
 from kpiframe.influence import Conflict, SignedGraph, format_path, influence_cycles, path_signs
 from kpiframe.model import KPI, Driver, Framework
 from kpiframe.rules.context import Problem, RuleContext, problem
-from kpiframe.rules.registry import documents, rule
+from kpiframe.rules.declare import documents, rule
 
 _SALES = """
     kind: KPI

@@ -15,7 +15,7 @@ from datetime import date
 from kpiframe.model import ActionPlan
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK
 from kpiframe.rules.context import Problem, RuleContext, problem
-from kpiframe.rules.registry import rule
+from kpiframe.rules.declare import rule
 from kpiframe.status import format_gap, format_number, with_unit
 
 EXAMPLE_TODAY = date(2026, 6, 30)

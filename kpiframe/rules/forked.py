@@ -18,7 +18,7 @@ from collections.abc import Callable
 from kpiframe.findings import Finding
 from kpiframe.forking import WorkerError, finish, fork_with_pipe, receive, send
 from kpiframe.rules.context import RuleContext
-from kpiframe.rules.registry import Rule
+from kpiframe.rules.declare import Rule
 from kpiframe.stage import Stage
 
 # Families the child runs: about half the rule time at 10,000 KPIs.

@@ -22,7 +22,7 @@ from kpiframe.history.fields import REMOVED, REVISION_FIELD
 from kpiframe.history.revisions import covering, current, describe, latest_entries, matches
 from kpiframe.model import KPI
 from kpiframe.rules.context import Problem, RuleContext, problem
-from kpiframe.rules.registry import documents, rule
+from kpiframe.rules.declare import documents, rule
 
 _GOAL = """
     kind: Goal

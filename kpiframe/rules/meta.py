@@ -1,8 +1,8 @@
 """KF9 meta: rules about kpiframe's own annotations in the framework."""
 
-from kpiframe.rules.registry import declare
+from kpiframe.rules.declare import declare
 
-declare(
+UNUSED_SUPPRESSION = declare(
     code="KF901", slug="unused-suppression", severity="warning",
     summary="An `ignore:` entry that no longer suppresses any finding.",
     rationale="""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kpiframe.rules.context import Problem, RuleContext, problem
-from kpiframe.rules.registry import rule
+from kpiframe.rules.declare import rule
 from kpiframe.rules.snippets import NEW_ARR_KPI
 from kpiframe.sources import known_sources, source_problems
 from kpiframe.suggest import closest

@@ -1,89 +1,56 @@
-"""Rule declarations: code, slug, default severity, documentation and examples, in one place.
+"""Every rule, collected from an explicit list of family modules: lookups by slug, code and prefix.
 
-Each family module declares its rules with :func:`rule`. A rule with a ``check`` function runs
-over the read framework; a rule without one (syntax, schema) is reported by the loader or the
-validator, and is declared here so that it has a code, a severity and documentation like any other.
+A family module declares its rules (:mod:`kpiframe.rules.declare`) and imports nothing from here,
+so the registry imports the families, never the other way round. A new family module is added to
+FAMILY_MODULES.
 """
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
 
-from kpiframe.findings import Severity
+from kpiframe.rules import alignment, conflicts, execution, history, meta, queries, references, syntax
+from kpiframe.rules.declare import Rule
 
-if TYPE_CHECKING:
-    from kpiframe.rules.context import Problem, RuleContext
+__all__ = ["FAMILY_MODULES", "RULES", "Rule", "all_rules", "did_you_mean_rule", "find_rule", "rules_matching"]
 
-CheckFunction = Callable[["RuleContext"], Iterable["Problem"]]
+FAMILY_MODULES: tuple[ModuleType, ...] = (syntax, references, alignment, conflicts, execution, history, queries, meta)
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    slug: str
-    severity: Severity
-    family: str
-    summary: str
-    rationale: str
-    fix: str
-    failing: str
-    passing: str
-    config: str = ""  # the kpiframe.yaml both examples are checked with, when they need one
-    base: str = ""  # the framework at the base revision both examples are compared with (`check --since`)
-    passing_config: str = ""  # a different kpiframe.yaml for the passing example (rules about the config)
-    check: CheckFunction | None = field(default=None, compare=False)
+def declared_in(module: ModuleType) -> list[Rule]:
+    """The rules ``module`` declares, in the order it declares them: its module-level rules and the
+    rules of the check functions defined in it."""
+    found = []
+    for value in vars(module).values():
+        if isinstance(value, Rule):
+            found.append(value)
+        elif getattr(value, "__module__", None) == module.__name__ and isinstance(
+                getattr(value, "declared_rule", None), Rule):
+            found.append(value.declared_rule)
+    return found
 
 
-RULES: dict[str, Rule] = {}  # by slug, in declaration order
-FAMILIES = {
-    "KF0": "schema", "KF1": "alignment", "KF2": "conflicts", "KF3": "execution", "KF4": "history", "KF9": "meta",
-}
+def _collect(modules: tuple[ModuleType, ...]) -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    codes: set[str] = set()
+    for module in modules:
+        for declared in declared_in(module):
+            if declared.slug in rules or declared.code in codes:
+                raise ValueError(f"rule {declared.code} {declared.slug} declared twice")
+            rules[declared.slug] = declared
+            codes.add(declared.code)
+    return rules
 
 
-def rule(*, code: str, slug: str, severity: str, summary: str, rationale: str, fix: str,
-         failing: str, passing: str, config: str = "", base: str = "",
-         passing_config: str = "") -> Callable[[Any], Any]:
-    """Declare a rule. Used as a decorator on its check function, or called with ``None``."""
-
-    def register(check: CheckFunction | None) -> CheckFunction | None:
-        if slug in RULES or any(r.code == code for r in RULES.values()):
-            raise ValueError(f"rule {code} {slug} declared twice")
-        RULES[slug] = Rule(
-            code=code, slug=slug, severity=Severity(severity), family=FAMILIES[code[:3]],
-            summary=summary, rationale=_clean(rationale), fix=_clean(fix),
-            failing=_clean(failing) + "\n", passing=_clean(passing) + "\n",
-            config=_clean(config) + "\n" if config else "", base=_clean(base) + "\n" if base else "",
-            passing_config=_clean(passing_config) + "\n" if passing_config else "", check=check)
-        return check
-
-    return register
-
-
-def declare(**meta: str) -> None:
-    """Declare a rule whose findings come from the loader or the validator."""
-    rule(**meta)(None)
-
-
-def documents(*parts: str) -> str:
-    """Join YAML documents (each dedented on its own) into one multi-document example."""
-    return "---\n".join(textwrap.dedent(part).strip("\n") + "\n" for part in parts)
-
-
-def _clean(text: str) -> str:
-    return textwrap.dedent(text).strip("\n")
+RULES: dict[str, Rule] = _collect(FAMILY_MODULES)  # by slug, family by family in declaration order
 
 
 def all_rules() -> list[Rule]:
-    _load_families()
     return sorted(RULES.values(), key=lambda r: r.code)
 
 
 def find_rule(name: str) -> Rule | None:
     """A rule by slug or code (case-insensitive for codes)."""
-    _load_families()
     if name in RULES:
         return RULES[name]
     upper = name.upper()
@@ -111,9 +78,3 @@ def did_you_mean_rule(name: str) -> str | None:
     if not close and name.upper() != name:
         close = difflib.get_close_matches(name.upper(), names, n=1, cutoff=0.6)  # kf101 -> KF101
     return close[0] if close else None
-
-
-def _load_families() -> None:
-    # Importing the family modules registers their rules; done lazily so that importing the
-    # registry alone (for `kpiframe rules`) stays cheap and free of cycles.
-    from kpiframe.rules import families  # noqa: F401

@@ -4,10 +4,10 @@ The loader (``kpiframe.load``) and the validator (``kpiframe.model.validate``) p
 findings; this module gives each a code, a severity and its documentation.
 """
 
-from kpiframe.rules.registry import declare
+from kpiframe.rules.declare import declare
 from kpiframe.rules.snippets import NEW_ARR_KPI
 
-declare(
+YAML_SYNTAX = declare(
     code="KF001", slug="yaml-syntax", severity="error",
     summary="The file is not valid YAML, or uses a YAML feature kpiframe refuses (tags, recursive aliases).",
     rationale="""
@@ -32,7 +32,7 @@ declare(
     """,
 )
 
-declare(
+DUPLICATE_KEY = declare(
     code="KF002", slug="duplicate-key", severity="error",
     summary="A key appears twice in the same mapping.",
     rationale="""
@@ -44,7 +44,7 @@ declare(
     passing=NEW_ARR_KPI,
 )
 
-declare(
+UNKNOWN_KIND = declare(
     code="KF003", slug="unknown-kind", severity="error",
     summary="A document's `kind` is missing or is not Goal, KPI, Driver, ActionPlan or Tradeoff.",
     rationale="""
@@ -63,7 +63,7 @@ declare(
     """,
 )
 
-declare(
+UNKNOWN_FIELD = declare(
     code="KF004", slug="unknown-field", severity="error",
     summary="A field that the document's kind does not have (often a typo).",
     rationale="""
@@ -85,7 +85,7 @@ declare(
     """,
 )
 
-declare(
+INVALID_VALUE = declare(
     code="KF005", slug="invalid-value", severity="error",
     summary="A field has a value of the wrong type or form, or a required field is missing.",
     rationale="""
@@ -98,7 +98,7 @@ declare(
     passing=NEW_ARR_KPI,
 )
 
-declare(
+UNREADABLE_FILE = declare(
     code="KF009", slug="unreadable-file", severity="error",
     summary="A file cannot be read: permissions, an encoding other than UTF-8, or a link out of the framework.",
     rationale="""
@@ -117,7 +117,7 @@ declare(
     """,
 )
 
-declare(
+LIMIT_EXCEEDED = declare(
     code="KF010", slug="limit-exceeded", severity="error",
     summary="A file passes one of the documented limits (size, nesting depth, aliases, values per file).",
     rationale="""
