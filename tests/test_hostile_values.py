@@ -1,0 +1,82 @@
+"""Hostile values that once crashed a command (exit 2, "a bug in kpiframe"): each is now a
+finding or correct output in every view (issue 15, item 4). The YAML-level cases are in the
+corpus too (tests/hostile/end-of-calendar.yaml, unknown-escape.yaml, surrogate-pair.yaml)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from kpiframe.cli import app
+from kpiframe.progress import is_stale, next_due
+from tests.conftest import write_tree
+
+runner = CliRunner()
+VIEWS = [("check",), ("check", "-f", "json"), ("check", "-f", "sarif"), ("status",), ("status", "-f", "json"),
+         ("tree",), ("report",), ("report", "-f", "json"), ("graph",), ("impact", "k")]
+
+
+def run_view(args: tuple[str, ...], root) -> str:
+    command = [args[0], *(["k"] if args[0] == "impact" else []), str(root), *args[1 + (args[0] == "impact"):]]
+    result = runner.invoke(app, command)
+    assert result.exit_code in (0, 1), f"{args}: {result.output}"
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.stdout
+
+
+# --- dates at the end of the calendar ------------------------------------------------------------
+
+END = """
+    kind: Goal
+    id: g
+    title: G
+    level: company
+    ---
+    kind: KPI
+    id: k
+    name: K
+    department: sales
+    owner: O
+    supports: [g]
+    unit: USD
+    direction: increase
+    review: {review}
+    baseline: {{value: 1, date: 9999-01-01}}
+    target: {{value: 2, date: 9999-12-31}}
+    actuals: [{{date: {actual}, value: 1.5}}]
+    ---
+    kind: ActionPlan
+    id: p
+    title: P
+    addresses: [k]
+    owner: O
+    due: 9999-12-31
+    status: in_progress
+    milestones: [{{title: M, due: 9999-12-31}}]
+    """
+
+
+@pytest.mark.parametrize("review, actual", [("monthly", "9999-12-31"), ("weekly", "9999-12-28"),
+                                            ("quarterly", "9999-10-15"), ("yearly", "9999-01-01")])
+def test_as_of_9999_12_31_works_in_every_view_and_says_which_date_it_cannot_extend(tmp_path, review, actual):
+    root = write_tree(tmp_path / "fw", {"kpiframe.yaml": "organization: End Co\nas_of: 9999-12-31\ndepartments: [sales]\n",
+                                        "kpis.yaml": END.format(review=review, actual=actual)})
+    for view in VIEWS:
+        run_view(view, root)
+    findings = json.loads(run_view(("check", "-f", "json"), root))["findings"]
+    (stale,) = [f for f in findings if f["rule"] == "stale-kpi"]
+    assert stale["line"] == 14
+    assert f"one {review} review after {actual} is past 9999-12-31" in stale["message"]
+
+
+def test_cadence_arithmetic_stops_at_the_end_of_the_calendar():
+    assert next_due(date(9999, 12, 28), "weekly") is None
+    assert next_due(date(9999, 12, 1), "monthly") is None
+    assert next_due(date(9999, 11, 30), "monthly") == date(9999, 12, 30)
+    late = is_stale(date(9999, 11, 30), None, "monthly", date(9999, 12, 31))  # due, but grace runs past the end
+    assert not late.stale and late.next_due == date(9999, 12, 30) and late.beyond_calendar is None
+    end = is_stale(date(9999, 12, 31), None, "monthly", date(9999, 12, 31))
+    assert not end.stale and end.beyond_calendar == date(9999, 12, 31)
