@@ -80,3 +80,32 @@ def test_cadence_arithmetic_stops_at_the_end_of_the_calendar():
     assert not late.stale and late.next_due == date(9999, 12, 30) and late.beyond_calendar is None
     end = is_stale(date(9999, 12, 31), None, "monthly", date(9999, 12, 31))
     assert not end.stale and end.beyond_calendar == date(9999, 12, 31)
+
+
+# --- a NUL byte in one CSV cell -------------------------------------------------------------------
+
+CSV_FRAMEWORK = {
+    "kpiframe.yaml": "organization: N\nas_of: 2026-06-30\ndepartments: [sales]\nactuals: [data/*.csv]\n",
+    "kpis.yaml": END.replace("9999", "2026").replace("actuals: [{{date: {actual}, value: 1.5}}]", "actuals: []")
+                    .format(review="monthly"),
+}
+
+
+def test_a_nul_byte_in_one_csv_cell_loses_only_that_row(tmp_path):
+    root = write_tree(tmp_path / "fw", CSV_FRAMEWORK)
+    (root / "data").mkdir()
+    (root / "data" / "a.csv").write_bytes(b"kpi,date,value\nk,2026-04-30,1.1\nk,2026-05-31,1\x002\nk,2026-06-15,1.3\n")
+    payload = json.loads(run_view(("check", "-f", "json"), root))
+    (nul,) = [f for f in payload["findings"] if f["file"] == "data/a.csv"]
+    assert (nul["rule"], nul["line"], nul["column"]) == ("invalid-value", 3, 15)
+    assert "NUL byte" in nul["message"] and "not read" in nul["message"]
+    status = json.loads(run_view(("status", "-f", "json"), root))
+    assert "2026-06-15" in json.dumps(status)  # the rows around it were read
+
+
+def test_a_csv_that_is_utf16_without_a_byte_order_mark_is_still_unreadable(tmp_path):
+    root = write_tree(tmp_path / "fw", CSV_FRAMEWORK)
+    (root / "data").mkdir()
+    (root / "data" / "a.csv").write_bytes("kpi,date,value\nk,2026-04-30,1.1\n".encode("utf-16-le"))
+    (found,) = [f for f in json.loads(run_view(("check", "-f", "json"), root))["findings"] if f["file"] == "data/a.csv"]
+    assert found["rule"] == "unreadable-file" and "UTF-16" in found["message"]
