@@ -5,6 +5,7 @@ corpus too (tests/hostile/end-of-calendar.yaml, unknown-escape.yaml, surrogate-p
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -109,3 +110,24 @@ def test_a_csv_that_is_utf16_without_a_byte_order_mark_is_still_unreadable(tmp_p
     (root / "data" / "a.csv").write_bytes("kpi,date,value\nk,2026-04-30,1.1\n".encode("utf-16-le"))
     (found,) = [f for f in json.loads(run_view(("check", "-f", "json"), root))["findings"] if f["file"] == "data/a.csv"]
     assert found["rule"] == "unreadable-file" and "UTF-16" in found["message"]
+
+
+# --- very large and very small numbers ------------------------------------------------------------
+
+HUGE_INTEGER = "9" * 300  # under the 308 digits a number may have
+
+
+def test_huge_and_tiny_numbers_are_readable_and_bounded_in_every_view(tmp_path):
+    kpis = (END.replace("9999", "2026").format(review="monthly", actual="2026-06-15")
+            .replace("{value: 1, date: 2026-01-01}", "{value: 1.7e308, date: 2026-01-01}")
+            .replace("{value: 2, date: 2026-12-31}", f"{{value: {HUGE_INTEGER}, date: 2026-12-31}}")
+            .replace("value: 1.5}", "value: 5e-324}"))
+    root = write_tree(tmp_path / "fw", {"kpiframe.yaml": "organization: B\nas_of: 2026-06-30\ndepartments: [sales]\n",
+                                        "kpis.yaml": kpis})
+    for view in VIEWS:
+        text = run_view(view, root)
+        assert not re.search(r"\d{20}", text), f"{view}: a number written out in full"
+        if view[0] in ("status", "tree") and len(view) == 1:
+            assert max(map(len, text.splitlines())) < 200, f"{view}: a table sized by a number"
+    status = run_view(("status",), root)
+    assert "1.7e+308" in status and "1e+300" in status and "4.94e-324" in status

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from kpiframe.check import CheckResult
-from kpiframe.status import KpiStatus, status_counts
+from kpiframe.status import KpiStatus, json_number, status_counts
 
 STATUS_JSON_VERSION = 1
 # Findings that mean a whole file (YAML or actuals CSV) was not read, or only partly.
@@ -63,12 +63,12 @@ def status_as_dict(row: KpiStatus) -> dict[str, Any]:
 
 
 def _measurement(value: float | None, day: date | None) -> dict[str, Any]:
-    return {"value": value, "date": _iso(day)}
+    return {"value": json_number(value), "date": _iso(day)}
 
 
 def _round(value: float | None) -> float | None:
     # Two decimals: enough for a percentage or a unit value, and stable from run to run.
-    return None if value is None else round(value, 2)
+    return json_number(value)
 
 
 def _iso(day: date | None) -> str | None:
