@@ -19,8 +19,11 @@ Decisions:
 * Values: plain decimal numbers (``12``, ``-3.5``, ``1e3``, ``.5``), returned as float.
   Thousands separators, decimal commas, percent signs, currency symbols, ``nan``/``inf``
   are problems with a hint; nothing is guessed.
-* Encodings: UTF-8 with or without BOM; CRLF, LF and CR line ends. UTF-16/UTF-32, invalid
-  UTF-8 and NUL bytes are ``unreadable-file`` problems.
+* Encodings: UTF-8 with or without BOM; CRLF, LF and CR line ends. UTF-16/UTF-32 and invalid
+  UTF-8 are ``unreadable-file`` problems. NUL bytes: when they are a quarter of the text or
+  more, the file is UTF-16 or UTF-32 without a byte-order mark (``unreadable-file``); a few
+  stray ones (an export glitch) lose only the rows holding them, each an ``invalid-value``
+  problem at its NUL (in the header: a ``csv-header`` problem, and no rows).
 
 Problem kinds (the integrator maps them to rule codes): ``invalid-value`` (KF005),
 ``csv-header`` (a header mistake), ``unreadable-file`` (KF009), ``limit-exceeded`` (KF010,
@@ -127,6 +130,17 @@ def parse_actuals_csv(text: str, display_name: str) -> tuple[list[CsvActual], li
         for record in _records(text):
             if all(not field.text.strip() for field in record.fields):
                 continue
+            nul = _nul_in(record)
+            if nul is not None:
+                line, column = nul
+                if columns is None:
+                    return [], [CsvProblem(display_name, line, column, "The header holds a NUL byte (U+0000).",
+                                           "Remove the NUL byte (usually an export glitch). " + _HEADER_HINT,
+                                           CSV_HEADER)]
+                problems.append(CsvProblem(display_name, line, column,
+                                           "The row holds a NUL byte (U+0000), so it was not read.",
+                                           "Remove the NUL byte: it is usually an export glitch.", INVALID_VALUE))
+                continue
             if columns is None:
                 columns, header_problems = _read_header(record, display_name)
                 if header_problems:
@@ -230,7 +244,7 @@ def _decode_text(data: bytes, display_name: str, max_bytes: int | None) -> str |
             line,
             column,
         )
-    if "\x00" in text:
+    if text.count("\x00") * 4 >= len(text) > 0:  # ASCII in UTF-16 is half NULs, in UTF-32 three quarters
         line, column = _position_of_char(text, text.index("\x00"))
         return unreadable(
             "The file contains NUL bytes; it is probably UTF-16 without a byte-order mark.",
@@ -335,6 +349,18 @@ def _quoted_field(text: str, index: int, line: int, column: int) -> tuple[str, i
 
 
 # --- header and rows ------------------------------------------------------------------------------
+
+
+def _nul_in(record: _Record) -> tuple[int, int] | None:
+    """Where a NUL byte is in ``record`` (its field's line, and its column there), or None."""
+    for field in record.fields:
+        at = field.text.find("\x00")
+        if at >= 0:
+            before = field.text[:at]
+            if "\n" in before:  # a quoted field that spans lines
+                return field.line + before.count("\n"), at - before.rfind("\n")
+            return field.line, field.column + at
+    return None
 
 
 def _read_header(record: _Record, display_name: str) -> tuple[dict[str, int], list[CsvProblem]]:

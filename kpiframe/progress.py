@@ -55,7 +55,7 @@ import calendar
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from typing import Literal
 
 # Status strings (exact; reports colour and sort by them, rules test for them).
@@ -139,6 +139,10 @@ class Staleness:
     next_due: date | None
     stale_after: date | None
     basis: str | None
+    # The date one cadence cannot be added to without passing 9999-12-31, the calendar's last
+    # day: the next number is due after every date there is, so the KPI is not stale, and the
+    # stale-kpi rule says it could not extend that date.
+    beyond_calendar: date | None = None
 
 
 def direction_sign(direction: int | str) -> int:
@@ -291,20 +295,32 @@ def _as_date(value: object) -> date | None:
 # --- cadence arithmetic -------------------------------------------------------------------
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole calendar months, clamping the day (Jan 31 + 1 month = Feb 28/29)."""
+def add_months(day: date, months: int) -> date | None:
+    """``day`` moved by whole calendar months, clamping the day (Jan 31 + 1 month = Feb 28/29);
+    None past 9999-12-31, where the calendar ends."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
+    if not MINYEAR <= year <= MAXYEAR:
+        return None
     month += 1
     last_day = calendar.monthrange(year, month)[1]
     return date(year, month, min(day.day, last_day))
 
 
-def next_due(last: date, cadence: str) -> date:
-    """When the number after one dated ``last`` is due: 7 days, or 1/3/12 calendar months later."""
+def add_days(day: date, days: timedelta) -> date | None:
+    """``day + days``, or None past 9999-12-31."""
+    try:
+        return day + days
+    except OverflowError:
+        return None
+
+
+def next_due(last: date, cadence: str) -> date | None:
+    """When the number after one dated ``last`` is due: 7 days, or 1/3/12 calendar months later;
+    None when that is past 9999-12-31."""
     cadence = _check_cadence(cadence)
     if cadence == "weekly":
-        return last + _WEEK
+        return add_days(last, _WEEK)
     return add_months(last, _CADENCE_MONTHS[cadence])
 
 
@@ -333,11 +349,15 @@ def is_stale(
     last = _as_date(latest_actual_date)
     if last is not None:
         due = next_due(last, cadence)
-        stale_after = due + grace_period(cadence)
-        return Staleness(today > stale_after, last, due, stale_after, "actual")
+        if due is None:
+            return Staleness(False, last, None, None, "actual", beyond_calendar=last)
+        stale_after = add_days(due, grace_period(cadence))  # None: after every day there is
+        return Staleness(stale_after is not None and today > stale_after, last, due, stale_after, "actual")
     start = _as_date(baseline_date)
     if start is not None:
         due = next_due(start, cadence)
+        if due is None:
+            return Staleness(False, None, None, None, "baseline", beyond_calendar=start)
         return Staleness(today > due, None, due, due, "baseline")
     return Staleness(False, None, None, None, None)
 

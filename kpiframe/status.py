@@ -169,15 +169,44 @@ def order_statuses(statuses: dict[str, KpiStatus], sort: str = "department",
     return sorted(rows, key=keys[sort])
 
 
+# Beyond this, a number is shown in scientific form (1.7e+308), never as its 309 digits.
+_PLAIN_LIMIT = 1e15
+
+
 def format_number(value: float | None) -> str:
-    """A number as a person writes it: 1200, 12.5, 0.042; '-' when there is none."""
+    """A number as a person writes it: 1200, 12.5, 0.042, 1.7e+308; '-' when there is none.
+    At most 15 digits before the point, so a table or a message stays readable."""
     if value is None or not math.isfinite(value):
         return "-"
-    if value == int(value) and abs(value) < 1e15:
+    if abs(value) >= _PLAIN_LIMIT:
+        return f"{value:.3g}"
+    if value == int(value):
         return str(int(value))
     if abs(value) >= 1:
         return f"{value:.2f}".rstrip("0").rstrip(".")
     return f"{value:.3g}"
+
+
+def json_number(value: float | None) -> float | None:
+    """A number for JSON output: two decimals (stable from run to run), but a tiny number keeps
+    three significant digits instead of becoming 0, and one past 15 digits is a float (1e+300),
+    as JSON readers hold numbers anyway, never 300 digits written out."""
+    if value is None or isinstance(value, bool):
+        return value
+    if not math.isfinite(value):
+        return None
+    if abs(value) >= _PLAIN_LIMIT:
+        return float(f"{value:.6g}")
+    if value and abs(value) < 0.01:
+        return float(f"{value:.3g}")
+    return round(value, 2) if isinstance(value, float) else value
+
+
+def format_percent(value: float) -> str:
+    """A share in whole percent (72%), bounded like :func:`format_number` (1.2e+31%)."""
+    if not math.isfinite(value):
+        return "-"
+    return f"{round(value):d}%" if abs(value) < _PLAIN_LIMIT else f"{value:.3g}%"
 
 
 def with_unit(value: float | None, unit: str) -> str:
@@ -224,6 +253,6 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
 
 __all__ = [
     "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_TARGET", "OFF_TRACK", "ON_TRACK", "STATUS_ORDER",
-    "DisputedReading", "KpiStatus", "Reading", "actuals_of", "correcting", "format_number", "kpi_statuses",
-    "order_statuses", "status_counts", "with_unit",
+    "DisputedReading", "KpiStatus", "Reading", "actuals_of", "correcting", "format_number",
+    "format_percent", "json_number", "kpi_statuses", "order_statuses", "status_counts", "with_unit",
 ]

@@ -55,6 +55,8 @@ CASES: dict[str, Case] = {
     "syntax-unclosed-flow.yaml": case(Expect("yaml-syntax", 10, "did not find expected ',' or ']'")),
     "syntax-bad-indent.yaml": case(Expect("yaml-syntax", 5, "mapping values are not allowed")),
     "syntax-unclosed-quote.yaml": case(Expect("yaml-syntax", 4, "never closed")),
+    "unknown-escape.yaml": case(Expect("yaml-syntax", 4, "`\\q` is not a YAML escape: use single quotes")),
+    "surrogate-pair.yaml": case(Expect("yaml-syntax", 4, "`\\ud83d\\ude00` is a UTF-16 surrogate pair")),
     "tab-indentation.yaml": case(Expect("yaml-syntax", 6, "tab character")),
     "tab-separators.yaml": case(Expect("invalid-value", 6, "got 'up'"), quiet=(2, 3)),
     "duplicate-key.yaml": case(Expect("duplicate-key", 10, "first at line 8")),
@@ -132,6 +134,7 @@ CASES: dict[str, Case] = {
     "tradeoff-three-kpis.yaml": case(Expect("invalid-value", 4, "at most 2")),
     "api-version.yaml": case(Expect("invalid-value", 3, "kpiframe/v1")),
     "suppression-without-reason.yaml": case(Expect("invalid-value", 11, "`ignore[0].reason` is required")),
+    "end-of-calendar.yaml": case(Expect("stale-kpi", 9, "one monthly review after 9999-12-15 is past 9999-12-31")),
     "period-backwards.yaml": case(Expect("invalid-value", 6, "`period.end` is before `period.start`")),
     "dup-id-across-files": case(Expect("duplicate-id", 3, "already used by Goal 'h-dup'", file="b-driver.yaml")),
 }
@@ -139,7 +142,7 @@ CASES: dict[str, Case] = {
 # Through the real command line: a case from each guarantee, and every case that once crashed.
 SUBPROCESS_CASES = ("python-object-tag.yaml", "alias-bomb.yaml", "utf16-no-bom.yaml", "tab-indentation.yaml",
                     "kind-list.yaml", "huge-number.yaml", "yes-no-values.yaml", "dup-id-across-files",
-                    "control-escape.yaml")
+                    "control-escape.yaml", "end-of-calendar.yaml")
 
 # A small valid framework. Its one finding (an unmeasured company goal, a warning) must survive
 # every case unchanged.

@@ -31,6 +31,8 @@ def syntax_finding(exc: yaml.MarkedYAMLError, rel: str, text: str, line_map: Lin
     if char == "\t":
         problem = "a tab character where YAML expects spaces"
         hint = "YAML does not allow tabs for indentation; use spaces"
+    elif "quoted scalar" in (exc.context or "") and (escape := _bad_escape(text, line, column)):
+        (line, column), problem, hint = escape
     elif "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
         # libyaml notices an unclosed quote only where the file (or document) ends: point at the quote.
         line, column = place_mark(exc.context_mark, line_map)
@@ -67,6 +69,52 @@ def _quoting_fix(text: str, line: int, column: int) -> Fix | None:
         return None
     value = match["value"]
     return Fix(f"{match['key']} '{value}' quoted", line, column, value, f'"{value}"')
+
+
+_HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
+_SINGLE_QUOTES_HINT = "use single quotes for text with backslashes ('C:\\path'), or double each backslash"
+
+
+def _bad_escape(text: str, line: int, column: int) -> tuple[tuple[int, int], str, str] | None:
+    """What is wrong with the escape the parser stopped at in a double-quoted value, or None.
+
+    Both parsers stop a little after the backslash (libyaml on it for an unknown escape, after
+    ``\\x``/``\\u`` for a bad code), and both call it only "while parsing a quoted scalar";
+    without this, the finding would read as a quote left open.
+    """
+    rows = text.split("\n", line)
+    if len(rows) < line:
+        return None
+    row = rows[line - 1]
+    start = row.rfind("\\", 0, column)
+    if start < 0 or column - 1 - start > 2 or start + 1 >= len(row):
+        return None
+    letter = row[start + 1]
+    place = (line, start + 1)
+    width = _HEX_DIGITS.get(letter)
+    if width is None:
+        return place, f"`\\{letter}` is not a YAML escape: {_SINGLE_QUOTES_HINT}", (
+            "in double quotes a backslash starts an escape (\\n, \\t, \\\\, \\u00e9, ...)")
+    digits = re.match(r"[0-9A-Fa-f]*", row[start + 2:start + 2 + width]).group()
+    written = row[start:start + 2 + len(digits)]
+    if len(digits) < width:
+        return place, f"`{written}` is not a YAML escape: \\{letter} takes {width} hexadecimal digits", (
+            _SINGLE_QUOTES_HINT)
+    code = int(digits, 16)
+    if 0xD800 <= code <= 0xDBFF:
+        low = re.match(r"\\u([dD][c-fC-F][0-9A-Fa-f]{2})", row[start + 6:])
+        if low:
+            pair = written + low.group()
+            char = chr(0x10000 + ((code - 0xD800) << 10) + (int(low.group(1), 16) - 0xDC00))
+            return place, (f"`{pair}` is a UTF-16 surrogate pair (how JSON writes {char}), which YAML does not "
+                           f"accept: write \\U{ord(char):08X} or the character itself"), (
+                "YAML escapes name a whole character: \\U and eight hexadecimal digits beyond U+FFFF")
+    if 0xD800 <= code <= 0xDFFF:
+        return place, f"`{written}` is half of a UTF-16 surrogate pair, not a character", (
+            "write the whole character as \\U and eight hexadecimal digits, or the character itself")
+    if code > 0x10FFFF:
+        return place, f"`{written}` is past the last Unicode character (U+10FFFF)", "check the escape"
+    return None
 
 
 def _char_at(text: str, line: int, column: int) -> str:

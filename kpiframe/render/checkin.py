@@ -11,7 +11,7 @@ from pathlib import Path
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.record import CheckIn
 from kpiframe.render.locations import FilePaths
-from kpiframe.status import KpiStatus, with_unit
+from kpiframe.status import KpiStatus, format_percent, with_unit
 
 _JUDGED = (ON_TRACK, AT_RISK, OFF_TRACK)
 
@@ -49,7 +49,7 @@ def _state(status: KpiStatus) -> str:
 
 
 def _percent(value: float) -> str:
-    return f"{round(value):d}%"
+    return format_percent(value)
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -16,6 +16,7 @@ from kpiframe.findings import Finding, Severity
 from kpiframe.history.compare import Change
 from kpiframe.history.verdicts import Comparison
 from kpiframe.report.markdown import md, table
+from kpiframe.status import format_number
 
 DIFF_VERSION = 1
 # Groups of changes, in the order they are shown, each with its title.
@@ -77,6 +78,8 @@ def value_text(value: Any) -> str:
         return ", ".join(f"{k}: {value_text(v)}" for k, v in value.items())
     if isinstance(value, list):
         return "[" + ", ".join(value_text(v) for v in value) + "]"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+        return format_number(value)  # 1.7e+308, not 309 digits
     return str(value)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from kpiframe.analysis import Unread
 from kpiframe.check import LoadedFramework
-from kpiframe.status import KpiStatus, status_counts
+from kpiframe.status import KpiStatus, json_number, status_counts
 
 STATUS_JSON_VERSION = 1
 
@@ -57,12 +57,12 @@ def status_as_dict(row: KpiStatus) -> dict[str, Any]:
 
 
 def _measurement(value: float | None, day: date | None) -> dict[str, Any]:
-    return {"value": value, "date": _iso(day)}
+    return {"value": json_number(value), "date": _iso(day)}
 
 
 def _round(value: float | None) -> float | None:
     # Two decimals: enough for a percentage or a unit value, and stable from run to run.
-    return None if value is None else round(value, 2)
+    return json_number(value)
 
 
 def _iso(day: date | None) -> str | None:

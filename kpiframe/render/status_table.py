@@ -13,7 +13,7 @@ from kpiframe.analysis import Unread
 from kpiframe.check import LoadedFramework
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.text import print_table
-from kpiframe.status import KpiStatus, format_number, status_counts
+from kpiframe.status import KpiStatus, format_number, format_percent, status_counts
 
 STATUS_STYLE = {ACHIEVED: "bold green", ON_TRACK: "green", AT_RISK: "yellow", OFF_TRACK: "bold red"}
 BAR_WIDTH = 10
@@ -76,7 +76,7 @@ def progress_bar(row: KpiStatus) -> Text:
 
 
 def _pct(value: float) -> str:
-    return f"{round(value):d}%"
+    return format_percent(value)
 
 
 def _plans(row: KpiStatus) -> Text:

@@ -13,6 +13,7 @@ from rich.tree import Tree
 
 from kpiframe.render.status_table import STATUS_STYLE
 from kpiframe.report.model import BEHIND, Alignment, AlignmentView, GoalEntry, department_slice
+from kpiframe.status import format_percent
 
 UNLIMITED_WIDTH = 100_000
 PLAN_STYLE = {"in_progress": "green", "planned": "cyan", "blocked": "bold red", "done": "dim", "cancelled": "dim strike"}
@@ -70,9 +71,9 @@ def _add_kpi(parent: Tree, view: AlignmentView, kpi_id: str, note: str = "") -> 
     label.append("  ")
     label.append(kpi.status, style=STATUS_STYLE.get(kpi.status, "dim"))
     if kpi.progress_pct is not None:
-        label.append(f"  {round(kpi.progress_pct):d}%")
+        label.append(f"  {format_percent(kpi.progress_pct)}")
         if kpi.expected_pct is not None and kpi.status != "achieved":
-            label.append(f" / {round(kpi.expected_pct):d}% expected", style="dim")
+            label.append(f" / {format_percent(kpi.expected_pct)} expected", style="dim")
     if kpi.stale:
         label.append("  stale", style="bold yellow")
     if note:

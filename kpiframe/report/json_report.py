@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from datetime import date
 from typing import Any
 
 from kpiframe.report.model import Report
+from kpiframe.status import json_number
 
 
 def render_report_json(report: Report) -> str:
@@ -29,6 +29,6 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float):
-        return round(value, 2) if math.isfinite(value) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return json_number(value)
     return value

@@ -36,7 +36,7 @@ from kpiframe.report.model import (
     ScoreLine,
     TradeoffView,
 )
-from kpiframe.status import format_gap, format_number, with_unit
+from kpiframe.status import format_gap, format_number, format_percent, with_unit
 from kpiframe.words import KIND_WORDS
 
 STATUS_MARK = {OFF_TRACK: "🔴", AT_RISK: "🟠", ON_TRACK: "🟢", ACHIEVED: "✅"}
@@ -106,7 +106,7 @@ def render_markdown(report: Report) -> str:
 
 
 def percent(value: float | None) -> str:
-    return "-" if value is None else f"{round(value):d}%"
+    return "-" if value is None else format_percent(value)
 
 
 def _share(line: ScoreLine) -> str:

@@ -300,6 +300,13 @@ def stale_kpi(ctx: RuleContext) -> Iterator[Problem]:
     statuses = ctx.analysis.kpi_statuses
     for kpi in ctx.framework.live_kpis.values():
         staleness = statuses[kpi.id].staleness
+        if staleness.beyond_calendar is not None:
+            yield problem(kpi, f"{kpi.label}: cannot tell when the next number is due: one {kpi.review} review "
+                               f"after {staleness.beyond_calendar} is past 9999-12-31, the last date there is",
+                          path=("review",),
+                          hint=f"check the date {staleness.beyond_calendar}: a date this close to 9999-12-31 "
+                               "is usually a placeholder")
+            continue
         if not staleness.stale:
             continue
         if staleness.basis == "actual":
