@@ -112,6 +112,7 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 
 
 AllOpt = typer.Option(False, "--all", help="Also show retired KPIs (hidden by default).")
+KeyOpt = typer.Option(False, "--key", help="Only the key KPIs (`key: true`), the few leadership reviews.")
 SinceOpt = typer.Option(None, "--since", metavar="REV",
                         help="Compare with the framework at this git revision (a branch, tag or commit).")
 PathArg = typer.Argument(Path("."), metavar="PATH", help="The framework folder (its kpiframe.yaml is found by searching upward).")
@@ -230,6 +231,7 @@ def status(
     department: str | None = typer.Option(
         None, "--department", metavar="NAME", help="Only this department's KPIs."),
     show_all: bool = AllOpt,
+    key_only: bool = KeyOpt,
 ) -> None:
     """Show every KPI: baseline, latest actual, target, progress vs expected, status and active plans."""
     from kpiframe.check import CheckOptions
@@ -241,7 +243,7 @@ def status(
     known = set(result.framework.config.department_ids or ()) | {s.kpi.department for s in statuses.values()}
     if department is not None and department not in known:
         _usage_error(f"no department {department!r}; known: {', '.join(sorted(known)) or 'none'}")
-    rows = order_statuses(statuses, sort, department, include_retired=show_all)
+    rows = order_statuses(statuses, sort, department, include_retired=show_all, key_only=key_only)
     if output_format is CheckFormat.json:
         from kpiframe.render.status_json import render_status_json
 
@@ -265,6 +267,7 @@ def report(
     since: str | None = typer.Option(None, "--since", metavar="REV",
                                         help="Start with a section on what changed since this git revision."),
     show_all: bool = AllOpt,
+    key_only: bool = KeyOpt,
 ) -> None:
     """Write the gap report: alignment, performance and execution gaps, conflicts, a diagram, every finding.
 
@@ -282,7 +285,7 @@ def report(
 
         comparison = compare_pair(_load_pair(path, since, None, options, check_base=True))
         result = comparison.pair.head.result
-    gap_report = build_report(result, include_retired=show_all)
+    gap_report = build_report(result, include_retired=show_all, key_only=key_only)
     if output_format == "json":
         from kpiframe.report.json_report import render_report_json
 
@@ -314,6 +317,7 @@ def tree(
         help="Only this department's goals and KPIs (with the company goals they roll up to)."),
     today: str | None = TodayOpt,
     show_all: bool = AllOpt,
+    key_only: bool = KeyOpt,
 ) -> None:
     """Show company goals, the department and team goals under them, their KPIs with status, and each KPI's plans."""
     from kpiframe.check import CheckOptions
@@ -322,7 +326,7 @@ def tree(
     from kpiframe.report.model import build_report
 
     result = _run_check(path, CheckOptions(today=_parse_today(today)))
-    gap_report = build_report(result, include_retired=show_all)
+    gap_report = build_report(result, include_retired=show_all, key_only=key_only)
     if department is not None:
         known = set(result.framework.config.department_ids or ()) | {k.department for k in gap_report.kpis.values()} \
             | {g.department for g in gap_report.goals.values() if g.department}

@@ -172,7 +172,8 @@ def test_acme_report_reads_as_a_healthy_framework_with_its_gaps_worst_first():
     assert "| Cross-department conflicts without a trade-off | 0% | 0 of 7 |" in text
     gaps = text.split("## Performance gaps")[1].split("## Execution gaps")[0]
     order = re.findall(r"\(`([a-z0-9.-]+)`\) \|", gaps)
-    assert order == ["on-time-go-lives", "gross-logo-churn", "opex-ratio", "services-gross-margin",
+    # key KPIs first (gross-logo-churn), then worst first
+    assert order == ["gross-logo-churn", "on-time-go-lives", "opex-ratio", "services-gross-margin",
                      "pipeline-coverage", "support-first-response-hours"]
     assert "- **`bookings-vs-delivery`** between `new-arr-booked` (sales) and `on-time-go-lives` (operations)." in text
     # The diagram draws every trade-off, distinctly from the alignment edges.
@@ -383,7 +384,7 @@ def test_a_broken_framework_reports_what_it_could_read_and_lists_the_errors(fram
     assert "- KPI ARR (`arr`, sales, Dana): ⚪ no-target" in text  # what could be read is reported
     appendix = text.split("## Appendix: findings")[1]
     assert "| KF001 | error | broken\\.yaml:4 | invalid YAML" in appendix
-    assert "| KF005 | error | kpis\\.yaml:10 | KPI 'half': \\`owner\\` is required |" in appendix
+    assert "| KF005 | error | kpis\\.yaml:10 | KPI 'half': \\`department\\` is required |" in appendix
     assert_tables_well_formed(text)
 
 

@@ -62,8 +62,10 @@ _TRADEOFF = """
 
 def kpi_poles(framework: Framework) -> dict[str, KpiPole]:
     """The KPIs a conflict can be between. A retired KPI is pursued by nobody, so it is not one;
-    it still passes influence on, like a driver."""
-    return {k.id: KpiPole(department=k.department, better=k.better) for k in framework.live_kpis.values()}
+    it still passes influence on, like a driver. Nor is a KPI without a direction (nobody can say
+    which way is worse for it: missing-direction reports it); it too passes influence on."""
+    return {k.id: KpiPole(department=k.department, better=k.better) for k in framework.live_kpis.values()
+            if k.direction is not None}
 
 
 def tradeoff_pairs(framework: Framework) -> dict[frozenset[str], list[Tradeoff]]:
@@ -132,6 +134,9 @@ def conflict_scan(ctx: RuleContext) -> ConflictScan:
         facts["resolved_conflicts"] = sum(1 for c in scan.resolved
                                           if not c.same_department and frozenset((c.a, c.b)) in pairs)
         facts["capped_conflicts"] = scan.omitted_total
+        undirected = sum(1 for k in ctx.framework.live_kpis.values() if k.direction is None)
+        if undirected:  # said only when it happens: the search skipped them (missing-direction)
+            facts["kpis_without_direction"] = undirected
     return ctx.extras["conflict_scan"]
 
 
@@ -229,7 +234,7 @@ def tradeoff_missing_owner(ctx: RuleContext) -> Iterator[Problem]:
     for tradeoff in ctx.framework.tradeoffs.values():
         owners = {o.strip().casefold() for o in tradeoff.owners}
         missing = [kpis[k] for k in dict.fromkeys(tradeoff.between)
-                   if k in kpis and kpis[k].owner.strip().casefold() not in owners]
+                   if k in kpis and kpis[k].owner is not None and kpis[k].owner.strip().casefold() not in owners]
         if missing:
             who = ", ".join(f"{k.owner} ({k.id}, {k.department})" for k in missing)
             yield problem(tradeoff, f"{tradeoff.label}: owners do not include {who}", path=("owners",),
