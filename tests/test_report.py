@@ -196,7 +196,7 @@ def test_silos_report_names_the_silo_failures_in_words():
     nodes, edges = assert_mermaid_plausible(block)
     conflicts = [(a, b) for a, arrow, b in edges if "conflict" in arrow]
     assert conflicts == [("n_new_deals_closed", "n_operating_cost"), ("n_new_deals_closed", "n_projects_on_time")]
-    assert "linkStyle 14,15 stroke:#d62728" in block  # the two conflict edges, drawn red
+    assert "linkStyle 16,17 stroke:#d62728" in block  # the two conflict edges, drawn red
 
 
 # --------------------------------------------------------------------------- escaping
@@ -452,9 +452,10 @@ def test_json_has_the_same_content_as_data():
     assert header["organization"] == "Northgate Systems" and header["today"] == EXAMPLE_TODAY
     assert header["verdict"] == "fail"
     assert {line["key"]: (line["count"], line["total"]) for line in header["scorecard"]} == {
-        "traced_kpis": (8, 10), "measured_goals": (7, 8), "kpis_with_active_plan": (5, 10),
-        "current_kpis": (9, 10), "on_course_kpis": (7, 10), "unresolved_conflicts": (2, 2)}
-    assert data["performance_gaps"] == ["projects-on-time", "operating-cost"]
+        "traced_kpis": (10, 12), "measured_goals": (7, 8), "kpis_with_active_plan": (5, 12),
+        "current_kpis": (11, 12), "on_course_kpis": (7, 12), "unresolved_conflicts": (2, 2)}
+    # event-leads-cost: no numbers to judge, its owner says problem
+    assert data["performance_gaps"] == ["projects-on-time", "operating-cost", "content-downloads", "event-leads-cost"]
     cost = data["kpis"]["operating-cost"]
     assert cost["status"] == "off-track" and cost["latest"] == {"value": 866, "date": EXAMPLE_TODAY}
     assert cost["gap_units"] == 135.75 and cost["plans"] == ["vendor-renegotiation", "delivery-automation-pilot"]
@@ -464,7 +465,7 @@ def test_json_has_the_same_content_as_data():
         "grow-revenue", "marketing-more-leads", "sales-hit-the-number"]
     assert [(c["a"], c["b"]) for c in data["conflicts"]["unresolved"]] == [
         ("new-deals-closed", "operating-cost"), ("new-deals-closed", "projects-on-time")]
-    assert len(data["findings"]) == 23 and data["findings"][0]["code"] == "KF105"
+    assert len(data["findings"]) == 32 and data["findings"][0]["code"] == "KF105"
     (diagram,) = data["diagrams"]
     assert {"source": "new-deals-closed", "target": "operating-cost", "kind": "conflict"} in diagram["edges"]
 
