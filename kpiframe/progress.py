@@ -61,6 +61,7 @@ Staleness: see ``is_stale``.
 from __future__ import annotations
 
 import calendar
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -235,11 +236,11 @@ def meets_threshold(direction: int | str, threshold: float, value: float) -> boo
 
 def _along_path(measure: Measure, baseline: float, target: float, today: date) -> float | None:
     """The expected value at ``today`` along baseline -> steps -> final target, piecewise linear."""
-    points = [(_as_date(measure.baseline_date), baseline)]
+    points: list[tuple[date | None, float | None]] = [(_as_date(measure.baseline_date), baseline)]
     points += [(_as_date(d), _finite(v)) for d, v in measure.steps]
     points.append((_as_date(measure.target_date), target))
     usable = [(d, v) for d, v in points if d is not None and v is not None]
-    for (d0, v0), (d1, v1) in zip(usable, usable[1:]):
+    for (d0, v0), (d1, v1) in itertools.pairwise(usable):
         if today < d1:
             share = expected_share(d0, d1, today)
             return _finite(_interpolate(v0, v1, share if share is not None else 0.0))

@@ -121,7 +121,7 @@ def _share(line: ScoreLine) -> str:
     return f"{shown}%"
 
 
-def _dated(value: Dated | None, unit: str, word: str = "on") -> str:
+def _dated(value: Dated | None, unit: str | None, word: str = "on") -> str:
     if value is None:
         return "-"
     text = md(with_unit(value.value, unit))

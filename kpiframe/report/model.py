@@ -553,8 +553,9 @@ def _tradeoff_view(tradeoff, kpis: dict[str, KpiView], stale_pairs: set[frozense
     pair = frozenset(between)
     exists = len(pair) == 2 and all(k in kpis for k in pair)
     owners = {o.strip().casefold() for o in tradeoff.owners}
-    missing = tuple(dict.fromkeys(kpis[k].owner for k in between
-                                  if k in kpis and kpis[k].owner is not None and kpis[k].owner.strip().casefold() not in owners))
+    named = {k: kpis[k].owner for k in between if k in kpis}
+    missing = tuple(dict.fromkeys(owner for owner in named.values()
+                                  if owner is not None and owner.strip().casefold() not in owners))
     return TradeoffView(
         id=tradeoff.id, between=between, departments=tuple(kpis[k].department if k in kpis else None for k in between),
         resolution=tradeoff.resolution, owners=tuple(tradeoff.owners), goal=tradeoff.goal, review=tradeoff.review,

@@ -414,7 +414,7 @@ def uncorrected_off_track(ctx: RuleContext) -> Iterator[Problem]:
             why = "; ".join(_why_not_correcting(plan, ctx.today) for plan in status.plans)
         else:
             why = "no action plan addresses it"
-        if status.from_health:
+        if status.from_health and kpi.health is not None:
             said = kpi.health.level + (f" on {kpi.health.date}" if kpi.health.date else "")
             what, where = f"{concern} by its owner's health ({said})", ("health", "level")
         else:

@@ -20,8 +20,10 @@ Decisions:
 
 from __future__ import annotations
 
-from typing import Iterator
+import itertools
+from collections.abc import Iterator
 
+from kpiframe.model import KPI
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import documents, rule
 from kpiframe.rules.snippets import COMPANY_GOAL
@@ -36,7 +38,7 @@ _KPI_HEAD = """
 """
 
 
-def _place(kpi, field: str) -> tuple:
+def _place(kpi: KPI, field: str) -> tuple:
     """The field itself when it is written empty (`owner: ~`), else the KPI's name."""
     origin = kpi.origin
     # The document's data is released after validation; its key positions remain.
@@ -131,7 +133,7 @@ def target_path_reverses(ctx: RuleContext) -> Iterator[Problem]:
             continue
         steps = [("the baseline", kpi.baseline.value)] if kpi.baseline else []
         steps += [(f"step {i + 1}", step.value) for i, step in enumerate(kpi.targets)]
-        for index, ((before, v0), (_, v1)) in enumerate(zip(steps, steps[1:])):
+        for index, ((before, v0), (_, v1)) in enumerate(itertools.pairwise(steps)):
             if kpi.better * (v1 - v0) >= 0:
                 continue
             position = index if kpi.baseline is not None else index + 1  # the step judged, in `targets`
@@ -163,7 +165,7 @@ def target_path_reverses(ctx: RuleContext) -> Iterator[Problem]:
 def health_disagrees(ctx: RuleContext) -> Iterator[Problem]:
     for status in context_statuses(ctx).values():
         kpi = status.kpi
-        if kpi.retired is not None or not status.health_disagrees:
+        if kpi.retired is not None or kpi.health is None or not status.health_disagrees:
             continue
         progress = status.progress
         against = f"threshold {threshold_text(kpi)}" if progress.basis == "threshold" else "its target"
