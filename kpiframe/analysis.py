@@ -42,11 +42,13 @@ class SummaryFacts:
 
     capped_conflicts: int | None = None  # conflicts left out by the cap per department pair
     kpis_by_status: dict[str, int] | None = None  # in STATUS_ORDER, zeros included
+    kpis_without_direction: int | None = None  # left out of the conflict search; said only when some are
     resolved_conflicts: int | None = None  # cross-department conflicts a trade-off covers
 
     def as_dict(self) -> dict[str, Any]:
         """The facts that are known, by name in alphabetical order (the JSON summary's keys)."""
         facts = {"capped_conflicts": self.capped_conflicts, "kpis_by_status": self.kpis_by_status,
+                 "kpis_without_direction": self.kpis_without_direction,
                  "resolved_conflicts": self.resolved_conflicts}
         return {key: value for key, value in facts.items() if value is not None}
 
@@ -120,8 +122,10 @@ class Analysis:
     def kpi_poles(self) -> dict[str, KpiPole]:
         """Each KPI's department and the direction its department wants it to move: the KPIs a
         conflict can be between. A retired KPI is pursued by nobody, so it is not one; it still
-        passes influence on, like a driver."""
-        return {k.id: KpiPole(department=k.department, better=k.better) for k in self.framework.live_kpis.values()}
+        passes influence on, like a driver. Nor is a KPI without a direction (nobody can say which way
+        is worse for it: missing-direction reports it); it too passes influence on."""
+        return {k.id: KpiPole(department=k.department, better=k.better) for k in self.framework.live_kpis.values()
+                if k.direction is not None}
 
     @cached_property
     def tradeoff_pairs(self) -> dict[frozenset[str], list[Tradeoff]]:
@@ -193,8 +197,15 @@ class Analysis:
         return SummaryFacts(
             capped_conflicts=scan.omitted_total if scan is not None else None,
             kpis_by_status=status_counts(statuses.values()) if statuses is not None else None,
+            kpis_without_direction=self._kpis_without_direction if scan is not None else None,
             resolved_conflicts=self.resolved_conflicts if scan is not None else None,
         )
+
+    @property
+    def _kpis_without_direction(self) -> int | None:
+        # Said only when it happens: the conflict search skipped them (missing-direction).
+        undirected = sum(1 for k in self.framework.live_kpis.values() if k.direction is None)
+        return undirected or None
 
     def computed(self) -> dict[str, Any]:
         """Every answer computed so far, by name (what a helper process sends back)."""

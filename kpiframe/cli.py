@@ -112,6 +112,7 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 
 
 AllOpt = typer.Option(False, "--all", help="Also show retired KPIs (hidden by default).")
+KeyOpt = typer.Option(False, "--key", help="Only the key KPIs (`key: true`), the few leadership reviews.")
 SinceOpt = typer.Option(None, "--since", metavar="REV",
                         help="Compare with the framework at this git revision (a branch, tag or commit).")
 PathArg = typer.Argument(Path("."), metavar="PATH", help="The framework folder (its kpiframe.yaml is found by searching upward).")
@@ -232,6 +233,7 @@ def status(
     department: str | None = typer.Option(
         None, "--department", metavar="NAME", help="Only this department's KPIs."),
     show_all: bool = AllOpt,
+    key_only: bool = KeyOpt,
 ) -> None:
     """Show every KPI: baseline, latest actual, target, progress vs expected, status and active plans."""
     from kpiframe.analysis import unread
@@ -240,7 +242,8 @@ def status(
 
     loaded = _load(context, path, LoadOptions(today=_parse_today(today)))
     _require_department(loaded.analysis, department)
-    rows = order_statuses(loaded.analysis.kpi_statuses, sort, department, include_retired=show_all)
+    rows = order_statuses(loaded.analysis.kpi_statuses, sort, department, include_retired=show_all,
+                          key_only=key_only)
     missing = unread(loaded.framework, loaded.settled_findings()[0])
     if output_format is CheckFormat.json:
         from kpiframe.render.status_json import render_status_json
@@ -266,6 +269,7 @@ def report(
     since: str | None = typer.Option(None, "--since", metavar="REV",
                                         help="Start with a section on what changed since this git revision."),
     show_all: bool = AllOpt,
+    key_only: bool = KeyOpt,
 ) -> None:
     """Write the gap report: alignment, performance and execution gaps, conflicts, a diagram, every finding.
 
@@ -283,7 +287,7 @@ def report(
 
         comparison = compare_pair(_load_pair(context, path, since, None, options, check_base=True))
         result = comparison.pair.head.result
-    gap_report = build_report(result, include_retired=show_all)
+    gap_report = build_report(result, include_retired=show_all, key_only=key_only)
     if output_format == "json":
         from kpiframe.report.json_report import render_report_json
 
@@ -316,6 +320,7 @@ def tree(
         help="Only this department's goals and KPIs (with the company goals they roll up to)."),
     today: str | None = TodayOpt,
     show_all: bool = AllOpt,
+    key_only: bool = KeyOpt,
 ) -> None:
     """Show company goals, the department and team goals under them, their KPIs with status, and each KPI's plans."""
     from kpiframe.check import LoadOptions
@@ -325,7 +330,7 @@ def tree(
 
     loaded = _load(context, path, LoadOptions(today=_parse_today(today)))
     _require_department(loaded.analysis, department)
-    view = build_alignment_view(loaded.analysis, loaded.root, include_retired=show_all)
+    view = build_alignment_view(loaded.analysis, loaded.root, include_retired=show_all, key_only=key_only)
     print_tree(view, make_console(), department)
 
 

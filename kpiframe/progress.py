@@ -46,12 +46,22 @@ Decisions, in the order ``assess`` applies them:
 * Fields that cannot be computed are None (never NaN or infinity), whatever the status,
   so reports can show e.g. the expected value of a KPI that has no actuals yet.
 
+* Target path (`targets:`): the expected value follows baseline -> each step -> final target,
+  straight between neighbours, instead of one straight line; expected % is then that value's
+  share of the way from baseline to the final target (so a back-loaded path expects less early).
+* Threshold (a standing level, judged only when there is no dated target): ``no-data`` without
+  an actual, ``on-track`` when the latest meets it (at or above for increase, at or below for
+  decrease), else ``off-track``; ``expected_value`` is the threshold and ``gap_units`` the
+  distance to it. There is no expected progress.
+* No direction: ``no-direction``, whatever the numbers (which way is better is unknown).
+
 Staleness: see ``is_stale``.
 """
 
 from __future__ import annotations
 
 import calendar
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,8 +76,9 @@ OFF_TRACK = "off-track"
 NO_DATA = "no-data"
 NO_TARGET = "no-target"
 NO_BASELINE = "no-baseline"
+NO_DIRECTION = "no-direction"
 
-STATUSES: tuple[str, ...] = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NO_TARGET, NO_BASELINE)
+STATUSES: tuple[str, ...] = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NO_TARGET, NO_BASELINE, NO_DIRECTION)
 # The statuses that are a judgement of progress (the rest say why there is none).
 JUDGED_STATUSES: frozenset[str] = frozenset({ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK})
 
@@ -97,16 +108,20 @@ class Measure:
     normalised to +1 or -1. ``actuals`` are (date, value) pairs in any order.
     """
 
-    direction: int | str
+    direction: int | str | None
     baseline_value: float | None = None
     baseline_date: date | None = None
     target_value: float | None = None
     target_date: date | None = None
     actuals: Sequence[tuple[date, float]] = field(default_factory=tuple)
     review: str | None = None
+    # The steps of a target path before the final one (target_value/target_date), dates ascending.
+    steps: Sequence[tuple[date, float]] = field(default_factory=tuple)
+    threshold: float | None = None  # a standing level to hold, judged when there is no dated target
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "direction", direction_sign(self.direction))
+        if self.direction is not None:
+            object.__setattr__(self, "direction", direction_sign(self.direction))
 
 
 @dataclass(frozen=True)
@@ -121,6 +136,8 @@ class Progress:
     expected_value: float | None
     gap_units: float | None
     gap_pp: float | None
+    # What the status judges against: "target" (a dated target or path), "threshold", or None.
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,17 +176,26 @@ def direction_sign(direction: int | str) -> int:
 
 def assess(measure: Measure, today: date, tolerances: Tolerances = Tolerances()) -> Progress:
     """Judge ``measure`` at ``today``; see the module docstring for every rule applied."""
-    sign = direction_sign(measure.direction)
     latest = latest_actual(measure.actuals, today)
     latest_date, latest_value = latest if latest else (None, None)
     baseline = _finite(measure.baseline_value)
     target = _finite(measure.target_value)
+    threshold = _finite(measure.threshold)
+    if measure.direction is None:
+        # Which way is better is unknown: nothing can be judged, whatever the numbers say.
+        return Progress(NO_DIRECTION, latest_value, latest_date, None, None, None, None, None)
+    sign = direction_sign(measure.direction)
+    if target is None and threshold is not None:
+        return _assess_threshold(sign, threshold, latest_date, latest_value)
 
     share = expected_share(measure.baseline_date, measure.target_date, today)
     expected_pct = None if share is None else share * 100.0
     expected_value = None
     if share is not None and baseline is not None and target is not None:
         expected_value = _finite(_interpolate(baseline, target, share))
+        if measure.steps:
+            expected_value = _along_path(measure, baseline, target, today)
+            expected_pct = _path_pct(expected_value, baseline, target, sign) if target != baseline else expected_pct
     progress_pct = None
     if latest_value is not None and baseline is not None and target is not None:
         progress_pct = _progress_pct(latest_value, baseline, target, sign)
@@ -190,7 +216,42 @@ def assess(measure: Measure, today: date, tolerances: Tolerances = Tolerances())
         expected_value=expected_value,
         gap_units=gap_units,
         gap_pp=gap_pp,
+        basis="target" if target is not None else None,
     )
+
+
+def _assess_threshold(sign: int, threshold: float, latest_date: date | None, latest: float | None) -> Progress:
+    """A standing level: met or not by the latest actual; there is no path to be along."""
+    if latest is None:
+        return Progress(NO_DATA, None, None, None, None, None, None, None, basis="threshold")
+    status = ON_TRACK if sign * (latest - threshold) >= 0 else OFF_TRACK
+    gap = _finite(sign * (threshold - latest))
+    return Progress(status, latest, latest_date, None, None, threshold, gap, None, basis="threshold")
+
+
+def meets_threshold(direction: int | str, threshold: float, value: float) -> bool:
+    """Whether ``value`` holds the level: at or above for increase, at or below for decrease."""
+    return direction_sign(direction) * (value - threshold) >= 0
+
+
+def _along_path(measure: Measure, baseline: float, target: float, today: date) -> float | None:
+    """The expected value at ``today`` along baseline -> steps -> final target, piecewise linear."""
+    points: list[tuple[date | None, float | None]] = [(_as_date(measure.baseline_date), baseline)]
+    points += [(_as_date(d), _finite(v)) for d, v in measure.steps]
+    points.append((_as_date(measure.target_date), target))
+    usable = [(d, v) for d, v in points if d is not None and v is not None]
+    for (d0, v0), (d1, v1) in itertools.pairwise(usable):
+        if today < d1:
+            share = expected_share(d0, d1, today)
+            return _finite(_interpolate(v0, v1, share if share is not None else 0.0))
+    return usable[-1][1] if today >= usable[-1][0] else baseline
+
+
+def _path_pct(expected: float | None, baseline: float, target: float, sign: int) -> float | None:
+    """The expected value on a path as progress from the baseline to the final target, in percent."""
+    if expected is None:
+        return None
+    return _progress_pct(expected, baseline, target, sign) if target != baseline else None
 
 
 def latest_actual(actuals: Iterable[tuple[date, float]], today: date) -> tuple[date, float] | None:

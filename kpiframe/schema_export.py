@@ -110,10 +110,15 @@ PART_HELP = {
     "RevisedMeasurement": "A value and/or a date, as in a target or baseline.",
     "Retirement": "When the KPI was retired, and why.",
     "Query": "How `kpiframe pull` gets this KPI's actuals: SQL returning rows of (date, value).",
+    "Threshold": "A standing level to hold: at or above it for direction increase, at or below for decrease.",
+    "Health": "The owner's own judgement of the KPI: okay, attention or problem, with its date and a note.",
 }
 # Fields whose meaning in one part differs from the field of the same name elsewhere.
 PART_FIELD_HELP = {
     ("Query", "source"): "A source name from `sources` in kpiframe.yaml (default: the source named default).",
+    ("Health", "level"): "okay, attention (counts as at-risk) or problem (counts as off-track) when the numbers cannot judge.",
+    ("Health", "date"): "When the owner made this judgement.",
+    ("Threshold", "value"): "The level, a plain number in the KPI's unit.",
 }
 FIELD_HELP = {
     "kind": "The kind of document.",
@@ -125,12 +130,17 @@ FIELD_HELP = {
     "level": "company, department or team.",
     "parent": "The goal this one contributes to (required for department and team goals, forbidden for company goals).",
     "department": "A department id from `departments` in kpiframe.yaml.",
-    "owner": "The person accountable.",
+    "owner": "The person accountable (on a KPI: optional, rule missing-owner says when it is left out).",
     "period": "The time the goal covers.",
     "name": "The KPI's name.",
     "supports": "The goals this KPI measures progress toward.",
-    "unit": "What the numbers count (USD, %, days, ...).",
-    "direction": "Which way is better: increase or decrease.",
+    "unit": "What the numbers count (USD, %, days, ...); optional, rule missing-unit says when it is left out.",
+    "direction": "Which way is better: increase or decrease; optional, but without it progress and conflicts are not checked (missing-direction).",
+    "key": "true for the few KPIs leadership reviews: listed first, counted apart, `--key` shows them alone.",
+    "targets": "A target path instead of `target`: {value, date} steps, dates ascending, the last one the final target.",
+    "threshold": "A standing level to hold, {value}: at or above it (increase) or at or below it (decrease).",
+    "health": "The owner's own judgement: {level: okay | attention | problem, date, note}.",
+    "note": "Why: the owner's reasons, in a sentence.",
     "baseline": "The value when the target was set, and its date.",
     "target": "The value to reach, and the date by which to reach it.",
     "review": "How often a new number comes in: weekly, monthly, quarterly or yearly.",

@@ -30,8 +30,10 @@ from kpiframe.model import KPI, ActionPlan, Framework
 from kpiframe.progress import (
     ACHIEVED,
     AT_RISK,
+    JUDGED_STATUSES,
     NO_BASELINE,
     NO_DATA,
+    NO_DIRECTION,
     NO_TARGET,
     OFF_TRACK,
     ON_TRACK,
@@ -44,7 +46,10 @@ from kpiframe.progress import (
 )
 
 # Worst first: the order `kpiframe status --sort status` lists KPIs in.
-STATUS_ORDER: tuple[str, ...] = (OFF_TRACK, AT_RISK, NO_DATA, NO_BASELINE, NO_TARGET, ON_TRACK, ACHIEVED)
+STATUS_ORDER: tuple[str, ...] = (OFF_TRACK, AT_RISK, NO_DATA, NO_BASELINE, NO_TARGET, NO_DIRECTION, ON_TRACK,
+                                 ACHIEVED)
+# The owner's health level, read as a status for course correction when the numbers cannot judge.
+HEALTH_AS_STATUS = {"attention": AT_RISK, "problem": OFF_TRACK}
 SORT_KEYS: tuple[str, ...] = ("department", "status", "id")
 
 
@@ -92,6 +97,34 @@ class KpiStatus:
     @property
     def status(self) -> str:
         return self.progress.status
+
+    @property
+    def judged(self) -> bool:
+        """Whether the numbers judge the KPI (against a target or a threshold)."""
+        return self.progress.status in JUDGED_STATUSES
+
+    @property
+    def concern(self) -> str:
+        """The status course correction acts on: the numbers' when they judge the KPI, else the
+        owner's health (attention reads as at-risk, problem as off-track), else the status."""
+        health = self.kpi.health
+        if not self.judged and health is not None and health.level in HEALTH_AS_STATUS:
+            return HEALTH_AS_STATUS[health.level]
+        return self.status
+
+    @property
+    def from_health(self) -> bool:
+        """Whether :attr:`concern` comes from the owner's health rather than the numbers."""
+        return self.concern != self.status
+
+    @property
+    def health_disagrees(self) -> bool:
+        """The owner says okay while the numbers say off-track, or problem while they say on track."""
+        health = self.kpi.health
+        if health is None or not self.judged:
+            return False
+        return ((health.level == "okay" and self.status == OFF_TRACK)
+                or (health.level == "problem" and self.status in (ON_TRACK, ACHIEVED)))
 
     @property
     def is_corrected(self) -> bool:
@@ -153,20 +186,22 @@ def correcting(plan: ActionPlan, today: date) -> bool:
 
 
 def order_statuses(statuses: dict[str, KpiStatus], sort: str = "department",
-                   department: str | None = None, *, include_retired: bool = False) -> list[KpiStatus]:
-    """The statuses to show, filtered to one department if given, in a deterministic order.
-    Retired KPIs are left out unless ``include_retired`` (`--all`)."""
+                   department: str | None = None, *, include_retired: bool = False,
+                   key_only: bool = False) -> list[KpiStatus]:
+    """The statuses to show, filtered to one department if given, in a deterministic order with
+    key KPIs (`key: true`) first. Retired KPIs are left out unless ``include_retired`` (`--all`);
+    ``key_only`` (`--key`) keeps the key KPIs alone."""
     if sort not in SORT_KEYS:
         raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}, not {sort!r}")
     rows = [s for s in statuses.values() if (department is None or s.kpi.department == department)
-            and (include_retired or s.kpi.retired is None)]
+            and (include_retired or s.kpi.retired is None) and (s.kpi.key or not key_only)]
     rank = {status: i for i, status in enumerate(STATUS_ORDER)}
     keys = {
         "department": lambda s: (s.kpi.department, s.kpi.id),
         "status": lambda s: (rank.get(s.status, len(rank)), s.kpi.department, s.kpi.id),
         "id": lambda s: (s.kpi.id,),
     }
-    return sorted(rows, key=keys[sort])
+    return sorted(rows, key=lambda s: (not s.kpi.key, keys[sort](s)))
 
 
 # Beyond this, a number is shown in scientific form (1.7e+308), never as its 309 digits.
@@ -209,7 +244,7 @@ def format_percent(value: float) -> str:
     return f"{round(value):d}%" if abs(value) < _PLAIN_LIMIT else f"{value:.3g}%"
 
 
-def with_unit(value: float | None, unit: str) -> str:
+def with_unit(value: float | None, unit: str | None) -> str:
     """A number with its unit: '12%' (no space before a percent sign), '1200 USD', '3.5 days'."""
     text = format_number(value)
     if value is None or not unit:
@@ -217,11 +252,20 @@ def with_unit(value: float | None, unit: str) -> str:
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
-def format_gap(gap_units: float | None, unit: str) -> str:
+def threshold_text(kpi: KPI) -> str:
+    """A KPI's threshold as a person reads it: '≥ 95%' (increase), '≤ 2500 ms' (decrease)."""
+    if kpi.threshold is None:
+        return "-"
+    sign = {"increase": "≥ ", "decrease": "≤ "}.get(kpi.direction or "", "level ")
+    return sign + with_unit(kpi.threshold.value, kpi.unit or "")
+
+
+def format_gap(gap_units: float | None, unit: str | None) -> str:
     """'12 USD behind', '3 days ahead'; a gap in a percentage KPI is in percentage points, since
     '1.3% behind' reads as a relative gap."""
     if gap_units is None:
         return "the gap cannot be computed"
+    unit = unit or ""
     shown_unit = "percentage points" if unit.strip().lower() in ("%", "percent", "pct") else unit
     side = "behind" if gap_units >= 0 else "ahead"
     return f"{with_unit(abs(gap_units), shown_unit)} {side}"
@@ -231,14 +275,17 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
                plans_with_errors: tuple[str, ...]) -> KpiStatus:
     readings = readings_of(kpi, framework)
     actuals, disputed = settle_readings(readings)
+    final = kpi.final_target
     measure = Measure(
         direction=kpi.direction,
         baseline_value=kpi.baseline.value if kpi.baseline else None,
         baseline_date=kpi.baseline.date if kpi.baseline else None,
-        target_value=kpi.target.value if kpi.target else None,
-        target_date=kpi.target.date if kpi.target else None,
+        target_value=final.value if final else None,
+        target_date=final.date if final else None,
         actuals=actuals,
         review=kpi.review,
+        steps=tuple((step.date, step.value) for step in kpi.targets[:-1]) if kpi.target is None else (),
+        threshold=kpi.threshold.value if kpi.threshold else None,
     )
     progress = assess(measure, today, tolerances)
     staleness = is_stale(progress.latest_date, measure.baseline_date, kpi.review, today)
@@ -252,7 +299,8 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
 
 
 __all__ = [
-    "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_TARGET", "OFF_TRACK", "ON_TRACK", "STATUS_ORDER",
-    "DisputedReading", "KpiStatus", "Reading", "actuals_of", "correcting", "format_number",
-    "format_percent", "json_number", "kpi_statuses", "order_statuses", "status_counts", "with_unit",
+    "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_DIRECTION", "NO_TARGET", "OFF_TRACK", "ON_TRACK",
+    "STATUS_ORDER", "DisputedReading", "KpiStatus", "Reading", "actuals_of", "correcting",
+    "format_number", "format_percent", "json_number", "kpi_statuses", "order_statuses", "status_counts",
+    "threshold_text", "with_unit",
 ]

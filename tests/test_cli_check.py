@@ -178,7 +178,7 @@ def test_the_executable_delivers_its_whole_output_and_exit_code(tmp_path: Path):
     out = subprocess.run([sys.executable, "-m", "kpiframe", "check", str(EXAMPLES / "silos"), "-f", "json"],
                          capture_output=True, text=True)
     assert out.returncode == 1 and out.stderr == ""
-    assert json.loads(out.stdout)["summary"]["findings"]["error"] == 13
+    assert json.loads(out.stdout)["summary"]["findings"]["error"] == 16
     report = tmp_path / "report.md"
     made = subprocess.run([sys.executable, "-m", "kpiframe", "report", str(EXAMPLES / "acme"), "-o", str(report)],
                           capture_output=True, text=True)

@@ -84,8 +84,8 @@ def test_impossible_date_and_infinite_value_are_reported():
 
 
 def test_missing_required_field_is_reported_at_the_document():
-    _, [finding] = validate(KPI.replace("owner: Dana Kim\n", ""))
-    assert finding.message == "KPI 'new-arr': `owner` is required" and finding.line == 1
+    _, [finding] = validate(KPI.replace("department: sales\n", ""))
+    assert finding.message == "KPI 'new-arr': `department` is required" and finding.line == 1
 
 
 def test_id_pattern_message():

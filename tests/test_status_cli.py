@@ -179,15 +179,16 @@ def test_status_json_shape(root):
     payload = json.loads(result.output)
     assert payload["today"] == TODAY and payload["organization"] == "Test Co" and payload["sort"] == "id"
     assert payload["counts"] == {"off-track": 1, "at-risk": 1, "no-data": 1, "no-baseline": 0, "no-target": 0,
-                                 "on-track": 1, "achieved": 1}
+                                 "no-direction": 0, "on-track": 1, "achieved": 1}
     assert payload["unread"] == {"kpis": 0, "files": 0}
     assert [k["id"] for k in payload["kpis"]] == ["arr", "cycle-days", "go-lives", "uptime", "win-rate"]
     arr = payload["kpis"][0]
     assert arr == {
         "id": "arr", "name": "ARR", "department": "sales", "owner": "Dana", "unit": "M USD",
         "direction": "increase", "review": "monthly", "file": "kpis.yaml",
-        "baseline": {"value": 8, "date": "2026-01-01"}, "target": {"value": 12, "date": "2026-12-31"},
-        "latest": {"value": 9.6, "date": "2026-06-15"}, "status": "on-track",
+        "baseline": {"value": 8, "date": "2026-01-01"}, "key": False, "target": {"value": 12, "date": "2026-12-31"},
+        "targets": [], "threshold": None, "health": None, "health_disagrees": False,
+        "latest": {"value": 9.6, "date": "2026-06-15"}, "status": "on-track", "judged_by": "target", "concern": "on-track",
         "progress_pct": 40.0, "expected_pct": 49.45, "expected_value": 9.98, "gap": 0.38,
         "stale": False, "next_due": "2026-07-15",
         "plans": ["outbound"], "active_plans": ["outbound"], "correcting_plans": ["outbound"],

@@ -55,7 +55,7 @@ def test_tree_for_one_department_keeps_the_company_goals_it_rolls_up_to():
     assert output.splitlines()[0] == "Acme Corp: goals and KPIs at 2026-09-30 (department sales)"
     assert "└── Grow ARR from 48.0M to 60.0M USD  grow-arr (company)" in output
     assert "sales-mid-market-pod-h2 (sales, team)" in output
-    assert "KPI New-logo ARR booked, year to date  new-arr-booked  on-track  72% / 75% expected" in output
+    assert "KPI ★ New-logo ARR booked, year to date  new-arr-booked  on-track  72% / 75% expected" in output
     assert "marketing-fill-pipeline" not in output  # another department's goal, with no sales KPI under it
     assert "retain-and-expand" not in output  # a company goal with nothing of sales under it
     assert "Not traced" not in output
@@ -126,7 +126,7 @@ def test_dot_is_plausible_every_edge_names_declared_nodes():
     assert dot.startswith("digraph kpiframe {\n") and dot.endswith("}\n")
     declared = set(re.findall(r'^  "([^"]+)" \[', dot, flags=re.M))
     edges = re.findall(r'^  "([^"]+)" -> "([^"]+)" \[(.*)\];$', dot, flags=re.M)
-    assert len(declared) == 27 and len(edges) == 27
+    assert len(declared) == 29 and len(edges) == 29  # silos: 12 KPIs
     assert all(a in declared and b in declared for a, b, _ in edges)
     influences = {(a, b): attrs for a, b, attrs in edges if 'rel="influences"' in attrs}
     assert 'label="-", sign="-1"' in influences[("delivery-workload", "projects-on-time")]
@@ -144,7 +144,7 @@ def test_dot_quotes_labels_with_quotes_backslashes_and_newlines(framework):
 def test_json_is_node_link_data_that_round_trips_through_networkx():
     data = json.loads(graph_output("json"))
     g = nx.node_link_graph(data)
-    assert g.is_directed() and g.number_of_nodes() == 27 and g.number_of_edges() == 27
+    assert g.is_directed() and g.number_of_nodes() == 29 and g.number_of_edges() == 29
     assert g.graph == {"organization": "Northgate Systems"}
     assert g.nodes["operating-cost"] == {"kind": "KPI", "label": "Delivery operating cost per month",
                                          "department": "operations", "unit": "USD k", "direction": "decrease"}
@@ -180,7 +180,7 @@ def test_mermaid_shows_influence_signs_and_declares_every_node():
     assert lines[0] == "flowchart BT"
     nodes = set(re.findall(r'^    (n_[A-Za-z0-9_]+)\["', text, flags=re.M))
     edges = re.findall(r'^    (n_[A-Za-z0-9_]+) (\S+(?: "[^"]*" \S+)?) (n_[A-Za-z0-9_]+)$', text, flags=re.M)
-    assert len(nodes) == 27 and len(edges) == 27
+    assert len(nodes) == 29 and len(edges) == 29
     assert all(a in nodes and b in nodes for a, _, b in edges)
     assert "    n_new_deals_closed -->|\"+\"| n_delivery_workload" in lines
     assert "    n_delivery_workload -->|\"-\"| n_projects_on_time" in lines

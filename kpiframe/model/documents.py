@@ -57,6 +57,23 @@ class Query(Part):
     sql: NonEmptyStr  # inline SQL, or the path of a .sql file relative to the framework root
 
 
+class Threshold(Part):
+    """A standing level to hold: at or above it for `direction: increase`, at or below for `decrease`."""
+
+    value: Number
+
+
+HealthLevel = Literal["okay", "attention", "problem"]
+
+
+class Health(Part):
+    """The owner's own judgement of the KPI, which many registers have where they have no numbers."""
+
+    level: HealthLevel
+    date: Day | None = None
+    note: Str | None = None
+
+
 class Influence(Part):
     target: Id
     effect: Effect
@@ -151,12 +168,18 @@ class KPI(Document):
     kind_name: ClassVar[str] = "KPI"
     name: NonEmptyStr
     department: Id
-    owner: NonEmptyStr
+    # direction, owner and unit may be left out of a register that does not know them: rules
+    # missing-direction, missing-owner and missing-unit say so, instead of a guessed value.
+    owner: NonEmptyStr | None = None
     supports: ListOf[Id] = []
-    unit: NonEmptyStr
-    direction: Direction
+    unit: NonEmptyStr | None = None
+    direction: Direction | None = None
+    key: Flag = False
     baseline: MappingOf[Measurement] | None = None
     target: MappingOf[Measurement] | None = None
+    targets: ListOf[MappingOf[Measurement]] = []  # a target path: dated steps, the last one final
+    threshold: MappingOf[Threshold] | None = None
+    health: MappingOf[Health] | None = None
     review: Cadence | None = None
     source: Str | None = None  # where the number comes from (a field of the format)
     actuals: ListOf[MappingOf[Actual]] = []
@@ -167,8 +190,15 @@ class KPI(Document):
 
     @property
     def better(self) -> int:
-        """+1 when a rise is an improvement, -1 when a fall is."""
-        return 1 if self.direction == "increase" else -1
+        """+1 when a rise is an improvement, -1 when a fall is, 0 when the direction is not known."""
+        return 0 if self.direction is None else 1 if self.direction == "increase" else -1
+
+    @property
+    def final_target(self) -> Measurement | None:
+        """The dated target the KPI is judged against: `target`, or the last step of `targets`."""
+        if self.target is not None:
+            return self.target
+        return self.targets[-1] if self.targets else None
 
 
 class Driver(Document):

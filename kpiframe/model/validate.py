@@ -205,6 +205,7 @@ def _structure_problems(document: Document, raw: RawDocument) -> Iterable[Findin
             yield _at(raw, ("period", "end"), "invalid-value", f"{label}: `period.end` is before `period.start`",
                       "swap the dates")
     if isinstance(document, KPI):
+        yield from _target_problems(document, raw)
         if document.baseline and document.target and document.target.date < document.baseline.date:
             yield _at(raw, ("target", "date"), "invalid-value",
                       f"{label}: `target.date` {document.target.date} is before `baseline.date` {document.baseline.date}",
@@ -222,6 +223,24 @@ def _structure_problems(document: Document, raw: RawDocument) -> Iterable[Findin
     if isinstance(document, Tradeoff) and document.between[0] == document.between[1]:
         yield _at(raw, ("between", 1), "invalid-value", f"{label}: `between` names the same KPI twice",
                   "a trade-off is between two different KPIs")
+
+
+def _target_problems(kpi: KPI, raw: RawDocument) -> Iterable[Finding]:
+    """`target` and `targets` are two ways of saying one thing: both at once is a contradiction."""
+    label = kpi.label
+    if kpi.target is not None and kpi.targets:
+        yield _at(raw, ("targets",), "invalid-value",
+                  f"{label} has both `target` and `targets`: which one is the final target cannot be told",
+                  "keep `targets:` (a path whose last step is the final target) or `target:`, not both", key=True)
+    for index, (before, after) in enumerate(zip(kpi.targets, kpi.targets[1:]), start=1):
+        if after.date <= before.date:
+            yield _at(raw, ("targets", index, "date"), "invalid-value",
+                      f"{label}: `targets[{index}].date` {after.date} is not after `targets[{index - 1}].date` "
+                      f"{before.date}", "list the steps of a target path by date, earliest first, one per date")
+    if kpi.baseline and kpi.targets and kpi.targets[0].date < kpi.baseline.date:
+        yield _at(raw, ("targets", 0, "date"), "invalid-value",
+                  f"{label}: `targets[0].date` {kpi.targets[0].date} is before `baseline.date` {kpi.baseline.date}",
+                  "a target path starts after the baseline it moves from")
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> set[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.record import CheckIn
 from kpiframe.render.locations import FilePaths
-from kpiframe.status import KpiStatus, format_percent, with_unit
+from kpiframe.status import KpiStatus, format_percent, threshold_text, with_unit
 
 _JUDGED = (ON_TRACK, AT_RISK, OFF_TRACK)
 
@@ -41,8 +41,11 @@ def _state(status: KpiStatus) -> str:
         text += f", {_percent(progress.progress_pct)} of the way to the target"
         if progress.expected_pct is not None:
             text += f" ({_percent(progress.expected_pct)} expected)"
-    elif progress.status == ACHIEVED and kpi.target is not None:
-        text += f" (target {with_unit(kpi.target.value, kpi.unit)} by {kpi.target.date})"
+    elif progress.status == ACHIEVED and kpi.final_target is not None:
+        text += f" (target {with_unit(kpi.final_target.value, kpi.unit)} by {kpi.final_target.date})"
+    elif progress.basis == "threshold" and progress.latest_value is not None:
+        holds = "holds" if progress.status != "off-track" else "does not hold"
+        text += f" ({holds} its threshold {threshold_text(kpi)})"
     if status.staleness.stale:
         text += f", stale (the next number was due {status.staleness.next_due})"
     return text

@@ -13,7 +13,7 @@ from kpiframe.analysis import Unread
 from kpiframe.check import LoadedFramework
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.text import print_table
-from kpiframe.status import KpiStatus, format_number, format_percent, status_counts
+from kpiframe.status import KpiStatus, format_number, format_percent, status_counts, threshold_text
 
 STATUS_STYLE = {ACHIEVED: "bold green", ON_TRACK: "green", AT_RISK: "yellow", OFF_TRACK: "bold red"}
 BAR_WIDTH = 10
@@ -35,10 +35,17 @@ def print_status_table(loaded: LoadedFramework, rows: list[KpiStatus], unread: U
     table.add_column("Progress / expected", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Active plans", justify="right", no_wrap=True)
+    with_health = any(row.kpi.health is not None for row in rows)
+    if with_health:
+        table.add_column("Health", no_wrap=True)
     for i, row in enumerate(rows):
-        # Sorted by department, a rule between departments makes each one's block easy to find.
-        last_of_department = i + 1 < len(rows) and rows[i + 1].kpi.department != row.kpi.department
-        table.add_row(*_cells(row, loaded.framework.config.department_name), end_section=grouped and last_of_department)
+        # Sorted by department, a rule between departments makes each one's block easy to find;
+        # key KPIs come first, as a block of their own.
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        end = following is not None and (following.kpi.key != row.kpi.key
+                                          or (grouped and following.kpi.department != row.kpi.department))
+        cells = _cells(row, loaded.framework.config.department_name) + ([health_text(row)] if with_health else [])
+        table.add_row(*cells, end_section=end)
     print_table(console, table)
     console.print(_footer(rows, unread), soft_wrap=True)
 
@@ -46,9 +53,30 @@ def print_status_table(loaded: LoadedFramework, rows: list[KpiStatus], unread: U
 def _cells(row: KpiStatus, department_name: Callable[[str], str]) -> list[Text | str]:
     kpi, progress = row.kpi, row.progress
     baseline = format_number(kpi.baseline.value) if kpi.baseline else "-"
-    target = format_number(kpi.target.value) if kpi.target else "-"
-    return [kpi.id, department_name(kpi.department), kpi.unit, baseline, _latest(row), target, progress_bar(row),
+    final = kpi.final_target
+    if final is not None:
+        target = format_number(final.value) + (f" ({len(kpi.targets)} steps)" if kpi.targets else "")
+    else:
+        target = threshold_text(kpi) if kpi.threshold else "-"
+    name = Text("★ ", style="bold") + Text(kpi.id) if kpi.key else Text(kpi.id)
+    return [name, department_name(kpi.department), kpi.unit or "-", baseline, _latest(row), target, progress_bar(row),
             Text(progress.status, style=STATUS_STYLE.get(progress.status, "dim")), _plans(row)]
+
+
+HEALTH_STYLE = {"okay": "green", "attention": "yellow", "problem": "bold red"}
+
+
+def health_text(row: KpiStatus) -> Text:
+    """The owner's health: 'problem 2026-05-01', with '≠ numbers' when it disagrees with them."""
+    health = row.kpi.health
+    if health is None:
+        return Text("-", style="dim")
+    text = Text(health.level, style=HEALTH_STYLE.get(health.level, ""))
+    if health.date:
+        text.append(f" {health.date}", style="dim")
+    if row.health_disagrees:
+        text.append(" ≠ numbers", style="yellow")
+    return text
 
 
 def _latest(row: KpiStatus) -> Text:
@@ -80,7 +108,7 @@ def _pct(value: float) -> str:
 
 
 def _plans(row: KpiStatus) -> Text:
-    behind = row.progress.status in (OFF_TRACK, AT_RISK)
+    behind = row.concern in (OFF_TRACK, AT_RISK)
     count = Text(str(len(row.active_plans)))
     if behind and not row.is_corrected:
         count.stylize("bold red")
@@ -97,6 +125,13 @@ def _footer(rows: list[KpiStatus], unread: Unread) -> Text:
         for i, (status, n) in enumerate(shown):
             text.append(", " if i else "")
             text.append(f"{n} {status}", style=STATUS_STYLE.get(status, ""))
+    key_rows = [row for row in rows if row.kpi.key]
+    if key_rows and len(key_rows) != len(rows):
+        key_counts = [f"{n} {status}" for status, n in status_counts(key_rows).items() if n]
+        text.append(f"; key KPIs {len(key_rows)}" + (f": {', '.join(key_counts)}" if key_counts else ""), style="bold")
+    flagged = sum(1 for row in rows if row.from_health)
+    if flagged:
+        text.append(f"; {flagged} judged by the owner's health (no numbers to judge)", style="yellow")
     stale = sum(1 for row in rows if row.staleness.stale)
     if stale:
         text.append(f"; {stale} stale", style="yellow")

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
-from kpiframe.render.status_table import STATUS_STYLE
+from kpiframe.render.status_table import HEALTH_STYLE, STATUS_STYLE
 from kpiframe.report.model import BEHIND, Alignment, AlignmentView, GoalEntry, department_slice
 from kpiframe.status import format_percent
 
@@ -66,6 +66,8 @@ def _goal_label(view: AlignmentView, goal_id: str) -> Text:
 def _add_kpi(parent: Tree, view: AlignmentView, kpi_id: str, note: str = "") -> None:
     kpi = view.kpis[kpi_id]
     label = Text("KPI ", style="dim")
+    if kpi.key:
+        label.append("★ ", style="bold")
     label.append(kpi.name)
     label.append(f"  {kpi.id}", style="dim")
     label.append("  ")
@@ -74,15 +76,22 @@ def _add_kpi(parent: Tree, view: AlignmentView, kpi_id: str, note: str = "") -> 
         label.append(f"  {format_percent(kpi.progress_pct)}")
         if kpi.expected_pct is not None and kpi.status != "achieved":
             label.append(f" / {format_percent(kpi.expected_pct)} expected", style="dim")
+    if kpi.threshold_text and kpi.target is None:
+        label.append(f"  {kpi.threshold_text}")
     if kpi.stale:
         label.append("  stale", style="bold yellow")
+    if kpi.health is not None:
+        label.append("  health ", style="dim")
+        label.append(kpi.health.level, style=HEALTH_STYLE.get(kpi.health.level, ""))
+        if kpi.health_disagrees:
+            label.append(" ≠ numbers", style="yellow")
     if note:
         label.append(f"  {note}", style="yellow")
     branch = parent.add(label)
     for plan_id in kpi.plans:
         branch.add(_plan_label(view, plan_id))
-    if not kpi.plans and kpi.target is not None:
-        branch.add(Text("no action plan", style="bold red" if kpi.status in BEHIND else "yellow"))
+    if not kpi.plans and (kpi.target is not None or (kpi.concern or kpi.status) in BEHIND):
+        branch.add(Text("no action plan", style="bold red" if (kpi.concern or kpi.status) in BEHIND else "yellow"))
 
 
 def _plan_label(view: AlignmentView, plan_id: str) -> Text:

@@ -121,7 +121,7 @@ def _share(line: ScoreLine) -> str:
     return f"{shown}%"
 
 
-def _dated(value: Dated | None, unit: str, word: str = "on") -> str:
+def _dated(value: Dated | None, unit: str | None, word: str = "on") -> str:
     if value is None:
         return "-"
     text = md(with_unit(value.value, unit))
@@ -133,14 +133,21 @@ def _mark(status: str) -> str:
 
 
 def _kpi_state(kpi: KpiView) -> str:
-    """'on-track, 72% of the way to the target (75% expected)'; 'stale' when numbers are late."""
-    text = f"{_mark(kpi.status)} {kpi.status}"
+    """'on-track, 72% of the way to the target (75% expected)'; 'stale' when numbers are late;
+    the threshold ('holds ≥ 95%') and the owner's health when there are."""
+    text = ("key KPI, " if kpi.key else "") + f"{_mark(kpi.status)} {kpi.status}"
+    if kpi.threshold_text and kpi.target is None:
+        text += f" against the threshold {md(kpi.threshold_text)}"
     if kpi.progress_pct is not None:
         text += f", {percent(kpi.progress_pct)} of the way to the target"
         if kpi.expected_pct is not None and kpi.status != ACHIEVED:
             text += f" ({percent(kpi.expected_pct)} expected)"
     if kpi.stale:
         text += ", numbers stale"
+    if kpi.health is not None:
+        text += f"; owner's health: {kpi.health.level}" + (f" ({kpi.health.date})" if kpi.health.date else "")
+        if kpi.health_disagrees:
+            text += ", which the numbers contradict"
     return text
 
 
@@ -221,7 +228,8 @@ def _goal_text(report: Report, goal_id: str) -> str:
 
 def _kpi_text(report: Report, kpi_id: str) -> str:
     kpi = report.kpis[kpi_id]
-    return f"{md(kpi.name)} ({code(kpi.id)}, {md(report.department_name(kpi.department))}, {md(kpi.owner)}): {_kpi_state(kpi)}"
+    return (f"{md(kpi.name)} ({code(kpi.id)}, {md(report.department_name(kpi.department))}, "
+            f"{md(kpi.owner or 'no owner')}): {_kpi_state(kpi)}")
 
 
 def _tree(report: Report, entries: Sequence[GoalEntry]) -> list[str]:
@@ -264,16 +272,26 @@ def _performance(report: Report) -> list[str]:
     for kpi_id in report.performance_gaps:
         kpi = report.kpis[kpi_id]
         rows.append([
-            f"{md(kpi.name)} ({code(kpi.id)})", md(report.department_name(kpi.department)), md(kpi.owner),
-            f"{_mark(kpi.status)} {kpi.status}",
+            ("★ " if kpi.key else "") + f"{md(kpi.name)} ({code(kpi.id)})", md(report.department_name(kpi.department)),
+            md(kpi.owner or "-"),
+            f"{_mark(kpi.concern or kpi.status)} {kpi.concern or kpi.status}"
+            + (f" (owner's health: {kpi.health.level})" if kpi.health and kpi.concern != kpi.status else ""),
             _dated(kpi.baseline, kpi.unit), _dated(kpi.latest, kpi.unit),
             md(with_unit(kpi.expected_value, kpi.unit)) + (f" ({percent(kpi.expected_pct)})" if kpi.expected_pct is not None else ""),
-            _dated(kpi.target, kpi.unit, "by"), _gap(kpi), "-" if kpi.gap_pp is None else format_number(kpi.gap_pp),
+            _target_cell(kpi), _gap(kpi), "-" if kpi.gap_pp is None else format_number(kpi.gap_pp),
             _plans_cell(report, kpi),
         ])
     return lines + table(["KPI", "Department", "Owner", "Status", "Baseline", "Latest", "Expected now", "Target",
                           "Gap", "Gap in progress (points)", "Plans"], rows,
                          ["l", "l", "l", "l", "r", "r", "r", "r", "r", "r", "l"])
+
+
+def _target_cell(kpi: KpiView) -> str:
+    """The dated target ('12 by 2026-12-31', with its path's steps counted), else the threshold."""
+    if kpi.target is None and kpi.threshold_text:
+        return md(kpi.threshold_text)
+    text = _dated(kpi.target, kpi.unit, "by")
+    return text + (f" ({kpi.target_steps} steps)" if kpi.target_steps > 1 else "")
 
 
 def _gap(kpi: KpiView) -> str:
@@ -292,13 +310,14 @@ def _execution(report: Report) -> list[str]:
 
     lines += ["", "### KPIs with a target and no action plan", ""]
     lines += table(["KPI", "Department", "Owner", "Target"],
-                   ([f"{md(kpis[k].name)} ({code(k)})", md(report.department_name(kpis[k].department)), md(kpis[k].owner),
+                   ([f"{md(kpis[k].name)} ({code(k)})", md(report.department_name(kpis[k].department)),
+                     md(kpis[k].owner or "-"),
                      _dated(kpis[k].target, kpis[k].unit, "by")] for k in ex.kpis_without_plan)
                    ) if ex.kpis_without_plan else _none("None: every KPI with a target has a plan.")
 
     lines += ["", "### Behind, and nobody correcting course", ""]
     lines += table(["KPI", "Owner", "Status", "Why no plan counts"],
-                   ([f"{md(kpis[u.kpi].name)} ({code(u.kpi)})", md(kpis[u.kpi].owner),
+                   ([f"{md(kpis[u.kpi].name)} ({code(u.kpi)})", md(kpis[u.kpi].owner or "-"),
                      f"{_mark(u.status)} {u.status}", md(u.reason)] for u in ex.uncorrected)
                    ) if ex.uncorrected else _none(
         "None: every KPI that is behind has a planned or in-progress plan due ahead.")
@@ -323,7 +342,7 @@ def _execution(report: Report) -> list[str]:
 
     lines += ["", "### Stale numbers", ""]
     lines += table(["KPI", "Owner", "Review", "Latest number", "Next was due"],
-                   ([f"{md(kpis[k].name)} ({code(k)})", md(kpis[k].owner), kpis[k].review or "-",
+                   ([f"{md(kpis[k].name)} ({code(k)})", md(kpis[k].owner or "-"), kpis[k].review or "-",
                      _dated(kpis[k].latest, kpis[k].unit), str(kpis[k].next_due or "-")] for k in ex.stale_kpis)
                    ) if ex.stale_kpis else _none("None: every KPI's numbers are as current as its review cadence asks.")
     return lines
@@ -354,7 +373,8 @@ def _conflicts(report: Report) -> list[str]:
         text = (f"- **{code(conflict.a)} ({md(report.department_name(conflict.department_a))}) works against "
                 f"{code(conflict.b)} ({md(report.department_name(conflict.department_b))}).** {md(conflict.words)} "
                 f"Path: {code(conflict.arrows)}.")
-        owners = dict.fromkeys(report.kpis[k].owner for k in (conflict.a, conflict.b))
+        owners = dict.fromkeys(report.kpis[k].owner or f"the owner of {k} (none is named)"
+                               for k in (conflict.a, conflict.b))
         text += f" To settle it: a trade-off agreed by {md(' and '.join(owners))}."
         if conflict.suppressed:
             text += f" Accepted without a trade-off for now ({md(conflict.suppressed)})."

@@ -39,7 +39,7 @@ from kpiframe.influence import Conflict, format_path
 from kpiframe.model import KPI, ActionPlan, Framework, Goal
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.report.diagram import Diagram, DiagramInput, build_diagrams
-from kpiframe.status import KpiStatus, correcting
+from kpiframe.status import KpiStatus, correcting, threshold_text
 
 REPORT_VERSION = 1
 BEHIND = (OFF_TRACK, AT_RISK)
@@ -97,9 +97,9 @@ class KpiView:
     id: str
     name: str
     department: str
-    owner: str
-    unit: str
-    direction: str
+    owner: str | None
+    unit: str | None
+    direction: str | None
     review: str | None
     supports: tuple[str, ...]
     alignment: str  # traced | orphan | untraced
@@ -119,6 +119,20 @@ class KpiView:
     correcting_plans: tuple[str, ...]
     file: str
     line: int
+    key: bool = False
+    threshold: float | None = None  # a standing level (`threshold.value`)
+    threshold_text: str | None = None  # '≥ 95%'
+    target_steps: int = 0  # steps of a target path (`targets:`), the last one being `target` here
+    health: Health | None = None
+    concern: str = ""  # the status course correction acts on (the owner's health when numbers cannot judge)
+    health_disagrees: bool = False
+
+
+@dataclass(frozen=True)
+class Health:
+    level: str
+    date: date | None
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -307,12 +321,16 @@ class AlignmentView:
 # --------------------------------------------------------------------------- building
 
 
-def build_alignment_view(analysis: Analysis, root: Path, *, include_retired: bool = False) -> AlignmentView:
-    """Goals, KPIs, plans and alignment; retired KPIs are left out unless ``include_retired`` (`--all`)."""
+def build_alignment_view(analysis: Analysis, root: Path, *, include_retired: bool = False,
+                         key_only: bool = False) -> AlignmentView:
+    """Goals, KPIs, plans and alignment; retired KPIs are left out unless ``include_retired`` (`--all`),
+    and KPIs not marked `key: true` when ``key_only`` (`--key`)."""
     framework, today = analysis.framework, analysis.today
     statuses, traces = analysis.kpi_statuses, analysis.traces
     goals = {g.id: _goal_view(g, traces, analysis.measured_goals) for g in framework.goals.values()}
     shown = framework.kpis if include_retired else framework.live_kpis
+    if key_only:
+        shown = {k_id: k for k_id, k in shown.items() if k.key}
     kpis = {k.id: _kpi_view(statuses[k.id], _alignment_of(k, traces)) for k in shown.values()}
     plans = {p.id: _plan_view(p, today) for p in framework.plans.values()}
     organization = framework.config.organization
@@ -321,17 +339,18 @@ def build_alignment_view(analysis: Analysis, root: Path, *, include_retired: boo
                          department_name=framework.config.department_name)
 
 
-def build_report(result: CheckResult, *, include_retired: bool = False) -> Report:
-    """The report of ``result``; retired KPIs are left out unless ``include_retired`` (`--all`)."""
+def build_report(result: CheckResult, *, include_retired: bool = False, key_only: bool = False) -> Report:
+    """The report of ``result``; retired KPIs are left out unless ``include_retired`` (`--all`),
+    and KPIs not marked `key: true` when ``key_only`` (`--key`)."""
     analysis = result.analysis
     framework, today = result.framework, result.today
-    view = build_alignment_view(analysis, result.root, include_retired=include_retired)
+    view = build_alignment_view(analysis, result.root, include_retired=include_retired, key_only=key_only)
     goals, kpis, plans, alignment = view.goals, view.kpis, view.plans, view.alignment
     execution = _execution(framework, analysis.kpi_statuses, kpis, plans, today)
     names = {**{k.id: k.name for k in framework.kpis.values()},
              **{d.id: d.title for d in framework.drivers.values()}}
     conflicts = _conflicts(result, kpis, names)
-    gaps = _sorted_behind(k for k in kpis.values() if k.status in BEHIND)
+    gaps = _sorted_behind(k for k in kpis.values() if (k.concern or k.status) in BEHIND)
     return Report(
         version=REPORT_VERSION,
         header=_header(result, view.title, goals, kpis, execution, conflicts),
@@ -376,13 +395,17 @@ def _kpi_view(status: KpiStatus, alignment: str) -> KpiView:
         direction=kpi.direction, review=kpi.review, supports=tuple(dict.fromkeys(kpi.supports)),
         alignment=alignment, status=progress.status,
         baseline=_dated(kpi.baseline.value, kpi.baseline.date) if kpi.baseline else None,
-        target=_dated(kpi.target.value, kpi.target.date) if kpi.target else None,
+        target=_dated(kpi.final_target.value, kpi.final_target.date) if kpi.final_target else None,
         latest=_dated(progress.latest_value, progress.latest_date),
         expected_value=progress.expected_value, expected_pct=progress.expected_pct,
         progress_pct=progress.progress_pct, gap_units=progress.gap_units, gap_pp=progress.gap_pp,
         stale=status.staleness.stale, next_due=status.staleness.next_due,
         plans=tuple(p.id for p in status.plans), active_plans=tuple(p.id for p in status.active_plans),
         correcting_plans=tuple(p.id for p in status.correcting_plans), file=file, line=line,
+        key=kpi.key, threshold=kpi.threshold.value if kpi.threshold else None,
+        threshold_text=threshold_text(kpi) if kpi.threshold else None, target_steps=len(kpi.targets),
+        health=Health(kpi.health.level, kpi.health.date, kpi.health.note) if kpi.health else None,
+        concern=status.concern, health_disagrees=status.health_disagrees,
     )
 
 
@@ -400,9 +423,11 @@ def _plan_view(plan: ActionPlan, today: date) -> PlanView:
 
 
 def _sorted_behind(kpis) -> list[KpiView]:
-    """Worst first: off-track, then at-risk; then the larger gap in points; then id."""
+    """Key KPIs first; then worst first: off-track, then at-risk (by the numbers, else the owner's
+    health); then the larger gap in points; then id."""
     rank = {OFF_TRACK: 0, AT_RISK: 1}
-    return sorted(kpis, key=lambda k: (rank.get(k.status, 2), k.gap_pp is None, -(k.gap_pp or 0.0), k.id))
+    return sorted(kpis, key=lambda k: (not k.key, rank.get(k.concern or k.status, 2), k.gap_pp is None,
+                                       -(k.gap_pp or 0.0), k.id))
 
 
 # --------------------------------------------------------------------------- alignment
@@ -479,9 +504,9 @@ def _execution(framework: Framework, statuses: dict[str, KpiStatus], kpis: dict[
          for plan in framework.plans.values() if plan.status not in ("done", "cancelled")
          for m in plan.milestones if m.due is not None and m.due < today and not m.done),
         key=lambda m: (m.due, m.plan, m.title))
-    behind = _sorted_behind(k for k in kpis.values() if k.status in BEHIND and not k.correcting_plans
+    behind = _sorted_behind(k for k in kpis.values() if (k.concern or k.status) in BEHIND and not k.correcting_plans
                             and not statuses[k.id].plans_with_errors)
-    uncorrected = tuple(Uncorrected(k.id, k.status, _why_uncorrected(statuses[k.id])) for k in behind)
+    uncorrected = tuple(Uncorrected(k.id, k.concern or k.status, _why_uncorrected(statuses[k.id])) for k in behind)
     stale = sorted((k for k in kpis.values() if k.stale),
                    key=lambda k: (k.latest.date if k.latest and k.latest.date else date.min, k.id))
     return Execution(without_plan, tuple(p.id for p in overdue), tuple(p.id for p in blocked), tuple(milestones),
@@ -554,8 +579,9 @@ def _tradeoff_view(tradeoff, kpis: dict[str, KpiView], stale_pairs: set[frozense
     pair = frozenset(between)
     exists = len(pair) == 2 and all(k in kpis for k in pair)
     owners = {o.strip().casefold() for o in tradeoff.owners}
-    missing = tuple(dict.fromkeys(kpis[k].owner for k in between
-                                  if k in kpis and kpis[k].owner.strip().casefold() not in owners))
+    named = {k: kpis[k].owner for k in between if k in kpis}
+    missing = tuple(dict.fromkeys(owner for owner in named.values()
+                                  if owner is not None and owner.strip().casefold() not in owners))
     return TradeoffView(
         id=tradeoff.id, between=between, departments=tuple(kpis[k].department if k in kpis else None for k in between),
         resolution=tradeoff.resolution, owners=tuple(tradeoff.owners), goal=tradeoff.goal, review=tradeoff.review,

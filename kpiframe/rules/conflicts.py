@@ -162,7 +162,7 @@ def tradeoff_missing_owner(ctx: RuleContext) -> Iterator[Problem]:
     for tradeoff in ctx.framework.tradeoffs.values():
         owners = {o.strip().casefold() for o in tradeoff.owners}
         missing = [kpis[k] for k in dict.fromkeys(tradeoff.between)
-                   if k in kpis and kpis[k].owner.strip().casefold() not in owners]
+                   if k in kpis and kpis[k].owner is not None and kpis[k].owner.strip().casefold() not in owners]
         if missing:
             who = ", ".join(f"{k.owner} ({k.id}, {k.department})" for k in missing)
             yield problem(tradeoff, f"{tradeoff.label}: owners do not include {who}", path=("owners",),

@@ -12,11 +12,11 @@ import textwrap
 from collections.abc import Iterator
 from datetime import date
 
-from kpiframe.model import ActionPlan
+from kpiframe.model import KPI, ActionPlan
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import rule
-from kpiframe.status import format_gap, format_number, with_unit
+from kpiframe.status import format_gap, format_number, threshold_text, with_unit
 
 EXAMPLE_TODAY = date(2026, 6, 30)
 
@@ -54,17 +54,32 @@ def _days_ago(day: date, today: date) -> str:
     return f"{days} day{'s' if days != 1 else ''} ago"
 
 
+def _target_field(kpi: KPI) -> tuple:
+    """Where a finding about the KPI's dated target points: `target`, or its `targets` path."""
+    return ("target",) if kpi.target is not None or not kpi.targets else ("targets",)
+
+
+def _final_date(kpi: KPI) -> tuple:
+    return ("target", "date") if kpi.target is not None else ("targets", len(kpi.targets) - 1, "date")
+
+
+def _bar_field(kpi: KPI) -> tuple:
+    """Where a finding about the KPI's standing points: its dated target, else its threshold."""
+    return _target_field(kpi) if kpi.final_target is not None or kpi.threshold is None else ("threshold",)
+
+
 def _still_open(plan: ActionPlan) -> bool:
     return plan.status not in ("done", "cancelled")
 
 
 @rule(
     code="KF301", slug="missing-action-plan", severity="error",
-    summary="A KPI with a target that no action plan addresses (cancelled plans do not count).",
+    summary="A KPI with a target, or a threshold it does not meet, that no action plan addresses (cancelled plans do not count).",
     rationale="""
         A target without a plan is the failure kpiframe exists for: a number is set, everyone
         agrees it matters, and nobody has said what will be done differently to reach it.
-        Measuring is not managing.
+        Measuring is not managing. A standing threshold that is met needs no plan (holding the
+        level is the plan); one that is breached does.
     """,
     fix="Add an ActionPlan with `addresses: [<kpi id>]`, an owner, a status and a due date.",
     failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET), _plan("status: cancelled")),
@@ -73,16 +88,23 @@ def _still_open(plan: ActionPlan) -> bool:
 def missing_action_plan(ctx: RuleContext) -> Iterator[Problem]:
     statuses = ctx.analysis.kpi_statuses
     for kpi in ctx.framework.live_kpis.values():
-        if kpi.target is None or statuses[kpi.id].plans_with_errors:
+        status = statuses[kpi.id]
+        final = kpi.final_target
+        breached = status.progress.basis == "threshold" and status.status == OFF_TRACK
+        if (final is None and not breached) or status.plans_with_errors:
             continue
         plans = ctx.framework.plans_for(kpi.id)
         if any(p.status != "cancelled" for p in plans):
             continue
-        target = f"{with_unit(kpi.target.value, kpi.unit)} by {kpi.target.date}"
-        message = f"{kpi.label} has a target ({target}) but no action plan addresses it"
+        if final is not None:
+            message = f"{kpi.label} has a target ({with_unit(final.value, kpi.unit)} by {final.date})"
+        else:
+            message = (f"{kpi.label} does not hold its threshold ({threshold_text(kpi)}; latest "
+                       f"{with_unit(status.progress.latest_value, kpi.unit)} on {status.progress.latest_date})")
+        message += " but no action plan addresses it"
         if plans:
             message += " (only cancelled ones: " + ", ".join(f"'{p.id}'" for p in plans) + ")"
-        yield problem(kpi, message, path=("target",), key=True, related=[p.id for p in plans],
+        yield problem(kpi, message, path=_bar_field(kpi), key=True, related=[p.id for p in plans],
                       hint=f"add an ActionPlan with `addresses: [{kpi.id}]`, an owner and a due date")
 
 
@@ -187,9 +209,9 @@ def plan_without_kpi(ctx: RuleContext) -> Iterator[Problem]:
 )
 def missing_baseline(ctx: RuleContext) -> Iterator[Problem]:
     for kpi in ctx.framework.live_kpis.values():
-        if kpi.target is not None and kpi.baseline is None:
+        if kpi.final_target is not None and kpi.baseline is None:
             yield problem(kpi, f"{kpi.label} has a target but no baseline: progress toward it cannot be judged",
-                          path=("target",), key=True,
+                          path=_target_field(kpi), key=True,
                           hint="add `baseline: {value: <number>, date: YYYY-MM-DD}` with the value when the target was set")
 
 
@@ -210,9 +232,10 @@ def missing_baseline(ctx: RuleContext) -> Iterator[Problem]:
 )
 def target_contradicts_direction(ctx: RuleContext) -> Iterator[Problem]:
     for kpi in ctx.framework.live_kpis.values():
-        if kpi.target is None or kpi.baseline is None:
+        final = kpi.final_target
+        if final is None or kpi.baseline is None or kpi.direction is None:
             continue
-        target, baseline = kpi.target.value, kpi.baseline.value
+        target, baseline = final.value, kpi.baseline.value
         if kpi.better * (target - baseline) > 0:
             continue
         better = "higher" if kpi.direction == "increase" else "lower"
@@ -221,8 +244,9 @@ def target_contradicts_direction(ctx: RuleContext) -> Iterator[Problem]:
             what = f"target {shown_target} equals the baseline: it asks for no improvement"
         else:
             what = f"target {shown_target} is {'below' if target < baseline else 'above'} the baseline {shown_baseline}"
+        where = ("target", "value") if kpi.target is not None else ("targets", len(kpi.targets) - 1, "value")
         yield problem(kpi, f"{kpi.label}: {what}, but its direction is {kpi.direction} ({better} is better)",
-                      path=("target", "value"), hint="correct the target, the baseline, or `direction`")
+                      path=where, hint="correct the target, the baseline, or `direction`")
 
 
 @rule(
@@ -241,15 +265,16 @@ def target_after_goal_period(ctx: RuleContext) -> Iterator[Problem]:
     # has no period to fall outside of, and unknown goals are dangling-reference's business.
     goals = ctx.framework.goals
     for kpi in ctx.framework.live_kpis.values():
-        if kpi.target is None:
+        final = kpi.final_target
+        if final is None:
             continue
         supported = [goals[g] for g in dict.fromkeys(kpi.supports) if g in goals]
         if not supported or any(g.period is None or g.period.end is None for g in supported):
             continue
-        if all(kpi.target.date > g.period.end for g in supported):
+        if all(final.date > g.period.end for g in supported):
             ends = ", ".join(f"'{g.id}' ends {g.period.end}" for g in supported)
-            yield problem(kpi, f"{kpi.label}: target date {kpi.target.date} is after the end of every goal "
-                               f"it supports ({ends})", path=("target", "date"), related=[g.id for g in supported],
+            yield problem(kpi, f"{kpi.label}: target date {final.date} is after the end of every goal "
+                               f"it supports ({ends})", path=_final_date(kpi), related=[g.id for g in supported],
                           hint="bring the target date inside a goal's period, or extend the goal's period")
 
 
@@ -268,7 +293,8 @@ def target_after_goal_period(ctx: RuleContext) -> Iterator[Problem]:
 def expired_target(ctx: RuleContext) -> Iterator[Problem]:
     statuses = ctx.analysis.kpi_statuses
     for kpi in ctx.framework.live_kpis.values():
-        if kpi.target is None or kpi.target.date >= ctx.today:
+        final = kpi.final_target
+        if final is None or final.date >= ctx.today:
             continue
         progress = statuses[kpi.id].progress
         if progress.latest_value is None:
@@ -277,8 +303,8 @@ def expired_target(ctx: RuleContext) -> Iterator[Problem]:
             latest = f"latest {with_unit(progress.latest_value, kpi.unit)} on {progress.latest_date}"
             reached = "it was achieved" if progress.status == ACHIEVED else "it was not reached"
             outcome = f"and {reached} ({latest})"
-        yield problem(kpi, f"{kpi.label}: the target date {kpi.target.date} has passed {outcome}; "
-                           "set a new target or retire the KPI", path=("target", "date"),
+        yield problem(kpi, f"{kpi.label}: the target date {final.date} has passed {outcome}; "
+                           "set a new target or retire the KPI", path=_final_date(kpi),
                       hint="set a new `target` (value and date), or remove the KPI if it is no longer tracked")
 
 
@@ -338,13 +364,20 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
         if status.status != OFF_TRACK:
             continue
         kpi, progress = status.kpi, status.progress
+        if progress.basis == "threshold":
+            yield problem(kpi, f"{kpi.label} is off track: latest {with_unit(progress.latest_value, kpi.unit)} on "
+                               f"{progress.latest_date} does not hold its threshold ({threshold_text(kpi)}): "
+                               f"{format_gap(progress.gap_units, kpi.unit or '')}",
+                          path=("threshold",), key=True, related=[p.id for p in status.plans],
+                          hint="act on the breach through the KPI's action plan, or revise the threshold with its owner")
+            continue
         message = (f"{kpi.label} is off track: latest {with_unit(progress.latest_value, kpi.unit)} "
                    f"on {progress.latest_date}, expected {with_unit(progress.expected_value, kpi.unit)} "
                    f"at {ctx.today}: {format_gap(progress.gap_units, kpi.unit)}")
         if progress.progress_pct is not None and progress.expected_pct is not None:
             message += (f" ({format_number(progress.progress_pct)}% of the way to the target, "
                         f"{format_number(progress.expected_pct)}% expected)")
-        yield problem(kpi, message, path=("target",), key=True, related=[p.id for p in status.plans],
+        yield problem(kpi, message, path=_target_field(kpi), key=True, related=[p.id for p in status.plans],
                       hint="act on the gap through the KPI's action plan, or revise the target with its owner")
 
 
@@ -353,11 +386,15 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
 
 @rule(
     code="KF312", slug="uncorrected-off-track", severity="error",
-    summary="An off-track or at-risk KPI with no active plan whose due date is still ahead: nobody is correcting course.",
+    summary="An off-track or at-risk KPI (by its numbers, or by its owner's health when the numbers cannot judge it) "
+            "with no active plan whose due date is still ahead: nobody is correcting course.",
     rationale="""
         Course correction made checkable. A KPI that is behind needs someone acting on the gap:
         a plan that is `planned` or `in_progress` and whose due date has not passed. Plans that
-        are done, cancelled, blocked, overdue, or have no due date do not count.
+        are done, cancelled, blocked, overdue, or have no due date do not count. A breached
+        threshold counts as off-track. When the numbers cannot judge the KPI (no target,
+        threshold or actuals), the owner's `health` does: attention as at-risk, problem as
+        off-track.
     """,
     fix="Add a plan that addresses the KPI (status planned or in_progress, with a due date), or renew an existing one.",
     failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 8.4}"),
@@ -369,15 +406,21 @@ def uncorrected_off_track(ctx: RuleContext) -> Iterator[Problem]:
     for status in ctx.analysis.kpi_statuses.values():
         if status.kpi.retired is not None:
             continue
-        if status.status not in (OFF_TRACK, AT_RISK) or status.is_corrected or status.plans_with_errors:
+        concern = status.concern
+        if concern not in (OFF_TRACK, AT_RISK) or status.is_corrected or status.plans_with_errors:
             continue
         kpi = status.kpi
         if status.plans:
             why = "; ".join(_why_not_correcting(plan, ctx.today) for plan in status.plans)
         else:
             why = "no action plan addresses it"
-        yield problem(kpi, f"{kpi.label} is {status.status} and nobody is correcting course: {why}",
-                      path=("target",), key=True, related=[p.id for p in status.plans],
+        if status.from_health and kpi.health is not None:
+            said = kpi.health.level + (f" on {kpi.health.date}" if kpi.health.date else "")
+            what, where = f"{concern} by its owner's health ({said})", ("health", "level")
+        else:
+            what, where = concern, _bar_field(kpi)
+        yield problem(kpi, f"{kpi.label} is {what} and nobody is correcting course: {why}",
+                      path=where, key=True, related=[p.id for p in status.plans],
                       hint="add or renew a plan addressing it: status planned or in_progress, "
                            "with a due date that has not passed")
 
