@@ -27,7 +27,7 @@ from kpiframe.model import KPI
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import documents, rule
 from kpiframe.rules.snippets import COMPANY_GOAL
-from kpiframe.status import context_statuses, threshold_text, with_unit
+from kpiframe.status import threshold_text, with_unit
 
 _KPI_HEAD = """
     kind: KPI
@@ -163,7 +163,7 @@ def target_path_reverses(ctx: RuleContext) -> Iterator[Problem]:
                                          "actuals:", "  - {date: 2026-06-15, value: 96}")),
 )
 def health_disagrees(ctx: RuleContext) -> Iterator[Problem]:
-    for status in context_statuses(ctx).values():
+    for status in ctx.analysis.kpi_statuses.values():
         kpi = status.kpi
         if kpi.retired is not None or kpi.health is None or not status.health_disagrees:
             continue
