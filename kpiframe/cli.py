@@ -26,8 +26,12 @@ class _Commands(TyperGroup):
             _say(f"kpiframe: {failed}")
             raise typer.Exit(2) from None
         except Terminated:  # before typer turns it, as any KeyboardInterrupt, into a silent 130
+            _stop_helpers()
             _say("kpiframe: terminated")
             raise typer.Exit(143) from None
+        except KeyboardInterrupt:
+            _stop_helpers()
+            raise
 
 
 app = typer.Typer(
@@ -681,6 +685,12 @@ class Terminated(KeyboardInterrupt):
     reaped and no temporary file is left, then exit 143 (128 + SIGTERM) as the shell expects."""
 
 
+def _stop_helpers() -> None:
+    """No helper outlives an interrupted command, even one forked just as the signal came."""
+    if "kpiframe.forking" in sys.modules:
+        sys.modules["kpiframe.forking"].stop_all()
+
+
 _SIGTERM_SEEN: list[bool] = []
 
 
@@ -713,9 +723,11 @@ def main() -> None:
     except SystemExit:
         raise
     except Terminated:
+        _stop_helpers()
         _say("kpiframe: terminated")
         sys.exit(143)
     except KeyboardInterrupt:
+        _stop_helpers()
         _say("kpiframe: interrupted")
         sys.exit(130)
     except WriteFailed as failed:  # raised outside a command (typer printing its own usage error)

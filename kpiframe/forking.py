@@ -17,6 +17,9 @@ _LENGTH = struct.Struct("<Q")
 # Where there is no fork (Windows), every caller does all its work in one process.
 CAN_FORK = hasattr(os, "fork")
 _STOPPING = {signal.SIGINT, signal.SIGTERM}
+# Helpers started and not yet reaped. A caller reaps its own in a `finally`; this set is the
+# safety net for a signal that lands between the fork and the caller holding the pid.
+_LIVE: set[int] = set()
 
 
 class WorkerError(Exception):
@@ -53,8 +56,10 @@ def fork_with_pipe() -> tuple[int, int, int] | None:
         # SIGTERM to the group ends a helper at once (the parent notices the end of its pipe); the
         # parent's own handler, inherited, would run the parent's clean-up in the helper.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _LIVE.clear()  # the parent's other helpers are not this one's to stop
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
         return pid, read_end, write_end
+    _LIVE.add(pid)
     os.close(write_end)
     try:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)  # runs the handler of a signal held back
@@ -88,6 +93,7 @@ def receive(pipe) -> object | None:
 
 def finish(pid: int, *, kill: bool = False) -> None:
     """Reap a helper (stopping it first if ``kill``); never raises."""
+    _LIVE.discard(pid)
     if kill:
         try:
             os.kill(pid, signal.SIGKILL)
@@ -97,3 +103,9 @@ def finish(pid: int, *, kill: bool = False) -> None:
         os.waitpid(pid, 0)
     except ChildProcessError:  # reaped already (SIGCHLD ignored by whoever started us)
         pass
+
+
+def stop_all() -> None:
+    """Stop and reap every helper still running: kpiframe is leaving (Ctrl-C, SIGTERM)."""
+    for pid in sorted(_LIVE):
+        finish(pid, kill=True)

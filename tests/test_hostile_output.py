@@ -338,3 +338,20 @@ def test_sigterm_while_writing_leaves_the_old_file_and_no_temporary_file(tmp_pat
     with pytest.raises(Terminated):
         fsutil.write_output(target, "this week's report\n" * 10_000)
     assert target.read_text() == "last week's report\n" and os.listdir(tmp_path) == ["report.md"]
+
+
+def test_sigterm_just_after_a_helper_is_forked_still_stops_it(big_framework: Path, monkeypatch, capsys):
+    # The narrowest window: the helper exists, but its caller does not hold its pid yet.
+    from kpiframe import forking
+    from kpiframe.cli import Terminated
+    from kpiframe.load import parallel
+
+    def terminated_now(*args, **kwargs):
+        raise Terminated
+
+    monkeypatch.setattr(parallel.os, "fdopen", terminated_now)
+    monkeypatch.setenv("KPIFRAME_JOBS", "2")
+    code, out, err = run_main(monkeypatch, capsys, "check", str(big_framework))
+    assert code == 143 and err.strip() == "kpiframe: terminated"
+    assert children_of(os.getpid()) == []
+    assert not forking._LIVE
