@@ -95,7 +95,8 @@ def _bad_escape(text: str, line: int, column: int) -> tuple[tuple[int, int], str
     if width is None:
         return place, f"`\\{letter}` is not a YAML escape: {_SINGLE_QUOTES_HINT}", (
             "in double quotes a backslash starts an escape (\\n, \\t, \\\\, \\u00e9, ...)")
-    digits = re.match(r"[0-9A-Fa-f]*", row[start + 2:start + 2 + width]).group()
+    hex_run = re.match(r"[0-9A-Fa-f]*", row[start + 2:start + 2 + width])
+    digits = hex_run.group() if hex_run else ""
     written = row[start:start + 2 + len(digits)]
     if len(digits) < width:
         return place, f"`{written}` is not a YAML escape: \\{letter} takes {width} hexadecimal digits", (
