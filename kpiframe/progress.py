@@ -4,11 +4,16 @@ This module is deliberately plain (dataclasses and dates, no pydantic, no other 
 imports) so the arithmetic can be tested on its own and reused by every consumer.
 It never looks at the real clock: ``today`` is always a parameter.
 
-Progress (issue 4)::
+Progress (issue 4), judged at the latest reading (issue 14)::
 
     progress %  = (latest - baseline) / (target - baseline) * 100
-    expected %  = share of the days from baseline date to target date elapsed at today, 0..100
-    expected value at today = baseline + expected share * (target - baseline)
+    expected %  = share of the days from baseline date to target date elapsed at the date
+                  of the latest actual (at today when there is none), 0..100
+    expected value then = baseline + expected share * (target - baseline)
+
+A number is compared with what was expected *when it was measured*: a quarterly KPI read at
+the end of March is not off track in June because June expects more, when June's number is not
+even due yet. How old the latest number is, is staleness's business (``is_stale``) alone.
 
 Decisions, in the order ``assess`` applies them:
 
@@ -37,16 +42,17 @@ Decisions, in the order ``assess`` applies them:
   whenever the target is better than the baseline; when the target contradicts the
   direction (rule target-contradicts-direction reports that), an unmet target then reads
   as negative progress and ``off-track`` instead of a misleading "more than 100%".
-* Expected share: ``(today - baseline_date) / (target_date - baseline_date)``, clamped to
-  0..1. When target date <= baseline date there is no time span: the share is 0 before the
-  target date and 1 from the target date on.
+* Expected share: ``(judged_at - baseline_date) / (target_date - baseline_date)``, clamped
+  to 0..1, where ``judged_at`` is the latest actual's date (today when there is none). When
+  target date <= baseline date there is no time span: the share is 0 before the target date
+  and 1 from the target date on.
 * ``gap_units = direction * (expected_value - latest)``: how far the latest actual is behind
   the expected value, in the KPI's unit; positive = behind, negative = ahead.
   ``gap_pp = expected_pct - progress_pct`` (percentage points, positive = behind).
 * Fields that cannot be computed are None (never NaN or infinity), whatever the status,
   so reports can show e.g. the expected value of a KPI that has no actuals yet.
 
-* Target path (`targets:`): the expected value follows baseline -> each step -> final target,
+* Target path (`targets:`): the expected value (at ``judged_at``) follows baseline -> each step -> final target,
   straight between neighbours, instead of one straight line; expected % is then that value's
   share of the way from baseline to the final target (so a back-loaded path expects less early).
 * Threshold (a standing level, judged only when there is no dated target): ``no-data`` without
@@ -126,18 +132,20 @@ class Measure:
 
 @dataclass(frozen=True)
 class Progress:
-    """The judgement of one KPI at ``today``. Percentages are 0..100 scale, not 0..1."""
+    """The judgement of one KPI: its latest actual at or before today, against what was
+    expected at that actual's date (``judged_at``). Percentages are 0..100 scale, not 0..1."""
 
     status: str
     latest_value: float | None
     latest_date: date | None
     progress_pct: float | None
-    expected_pct: float | None
-    expected_value: float | None
+    expected_pct: float | None  # at judged_at
+    expected_value: float | None  # at judged_at
     gap_units: float | None
     gap_pp: float | None
     # What the status judges against: "target" (a dated target or path), "threshold", or None.
     basis: str | None = None
+    judged_at: date | None = None  # the latest actual's date; today when there is no actual
 
 
 @dataclass(frozen=True)
@@ -175,7 +183,8 @@ def direction_sign(direction: int | str) -> int:
 
 
 def assess(measure: Measure, today: date, tolerances: Tolerances = Tolerances()) -> Progress:
-    """Judge ``measure`` at ``today``; see the module docstring for every rule applied."""
+    """Judge ``measure`` by its latest actual at or before ``today``, against what was expected at
+    that actual's date; see the module docstring for every rule applied."""
     latest = latest_actual(measure.actuals, today)
     latest_date, latest_value = latest if latest else (None, None)
     baseline = _finite(measure.baseline_value)
@@ -183,18 +192,20 @@ def assess(measure: Measure, today: date, tolerances: Tolerances = Tolerances())
     threshold = _finite(measure.threshold)
     if measure.direction is None:
         # Which way is better is unknown: nothing can be judged, whatever the numbers say.
-        return Progress(NO_DIRECTION, latest_value, latest_date, None, None, None, None, None)
+        return Progress(NO_DIRECTION, latest_value, latest_date, None, None, None, None, None,
+                        judged_at=latest_date or today)
     sign = direction_sign(measure.direction)
     if target is None and threshold is not None:
-        return _assess_threshold(sign, threshold, latest_date, latest_value)
+        return _assess_threshold(sign, threshold, latest_date, latest_value, today)
 
-    share = expected_share(measure.baseline_date, measure.target_date, today)
+    judged_at = latest_date or today
+    share = expected_share(measure.baseline_date, measure.target_date, judged_at)
     expected_pct = None if share is None else share * 100.0
     expected_value = None
     if share is not None and baseline is not None and target is not None:
         expected_value = _finite(_interpolate(baseline, target, share))
         if measure.steps:
-            expected_value = _along_path(measure, baseline, target, today)
+            expected_value = _along_path(measure, baseline, target, judged_at)
             expected_pct = _path_pct(expected_value, baseline, target, sign) if target != baseline else expected_pct
     progress_pct = None
     if latest_value is not None and baseline is not None and target is not None:
@@ -217,16 +228,19 @@ def assess(measure: Measure, today: date, tolerances: Tolerances = Tolerances())
         gap_units=gap_units,
         gap_pp=gap_pp,
         basis="target" if target is not None else None,
+        judged_at=judged_at,
     )
 
 
-def _assess_threshold(sign: int, threshold: float, latest_date: date | None, latest: float | None) -> Progress:
+def _assess_threshold(sign: int, threshold: float, latest_date: date | None, latest: float | None,
+                      today: date) -> Progress:
     """A standing level: met or not by the latest actual; there is no path to be along."""
     if latest is None:
-        return Progress(NO_DATA, None, None, None, None, None, None, None, basis="threshold")
+        return Progress(NO_DATA, None, None, None, None, None, None, None, basis="threshold", judged_at=today)
     status = ON_TRACK if sign * (latest - threshold) >= 0 else OFF_TRACK
     gap = _finite(sign * (threshold - latest))
-    return Progress(status, latest, latest_date, None, None, threshold, gap, None, basis="threshold")
+    return Progress(status, latest, latest_date, None, None, threshold, gap, None, basis="threshold",
+                    judged_at=latest_date)
 
 
 def meets_threshold(direction: int | str, threshold: float, value: float) -> bool:

@@ -260,6 +260,25 @@ def threshold_text(kpi: KPI) -> str:
     return sign + with_unit(kpi.threshold.value, kpi.unit or "")
 
 
+def format_share(value: float) -> str:
+    """'24.5%': a share of the way with at most one decimal, as a message quotes it."""
+    return f"{format_number(round(value, 1))}%" if math.isfinite(value) else "-"
+
+
+def standing(status: KpiStatus) -> str:
+    """Where a KPI stood at its last reading, against what was expected then: 'at its last reading
+    (2026-03-31): 20% of the way, 24.5% expected then (latest 120 USD, expected 124.45 USD: 4.45
+    USD behind)'. The words the rules, the report and the views share."""
+    kpi, progress = status.kpi, status.progress
+    text = f"at its last reading ({progress.judged_at})"
+    if progress.progress_pct is not None and progress.expected_pct is not None:
+        text += (f": {format_share(progress.progress_pct)} of the way, "
+                 f"{format_share(progress.expected_pct)} expected then")
+    unit = kpi.unit or ""
+    return (text + f" (latest {with_unit(progress.latest_value, unit)}, expected "
+            f"{with_unit(progress.expected_value, unit)}: {format_gap(progress.gap_units, unit)})")
+
+
 def format_gap(gap_units: float | None, unit: str | None) -> str:
     """'12 USD behind', '3 days ahead'; a gap in a percentage KPI is in percentage points, since
     '1.3% behind' reads as a relative gap."""

@@ -258,14 +258,16 @@ def test_off_track_kpi_gives_latest_expected_and_gap(tmp_path):
     (finding,) = found(root, "off-track-kpi")
     assert lines([finding]) == [("kpis.yaml", 10, 1)]
     assert finding.severity.value == "warning"
-    assert "latest 8.4 M USD on 2026-06-15, expected 9.98 M USD at 2026-06-30: 1.58 M USD behind" in finding.message
+    # judged against what was expected on 2026-06-15, the reading's date, not at today
+    assert finding.message == ("KPI 'arr' is off track at its last reading (2026-06-15): 10% of the way, 45.3% "
+                               "expected then (latest 8.4 M USD, expected 9.81 M USD: 1.41 M USD behind)")
 
 
 def test_off_track_kpi_for_a_decrease_kpi(tmp_path):
     text = kpi("baseline: {value: 40, date: 2026-01-01}", "target: {value: 20, date: 2026-12-31}",
                "actuals:", "  - {date: 2026-06-30, value: 39}", direction="decrease", unit="days")
     (finding,) = found(framework(tmp_path, text), "off-track-kpi")
-    assert "latest 39 days on 2026-06-30, expected 30.11 days at 2026-06-30: 8.89 days behind" in finding.message
+    assert "(latest 39 days, expected 30.11 days: 8.89 days behind)" in finding.message
 
 
 @pytest.mark.parametrize("value", [9.8, 9.2, 12])  # on track, at risk, achieved
@@ -291,7 +293,7 @@ def test_uncorrected_off_track_without_plans(tmp_path):
     (finding,) = found(framework(tmp_path, OFF_TRACK_KPI), "uncorrected-off-track")
     assert lines([finding]) == [("kpis.yaml", 10, 1)]
     assert finding.severity.value == "error"
-    assert "is off-track and nobody is correcting course: no action plan addresses it" in finding.message
+    assert "is off-track at its last reading (2026-06-15) and nobody is correcting course: no action plan addresses it" in finding.message
 
 
 @pytest.mark.parametrize("fields, why", [
@@ -302,7 +304,7 @@ def test_uncorrected_off_track_without_plans(tmp_path):
 ])
 def test_uncorrected_at_risk_says_why_each_plan_does_not_count(tmp_path, fields, why):
     (finding,) = found(framework(tmp_path, AT_RISK_KPI, plan(*fields)), "uncorrected-off-track")
-    assert f"is at-risk and nobody is correcting course: {why}" in finding.message
+    assert f"is at-risk at its last reading (2026-06-15) and nobody is correcting course: {why}" in finding.message
 
 
 @pytest.mark.parametrize("fields", [("status: in_progress", "due: 2026-09-30"), ("status: planned", "due: 2026-06-30")])

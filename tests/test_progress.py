@@ -50,7 +50,8 @@ def measure(direction="increase", baseline=100.0, target=200.0, actuals=(), **da
 
 
 def at_halfway(value: float, **kwargs) -> Progress:
-    return assess(measure(actuals=[(date(2026, 2, 15), value)], **kwargs), HALFWAY)
+    """A reading taken at halfway, judged a little later (what is expected is taken at the reading)."""
+    return assess(measure(actuals=[(HALFWAY, value)], **kwargs), date(2026, 2, 25))
 
 
 # --- progress in both directions ----------------------------------------------------------
@@ -65,7 +66,22 @@ def test_increase_kpi_on_schedule_is_on_track_with_zero_gap():
     assert result.gap_units == pytest.approx(0.0)
     assert result.gap_pp == pytest.approx(0.0)
     assert result.latest_value == 150.0
-    assert result.latest_date == date(2026, 2, 15)
+    assert result.latest_date == result.judged_at == HALFWAY
+
+
+def test_a_reading_is_judged_against_what_was_expected_at_its_date_not_at_today():
+    # Read on day 20 at 25% of the way: on track then, whatever today is; staleness is is_stale's.
+    kpi = measure(actuals=[(date(2026, 1, 21), 125.0)])
+    for today in (date(2026, 1, 21), HALFWAY, date(2026, 12, 31)):
+        result = assess(kpi, today)
+        assert (result.status, result.judged_at) == (ON_TRACK, date(2026, 1, 21))
+        assert result.expected_pct == pytest.approx(20.0) and result.gap_pp == pytest.approx(-5.0)
+
+
+def test_without_actuals_what_is_expected_is_taken_at_today():
+    result = assess(measure(), HALFWAY)
+    assert (result.status, result.judged_at) == (NO_DATA, HALFWAY)
+    assert result.expected_pct == pytest.approx(50.0)
 
 
 def test_decrease_kpi_measures_progress_downwards():
@@ -194,11 +210,10 @@ def test_zero_width_target_missed_is_off_track_without_dividing_by_zero(directio
 
 def test_target_date_equal_to_baseline_date_is_due_on_that_day():
     same_day = dict(baseline_date=date(2026, 3, 1), target_date=date(2026, 3, 1))
-    kpi = measure(actuals=[(date(2026, 1, 15), 150.0)], **same_day)
-    before = assess(kpi, date(2026, 2, 28))
+    before = assess(measure(actuals=[(date(2026, 2, 28), 150.0)], **same_day), date(2026, 3, 5))
     assert before.expected_pct == 0.0
-    assert before.status == ON_TRACK
-    on_the_day = assess(kpi, date(2026, 3, 1))
+    assert before.status == ON_TRACK  # read the day before it was due
+    on_the_day = assess(measure(actuals=[(date(2026, 3, 1), 150.0)], **same_day), date(2026, 3, 5))
     assert on_the_day.expected_pct == 100.0
     assert on_the_day.expected_value == pytest.approx(200.0)
     assert on_the_day.status == OFF_TRACK

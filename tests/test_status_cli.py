@@ -144,12 +144,13 @@ def test_status_table_shows_every_kpi(root):
     rows = table_rows(result.output)
     assert rows["arr"][:6] == ["arr", "sales", "M USD", "8", "9.6", "12"]
     assert rows["arr"][-2:] == ["on-track", "1"]
-    assert rows["arr"][6:8] == ["████|·····", "40% / 49%"]  # 40% done, expected mark at 49%
+    assert rows["arr"][6:8] == ["████|·····", "40% / 45%"]  # 40% done on 2026-06-15, when 45% was expected
     assert rows["cycle-days"][-2:] == ["at-risk", "0"]
-    assert rows["go-lives"][4] == "71 stale" and rows["go-lives"][-2:] == ["off-track", "0"]
+    # read on 2026-03-31, 5% of the way when 24% was expected then: at risk (and stale, said apart)
+    assert rows["go-lives"][4] == "71 stale" and rows["go-lives"][-2:] == ["at-risk", "0"]
     assert rows["win-rate"][4] == "- stale" and rows["win-rate"][-2:] == ["no-data", "1"]
     assert rows["uptime"][-2:] == ["achieved", "0"]
-    assert "5 KPIs: 1 off-track, 1 at-risk, 1 no-data, 1 on-track, 1 achieved; 2 stale" in result.output
+    assert "5 KPIs: 2 at-risk, 1 no-data, 1 on-track, 1 achieved; 2 stale" in result.output
 
 
 def test_status_sorts_by_department_then_id_by_default(root):
@@ -178,7 +179,7 @@ def test_status_json_shape(root):
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["today"] == TODAY and payload["organization"] == "Test Co" and payload["sort"] == "id"
-    assert payload["counts"] == {"off-track": 1, "at-risk": 1, "no-data": 1, "no-baseline": 0, "no-target": 0,
+    assert payload["counts"] == {"off-track": 0, "at-risk": 2, "no-data": 1, "no-baseline": 0, "no-target": 0,
                                  "no-direction": 0, "on-track": 1, "achieved": 1}
     assert payload["unread"] == {"kpis": 0, "files": 0}
     assert [k["id"] for k in payload["kpis"]] == ["arr", "cycle-days", "go-lives", "uptime", "win-rate"]
@@ -188,8 +189,9 @@ def test_status_json_shape(root):
         "direction": "increase", "review": "monthly", "file": "kpis.yaml",
         "baseline": {"value": 8, "date": "2026-01-01"}, "key": False, "target": {"value": 12, "date": "2026-12-31"},
         "targets": [], "threshold": None, "health": None, "health_disagrees": False,
-        "latest": {"value": 9.6, "date": "2026-06-15"}, "status": "on-track", "judged_by": "target", "concern": "on-track",
-        "progress_pct": 40.0, "expected_pct": 49.45, "expected_value": 9.98, "gap": 0.38,
+        "latest": {"value": 9.6, "date": "2026-06-15"}, "status": "on-track", "judged_by": "target",
+        "concern": "on-track", "judged_at": "2026-06-15",
+        "progress_pct": 40.0, "expected_pct": 45.33, "expected_value": 9.81, "gap": 0.21,
         "stale": False, "next_due": "2026-07-15",
         "plans": ["outbound"], "active_plans": ["outbound"], "correcting_plans": ["outbound"],
     }

@@ -31,7 +31,8 @@ def test_tree_shows_goals_kpis_with_status_and_progress_and_their_plans():
     assert lines[0] == "Northgate Systems: goals and KPIs at 2026-09-30"
     assert "├── Break even by the end of 2026  become-profitable (company)" in lines
     assert ("│   └── Deliver projects for 15% less  ops-run-delivery-lean (operations, department)") in lines
-    kpi = lines.index("│       ├── KPI Delivery operating cost per month  operating-cost  off-track  -38% / 75% expected")
+    kpi = lines.index("│       ├── KPI Delivery operating cost per month  operating-cost  off-track  -38% / 75% expected "
+                      "at its last reading (2026-09-30)")
     assert lines[kpi + 1] == ("│       │   ├── plan Renegotiate the hosting and contractor agency contracts  "
                               "vendor-renegotiation  in progress, due 2026-06-30 (92 days overdue)")
     assert lines[kpi + 2].endswith("delivery-automation-pilot  blocked, due 2026-12-31")

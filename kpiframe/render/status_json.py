@@ -52,6 +52,7 @@ def status_as_dict(row: KpiStatus) -> dict[str, Any]:
         "status": progress.status,
         "judged_by": progress.basis,
         "concern": row.concern,
+        "judged_at": _iso(progress.judged_at),  # the latest actual's date (today without one)
         "progress_pct": _round(progress.progress_pct),
         "expected_pct": _round(progress.expected_pct),
         "expected_value": _round(progress.expected_value),

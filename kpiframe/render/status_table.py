@@ -32,7 +32,7 @@ def print_status_table(loaded: LoadedFramework, rows: list[KpiStatus], unread: U
     table.add_column("Baseline", justify="right", no_wrap=True)
     table.add_column("Latest", justify="right", no_wrap=True)
     table.add_column("Target", justify="right", no_wrap=True)
-    table.add_column("Progress / expected", no_wrap=True)
+    table.add_column("Progress / expected then", no_wrap=True)  # at the latest actual's date
     table.add_column("Status", no_wrap=True)
     table.add_column("Active plans", justify="right", no_wrap=True)
     with_health = any(row.kpi.health is not None for row in rows)

@@ -76,6 +76,8 @@ def _add_kpi(parent: Tree, view: AlignmentView, kpi_id: str, note: str = "") -> 
         label.append(f"  {format_percent(kpi.progress_pct)}")
         if kpi.expected_pct is not None and kpi.status != "achieved":
             label.append(f" / {format_percent(kpi.expected_pct)} expected", style="dim")
+        if kpi.latest is not None:
+            label.append(f" at its last reading ({kpi.latest.date})", style="dim")
     if kpi.threshold_text and kpi.target is None:
         label.append(f"  {kpi.threshold_text}")
     if kpi.stale:

@@ -133,15 +133,17 @@ def _mark(status: str) -> str:
 
 
 def _kpi_state(kpi: KpiView) -> str:
-    """'on-track, 72% of the way to the target (75% expected)'; 'stale' when numbers are late;
-    the threshold ('holds ≥ 95%') and the owner's health when there are."""
+    """'on-track at its last reading (2026-09-30): 72% of the way, 75% expected then'; 'stale' when
+    numbers are late; the threshold ('holds ≥ 95%') and the owner's health when there are."""
     text = ("key KPI, " if kpi.key else "") + f"{_mark(kpi.status)} {kpi.status}"
+    if kpi.latest is not None and kpi.latest.date is not None:
+        text += f" at its last reading ({kpi.latest.date})"
     if kpi.threshold_text and kpi.target is None:
         text += f" against the threshold {md(kpi.threshold_text)}"
     if kpi.progress_pct is not None:
-        text += f", {percent(kpi.progress_pct)} of the way to the target"
+        text += f": {percent(kpi.progress_pct)} of the way"
         if kpi.expected_pct is not None and kpi.status != ACHIEVED:
-            text += f" ({percent(kpi.expected_pct)} expected)"
+            text += f", {percent(kpi.expected_pct)} expected then"
     if kpi.stale:
         text += ", numbers stale"
     if kpi.health is not None:
@@ -265,9 +267,10 @@ def _performance(report: Report) -> list[str]:
     lines = ["## Performance gaps", ""]
     if not report.performance_gaps:
         return lines + _none("No KPI is off track or at risk.")
-    lines += [f"KPIs behind where they should be on {report.header.today}, worst first. Expected now is where "
-              "the KPI would be had it moved from baseline to target at an even pace (in brackets: that share "
-              "of the way); the gap in points is how far behind that share it is.", ""]
+    lines += ["KPIs behind where they should have been at their last reading, worst first. Expected then is "
+              "where the KPI would have been on the date of its latest number had it moved from baseline to "
+              "target at an even pace (in brackets: that share of the way); the gap in points is how far behind "
+              "that share it was. How old the number is, is listed under execution gaps (stale numbers).", ""]
     rows = []
     for kpi_id in report.performance_gaps:
         kpi = report.kpis[kpi_id]
@@ -281,7 +284,7 @@ def _performance(report: Report) -> list[str]:
             _target_cell(kpi), _gap(kpi), "-" if kpi.gap_pp is None else format_number(kpi.gap_pp),
             _plans_cell(report, kpi),
         ])
-    return lines + table(["KPI", "Department", "Owner", "Status", "Baseline", "Latest", "Expected now", "Target",
+    return lines + table(["KPI", "Department", "Owner", "Status", "Baseline", "Latest", "Expected then", "Target",
                           "Gap", "Gap in progress (points)", "Plans"], rows,
                          ["l", "l", "l", "l", "r", "r", "r", "r", "r", "r", "l"])
 

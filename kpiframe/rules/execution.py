@@ -16,7 +16,7 @@ from kpiframe.model import KPI, ActionPlan
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import rule
-from kpiframe.status import format_gap, format_number, threshold_text, with_unit
+from kpiframe.status import format_gap, standing, threshold_text, with_unit
 
 EXAMPLE_TODAY = date(2026, 6, 30)
 
@@ -347,11 +347,13 @@ def stale_kpi(ctx: RuleContext) -> Iterator[Problem]:
 
 @rule(
     code="KF311", slug="off-track-kpi", severity="warning",
-    summary="A KPI that is off track at today: its progress is below expected by more than the at-risk tolerance.",
+    summary="A KPI off track at its last reading: progress below expected then by more than the at-risk tolerance.",
     rationale="""
-        Expected progress is the share of the time from baseline to target that has passed.
-        A KPI further behind it than the `at_risk` tolerance (25 percentage points by default)
-        will not reach its target without a change of course.
+        Expected progress is the share of the time from baseline to target that had passed when
+        the latest number was measured: a quarterly number read in March is judged against
+        March, not against today (how old it is, is stale-kpi's business). A KPI further behind
+        than the `at_risk` tolerance (25 percentage points by default) will not reach its target
+        without a change of course.
     """,
     fix="Act on the gap: update or add the action plan that addresses the KPI, or revise the target with its owner.",
     failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 8.4}")),
@@ -371,17 +373,9 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
                           path=("threshold",), key=True, related=[p.id for p in status.plans],
                           hint="act on the breach through the KPI's action plan, or revise the threshold with its owner")
             continue
-        message = (f"{kpi.label} is off track: latest {with_unit(progress.latest_value, kpi.unit)} "
-                   f"on {progress.latest_date}, expected {with_unit(progress.expected_value, kpi.unit)} "
-                   f"at {ctx.today}: {format_gap(progress.gap_units, kpi.unit)}")
-        if progress.progress_pct is not None and progress.expected_pct is not None:
-            message += (f" ({format_number(progress.progress_pct)}% of the way to the target, "
-                        f"{format_number(progress.expected_pct)}% expected)")
-        yield problem(kpi, message, path=_target_field(kpi), key=True, related=[p.id for p in status.plans],
+        yield problem(kpi, f"{kpi.label} is off track {standing(status)}", path=_target_field(kpi), key=True,
+                      related=[p.id for p in status.plans],
                       hint="act on the gap through the KPI's action plan, or revise the target with its owner")
-
-
-
 
 
 @rule(
@@ -418,7 +412,7 @@ def uncorrected_off_track(ctx: RuleContext) -> Iterator[Problem]:
             said = kpi.health.level + (f" on {kpi.health.date}" if kpi.health.date else "")
             what, where = f"{concern} by its owner's health ({said})", ("health", "level")
         else:
-            what, where = concern, _bar_field(kpi)
+            what, where = f"{concern} at its last reading ({status.progress.judged_at})", _bar_field(kpi)
         yield problem(kpi, f"{kpi.label} is {what} and nobody is correcting course: {why}",
                       path=where, key=True, related=[p.id for p in status.plans],
                       hint="add or renew a plan addressing it: status planned or in_progress, "
