@@ -155,6 +155,37 @@ def status_counts(statuses: Any) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in STATUS_ORDER}
 
 
+@dataclass(frozen=True)
+class Unjudged:
+    """KPIs that cannot be judged, by why: counted as such in every summary, never as good."""
+
+    total: int
+    no_target: int  # no target value or date: nothing to judge against
+    no_baseline: int  # a target, but no baseline to measure the way from
+    no_numbers: int  # a target and a baseline, but no actual yet
+    no_direction: int = 0  # which way is better is not said
+
+    def phrase(self) -> str:
+        """'cannot be judged: 3 (no target 1, no baseline 1, no numbers 1)' (and ', no direction N'
+        when some KPIs do not say which way is better)."""
+        why = f"no target {self.no_target}, no baseline {self.no_baseline}, no numbers {self.no_numbers}"
+        if self.no_direction:
+            why += f", no direction {self.no_direction}"
+        return f"cannot be judged: {self.total} ({why})"
+
+
+def unjudged(statuses: Any) -> Unjudged:
+    """How many of ``statuses`` cannot be judged, and why (retired KPIs are not judged at all)."""
+    counts = status_counts(statuses)
+    parts = counts[NO_TARGET], counts[NO_BASELINE], counts[NO_DATA], counts[NO_DIRECTION]
+    return Unjudged(sum(parts), *parts)
+
+
+def has_current_numbers(status: KpiStatus) -> bool:
+    """A KPI with an actual that is not stale: one with no numbers at all is not current."""
+    return status.progress.latest_date is not None and not status.staleness.stale
+
+
 def readings_of(kpi: KPI, framework: Framework) -> list[Reading]:
     """Inline actuals first, then the CSV rows for this KPI (file order, then row order)."""
     inline = [Reading(a.date, a.value, index=i) for i, a in enumerate(kpi.actuals)]
@@ -319,7 +350,7 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
 
 __all__ = [
     "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_DIRECTION", "NO_TARGET", "OFF_TRACK", "ON_TRACK",
-    "STATUS_ORDER", "DisputedReading", "KpiStatus", "Reading", "actuals_of", "correcting",
+    "STATUS_ORDER", "DisputedReading", "KpiStatus", "Reading", "Unjudged", "actuals_of", "correcting", "has_current_numbers",
     "format_number", "format_percent", "json_number", "kpi_statuses", "order_statuses", "status_counts",
-    "threshold_text", "with_unit",
+    "threshold_text", "unjudged", "with_unit",
 ]

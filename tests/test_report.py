@@ -453,7 +453,9 @@ def test_json_has_the_same_content_as_data():
     assert header["verdict"] == "fail"
     assert {line["key"]: (line["count"], line["total"]) for line in header["scorecard"]} == {
         "traced_kpis": (10, 12), "measured_goals": (7, 8), "kpis_with_active_plan": (5, 12),
-        "current_kpis": (11, 12), "on_course_kpis": (7, 12), "unresolved_conflicts": (2, 2)}
+        "current_kpis": (10, 12), "on_course_kpis": (7, 12), "unjudged_kpis": (2, 12), "unresolved_conflicts": (2, 2)}
+    assert header["cannot_be_judged"] == {"total": 2, "no_target": 1, "no_baseline": 0, "no_numbers": 0,
+                                          "no_direction": 1}
     # event-leads-cost: no numbers to judge, its owner says problem
     assert data["performance_gaps"] == ["projects-on-time", "operating-cost", "content-downloads", "event-leads-cost"]
     cost = data["kpis"]["operating-cost"]

@@ -150,7 +150,8 @@ def test_status_table_shows_every_kpi(root):
     assert rows["go-lives"][4] == "71 stale" and rows["go-lives"][-2:] == ["at-risk", "0"]
     assert rows["win-rate"][4] == "- stale" and rows["win-rate"][-2:] == ["no-data", "1"]
     assert rows["uptime"][-2:] == ["achieved", "0"]
-    assert "5 KPIs: 2 at-risk, 1 no-data, 1 on-track, 1 achieved; 2 stale" in result.output
+    assert ("5 KPIs: 2 at-risk, 1 no-data, 1 on-track, 1 achieved; cannot be judged: 1 (no target 0, no baseline 0, "
+            "no numbers 1); 2 stale") in result.output
 
 
 def test_status_sorts_by_department_then_id_by_default(root):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from typing import Any
 
 from kpiframe.analysis import Unread
 from kpiframe.check import LoadedFramework
-from kpiframe.status import KpiStatus, json_number, status_counts
+from kpiframe.status import KpiStatus, json_number, status_counts, unjudged
 
 STATUS_JSON_VERSION = 1
 
@@ -23,6 +24,7 @@ def render_status_json(loaded: LoadedFramework, rows: list[KpiStatus], unread: U
         "sort": sort,
         "department": department,
         "counts": status_counts(rows),
+        "cannot_be_judged": dataclasses.asdict(unjudged(rows)),
         "unread": unread.as_dict(),
         "kpis": [status_as_dict(row) for row in rows],
     }

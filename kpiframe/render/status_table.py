@@ -13,7 +13,7 @@ from kpiframe.analysis import Unread
 from kpiframe.check import LoadedFramework
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.text import print_table
-from kpiframe.status import KpiStatus, format_number, format_percent, status_counts, threshold_text
+from kpiframe.status import KpiStatus, format_number, format_percent, status_counts, threshold_text, unjudged
 
 STATUS_STYLE = {ACHIEVED: "bold green", ON_TRACK: "green", AT_RISK: "yellow", OFF_TRACK: "bold red"}
 BAR_WIDTH = 10
@@ -125,6 +125,9 @@ def _footer(rows: list[KpiStatus], unread: Unread) -> Text:
         for i, (status, n) in enumerate(shown):
             text.append(", " if i else "")
             text.append(f"{n} {status}", style=STATUS_STYLE.get(status, ""))
+    cannot = unjudged(rows)
+    if cannot.total:
+        text.append(f"; {cannot.phrase()}", style="yellow")
     key_rows = [row for row in rows if row.kpi.key]
     if key_rows and len(key_rows) != len(rows):
         key_counts = [f"{n} {status}" for status, n in status_counts(key_rows).items() if n]

@@ -265,6 +265,9 @@ def _not_traced(report: Report, alignment: Alignment) -> list[str]:
 
 def _performance(report: Report) -> list[str]:
     lines = ["## Performance gaps", ""]
+    cannot = report.header.cannot_be_judged
+    if not report.performance_gaps and cannot.total:  # not "none behind" while some cannot be judged
+        return lines + _none(f"No KPI that can be judged is off track or at risk; {cannot.phrase()}.")
     if not report.performance_gaps:
         return lines + _none("No KPI is off track or at risk.")
     lines += ["KPIs behind where they should have been at their last reading, worst first. Expected then is "

@@ -11,8 +11,12 @@ Definitions (the README's "Gap reports" section repeats them):
   (the unmeasured-goal rule's definition; team goals are not counted).
 * Active plan: status ``planned`` or ``in_progress`` (as in `kpiframe status`); overdue
   plans still count here and are listed as execution gaps.
-* Current numbers: the KPI is not stale (the stale-kpi rule's definition).
-* On course: ``on-track`` or ``achieved``. Behind: ``off-track`` or ``at-risk``.
+* Current numbers: the KPI has an actual and is not stale (the stale-kpi rule's definition);
+  a KPI with no numbers at all is not current.
+* On course: ``on-track`` or ``achieved`` at its last reading. Behind: ``off-track`` or ``at-risk``.
+* Cannot be judged: ``no-target``, ``no-baseline`` or ``no-data``. Nothing unknown is counted as
+  good: they are counted apart ("cannot be judged: N (no target X, no baseline Y, no numbers
+  Z)"), and the verdict never says no KPI is behind while there are any.
 * Unresolved conflict: two KPIs of different departments that work against each other
   through influences, with no trade-off between them.
 * Performance gaps are sorted worst first: off-track before at-risk, then by the gap in
@@ -39,7 +43,7 @@ from kpiframe.influence import Conflict, format_path
 from kpiframe.model import KPI, ActionPlan, Framework, Goal
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.report.diagram import Diagram, DiagramInput, build_diagrams
-from kpiframe.status import KpiStatus, correcting, threshold_text
+from kpiframe.status import KpiStatus, Unjudged, correcting, threshold_text, unjudged
 
 REPORT_VERSION = 1
 BEHIND = (OFF_TRACK, AT_RISK)
@@ -76,6 +80,7 @@ class Header:
     unread_kpis: int  # KPI documents that failed validation
     unread_files: int  # files that could not be read
     scorecard: tuple[ScoreLine, ...]
+    cannot_be_judged: Unjudged  # KPIs with no target, baseline or numbers: never counted as good
 
 
 @dataclass(frozen=True)
@@ -353,7 +358,8 @@ def build_report(result: CheckResult, *, include_retired: bool = False, key_only
     gaps = _sorted_behind(k for k in kpis.values() if (k.concern or k.status) in BEHIND)
     return Report(
         version=REPORT_VERSION,
-        header=_header(result, view.title, goals, kpis, execution, conflicts),
+        header=_header(result, view.title, goals, kpis, execution, conflicts,
+                       unjudged(analysis.kpi_statuses[k] for k in kpis)),
         alignment=alignment,
         performance_gaps=tuple(k.id for k in gaps),
         execution=execution,
@@ -596,20 +602,29 @@ def _share(key: str, label: str, count: int, total: int) -> ScoreLine:
     return ScoreLine(key, label, count, total, count / total * 100.0 if total else None)
 
 
-def _scorecard(goals: dict[str, GoalView], kpis: dict[str, KpiView], conflicts: Conflicts) -> tuple[ScoreLine, ...]:
+def _scorecard(goals: dict[str, GoalView], kpis: dict[str, KpiView], conflicts: Conflicts,
+               cannot: Unjudged) -> tuple[ScoreLine, ...]:
     rows = list(kpis.values())
     judged_goals = [g for g in goals.values() if g.level in ("company", "department")]
+    unknown = (_share("unjudged_kpis", f"KPIs that {cannot.phrase().replace(f': {cannot.total}', '')}",
+                      cannot.total, len(rows)),) if cannot.total else ()
     return (
         _share("traced_kpis", "KPIs traced to a company goal", sum(k.alignment == "traced" for k in rows), len(rows)),
         _share("measured_goals", "Company and department goals measured by a KPI",
                sum(g.measured for g in judged_goals), len(judged_goals)),
         _share("kpis_with_active_plan", "KPIs with an active action plan", sum(bool(k.active_plans) for k in rows),
                len(rows)),
-        _share("current_kpis", "KPIs with current numbers", sum(not k.stale for k in rows), len(rows)),
+        _share("current_kpis", "KPIs with current numbers", sum(_current(k) for k in rows), len(rows)),
         _share("on_course_kpis", "KPIs on track or achieved", sum(k.status in ON_COURSE for k in rows), len(rows)),
+        *unknown,
         _share("unresolved_conflicts", "Cross-department conflicts without a trade-off",
                conflicts.cross_department - conflicts.resolved, conflicts.cross_department),
     )
+
+
+def _current(kpi: KpiView) -> bool:
+    """As :func:`kpiframe.status.has_current_numbers`: a KPI without numbers is not current."""
+    return kpi.latest is not None and not kpi.stale
 
 
 def _plural(count: int, noun: str) -> str:
@@ -617,7 +632,7 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _verdict(result: CheckResult, kpis: dict[str, KpiView], execution: Execution,
-             conflicts: Conflicts) -> tuple[str, str]:
+             conflicts: Conflicts, cannot: Unjudged) -> tuple[str, str]:
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
     if not result.framework.documents and not result.findings:
         return "empty", "Nothing to report yet: no framework documents were found."
@@ -630,8 +645,13 @@ def _verdict(result: CheckResult, kpis: dict[str, KpiView], execution: Execution
         verdict, text = "pass", "Passes the check with no warnings"
     counts = Counter(k.status for k in kpis.values())
     behind = counts[OFF_TRACK] + counts[AT_RISK]
+    judged = len(kpis) - cannot.total
     if not kpis:
         text += "; there are no KPIs"
+    elif not judged:
+        text += "; no KPI can be judged yet"
+    elif not behind and cannot.total:  # never "no KPI is behind" while some cannot be judged
+        text += f"; none of the {_plural(judged, 'KPI')} that can be judged is behind"
     elif not behind:
         text += f"; no KPI is behind ({_plural(len(kpis), 'KPI')} in all)"
     else:
@@ -640,22 +660,26 @@ def _verdict(result: CheckResult, kpis: dict[str, KpiView], execution: Execution
         uncorrected = len(execution.uncorrected)
         text += (f"{uncorrected} with nobody correcting course" if uncorrected
                  else "every one with a plan correcting course")
+    if cannot.total:
+        text += f"; {cannot.phrase()}"
     open_conflicts = conflicts.cross_department - conflicts.resolved
     if open_conflicts:
         text += f"; {_plural(open_conflicts, 'cross-department conflict')} without a trade-off"
     return verdict, text + "."
 
 
-def _header(result: CheckResult, title: str, goals, kpis, execution: Execution, conflicts: Conflicts) -> Header:
+def _header(result: CheckResult, title: str, goals, kpis, execution: Execution, conflicts: Conflicts,
+            cannot: Unjudged) -> Header:
     summary = result.summary()
     organization = result.framework.config.organization
-    verdict, verdict_text = _verdict(result, kpis, execution, conflicts)
+    verdict, verdict_text = _verdict(result, kpis, execution, conflicts, cannot)
     missing = unread(result.framework, result.findings)
     return Header(
         title=title, organization=organization,
         today=result.today, verdict=verdict, verdict_text=verdict_text, files=summary["files"],
         documents=summary["documents"], findings=summary["findings"], suppressed=summary["suppressed"],
-        unread_kpis=missing.kpis, unread_files=missing.files, scorecard=_scorecard(goals, kpis, conflicts),
+        unread_kpis=missing.kpis, unread_files=missing.files,
+        scorecard=_scorecard(goals, kpis, conflicts, cannot), cannot_be_judged=cannot,
     )
 
 
@@ -684,7 +708,7 @@ def _departments(result: CheckResult, kpis: dict[str, KpiView]) -> tuple[Departm
         mine = [k for k in kpis.values() if k.department == department]
         rows.append(DepartmentRow(
             department, len(mine), sum(k.alignment == "traced" for k in mine), sum(bool(k.active_plans) for k in mine),
-            sum(not k.stale for k in mine), sum(k.status in ON_COURSE for k in mine),
+            sum(_current(k) for k in mine), sum(k.status in ON_COURSE for k in mine),
             errors[department], warnings[department],
             *((entries[department].name, entries[department].owner) if department in entries else ())))
     if errors[None] or warnings[None]:
