@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import networkx as nx
 
 from kpiframe.findings import Finding
-from kpiframe.influence import ConflictScan, KpiPole, SignedGraph, find_conflicts
+from kpiframe.influence import ConflictScan, KpiPole, Settlement, SignedGraph, agreements_of, find_conflicts
 from kpiframe.model import Framework, Tradeoff
 from kpiframe.status import KpiStatus, kpi_statuses, status_counts
 
@@ -128,28 +128,11 @@ class Analysis:
                 if k.direction is not None}
 
     @cached_property
-    def tradeoff_pairs(self) -> dict[frozenset[str], list[Tradeoff]]:
-        """The KPI pairs that agreed trade-offs cover (only trade-offs whose two KPIs exist and are not
-        retired: one naming a retired KPI is `retired-reference`'s to report)."""
-        pairs: dict[frozenset[str], list[Tradeoff]] = {}
-        for tradeoff in self.framework.tradeoffs.values():
-            pair = frozenset(tradeoff.between)
-            if len(pair) == 2 and pair <= self.framework.live_kpis.keys():
-                pairs.setdefault(pair, []).append(tradeoff)
-        return pairs
-
-    @cached_property
-    def pairs_of_invalid_tradeoffs(self) -> set[frozenset[str]]:
-        """The KPI pairs that trade-offs with errors name: whether they are settled cannot be told
-        until those are fixed, so their conflicts are not reported."""
-        framework = self.framework
-        pairs = set()
-        for document in framework.invalid_documents:
-            between = document.references.get("between", ()) if document.kind == "Tradeoff" else ()
-            pair = frozenset(between)
-            if len(between) == 2 and len(pair) == 2 and pair <= framework.kpis.keys():
-                pairs.add(pair)
-        return pairs
+    def valid_tradeoffs(self) -> list[Tradeoff]:
+        """The trade-offs whose two ends exist: KPIs that are not retired, or drivers (one naming a
+        retired KPI is `retired-reference`'s to report, one naming nothing `dangling-reference`'s)."""
+        ends = self.framework.live_kpis.keys() | self.framework.drivers.keys()
+        return [t for t in self.framework.tradeoffs.values() if len(set(t.between)) == 2 and set(t.between) <= ends]
 
     @cached_property
     def signed_graph(self) -> SignedGraph:
@@ -157,19 +140,43 @@ class Analysis:
         return SignedGraph.from_framework(self.graph)
 
     @cached_property
+    def settlement(self) -> Settlement:
+        """Which harms the valid trade-offs settle: a chain, or through a driver, too (see
+        :mod:`kpiframe.influence.settle`)."""
+        agreements = [a for t in self.valid_tradeoffs for a in agreements_of(t.id, (t.between[0], t.between[1]),
+                                                                             self.kpi_poles)]
+        return Settlement(self.signed_graph, self.kpi_poles, agreements)
+
+    @cached_property
+    def held_back_harms(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """The harms that trade-offs with errors would settle: whether they are settled cannot be
+        told until those are fixed, so their conflicts are not reported (nor counted as resolved)."""
+        agreements = []
+        for document in self.framework.invalid_documents:
+            between = document.references.get("between", ()) if document.kind == "Tradeoff" else ()
+            if len(between) == 2 and between[0] != between[1]:
+                name = document.id or f"{document.file}:{document.line}"
+                agreements += agreements_of(name, (between[0], between[1]), self.kpi_poles)
+        return Settlement(self.signed_graph, self.kpi_poles, agreements).settled if agreements else {}
+
+    @cached_property
     def conflict_scan(self) -> ConflictScan:
-        """Every pair of KPIs that work against each other, capped per department pair. Pairs that
-        a trade-off covers, or that one with errors names, count as resolved."""
-        pairs = set(self.tradeoff_pairs)
-        held_back = self.pairs_of_invalid_tradeoffs - pairs
+        """Every pair of KPIs that work against each other, capped per department pair, with the
+        harms trade-offs settle (and those trade-offs with errors may settle) taken out."""
         return find_conflicts(self.signed_graph, self.kpi_poles, per_pair_cap=CONFLICTS_PER_PAIR,
-                              resolved=sorted(_ordered(p) for p in pairs | held_back))
+                              settled={**self.held_back_harms, **self.settlement.settled})
+
+    @property
+    def tradeoffs_settling(self) -> frozenset[str]:
+        """The trade-offs that settle at least one harm (the others are stale)."""
+        return self.settlement.busy
 
     @property
     def resolved_conflicts(self) -> int:
-        """Cross-department conflicts that a trade-off covers."""
-        pairs = self.tradeoff_pairs
-        return sum(1 for c in self.conflict_scan.resolved if not c.same_department and frozenset((c.a, c.b)) in pairs)
+        """Cross-department conflicts that valid trade-offs settle, every way the pair hurts."""
+        settled = self.settlement.settled
+        return sum(1 for c in self.conflict_scan.resolved if not c.same_department
+                   and (c.a, c.b) in settled and (not c.mutual or (c.b, c.a) in settled))
 
     # ------------------------------------------------------------------ execution
 
@@ -254,9 +261,6 @@ def trace_to_company_goal(framework: Framework) -> dict[str, str]:
     return state
 
 
-def _ordered(pair: frozenset[str]) -> tuple[str, str]:
-    a, b = sorted(pair)
-    return a, b
 
 
 def unread(framework: Framework, findings: Iterable[Finding]) -> Unread:

@@ -7,7 +7,7 @@ carry ``rel``:
 - ``supports``: KPI -> goal it measures progress toward
 - ``addresses``: action plan -> KPI it is meant to move
 - ``influences``: KPI/driver -> KPI/driver, with ``sign`` +1 (increase) or -1 (decrease)
-- ``between``: trade-off -> each of its two KPIs
+- ``between``: trade-off -> each of its two ends (KPIs, or a KPI and a driver)
 - ``arbitrates``: trade-off -> the goal that arbitrates it
 
 References to ids that do not exist (or to the wrong kind) are left out; the
@@ -46,9 +46,9 @@ def build_graph(framework: Framework) -> nx.DiGraph:
             if kpi_id in kpis:
                 graph.add_edge(plan.id, kpi_id, rel="addresses")
     for tradeoff in framework.tradeoffs.values():
-        for kpi_id in tradeoff.between:
-            if kpi_id in kpis:
-                graph.add_edge(tradeoff.id, kpi_id, rel="between")
+        for end in tradeoff.between:
+            if end in kpis or end in framework.drivers:
+                graph.add_edge(tradeoff.id, end, rel="between")
         if tradeoff.goal in goals:
             graph.add_edge(tradeoff.id, tradeoff.goal, rel="arbitrates")
     return graph

@@ -18,7 +18,7 @@ class ImpactRow:
     outcome: str  # helped | hurt | mixed
     path: tuple[str, ...]
     signs: tuple[int, ...]
-    tradeoffs: tuple[str, ...]  # trade-offs that cover the pair (source, kpi)
+    tradeoffs: tuple[str, ...]  # trade-offs that settle the harm source does to kpi (a chain or a driver too)
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,11 @@ def impact_of(analysis: Analysis, source: str) -> ImpactReport:
     if document is None:
         raise NotAMover(_what_it_is(framework, source))
     kpis = framework.kpis
-    covered = analysis.tradeoff_pairs
+    settled = analysis.settlement
     effects = impact(analysis.signed_graph, analysis.kpi_poles, source)
     rows = tuple(
         ImpactRow(e.kpi, kpis[e.kpi].name, e.department, e.outcome, e.path, e.signs,
-                  tuple(sorted(t.id for t in covered.get(frozenset((source, e.kpi)), ()))))
+                  settled.covering(source, e.kpi) if e.outcome != "helped" else ())
         for e in effects)
     if source in kpis:
         moves = f"improves ({kpis[source].direction})"

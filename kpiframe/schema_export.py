@@ -153,7 +153,7 @@ FIELD_HELP = {
     "status": "planned, in_progress, done, blocked or cancelled.",
     "milestones": "Steps of the plan, each with a due date and whether it is done.",
     "collaborators": "Other departments taking part (department ids).",
-    "between": "The two KPIs whose conflict this trade-off resolves.",
+    "between": "The two KPIs whose conflict this trade-off settles; or the hurt KPI and a KPI or driver that every harmful path to it passes through.",
     "resolution": "What was agreed.",
     "owners": "Who agreed it: include an owner of each of the two KPIs.",
     "goal": "The company goal that arbitrates (optional).",

@@ -296,7 +296,7 @@ def test_the_scripted_before_after_in_examples_runs_as_the_readme_shows(git_env)
                           env={**os.environ, "KPIFRAME": f"{sys.executable} -m kpiframe", "NO_COLOR": "1"})
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "Changes from revision main (32dfd06ae553) to the working tree" in out  # fixed dates: a fixed commit
+    assert "Changes from revision main (22a6a302ff42) to the working tree" in out  # fixed dates: a fixed commit
     assert "  relaxed      KPI new-arr-booked: target relaxed (value: 9000, date: 2026-12-31 -> value: 7500, " \
            "date: 2026-12-31)  acme/kpis/sales.yaml:12" in out
     assert "acme/kpis/sales.yaml:12:1  error    KF401 target-relaxed" in out

@@ -130,7 +130,7 @@ CASES: dict[str, Case] = {
     "team-goal-without-parent.yaml": case(Expect("invalid-value", 2, "needs a `parent`")),
     "goal-cycle.yaml": case(Expect("goal-cycle", 7, "h-cycle-a -> h-cycle-b -> h-cycle-a")),
     "unknown-department.yaml": case(Expect("unknown-department", 5, "'marketing'")),
-    "tradeoff-same-kpi.yaml": case(Expect("invalid-value", 18, "names the same KPI twice")),
+    "tradeoff-same-kpi.yaml": case(Expect("invalid-value", 18, "names the same id twice")),
     "tradeoff-three-kpis.yaml": case(Expect("invalid-value", 4, "at most 2")),
     "api-version.yaml": case(Expect("invalid-value", 3, "kpiframe/v1")),
     "suppression-without-reason.yaml": case(Expect("invalid-value", 11, "`ignore[0].reason` is required")),

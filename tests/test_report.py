@@ -169,7 +169,7 @@ def test_acme_report_reads_as_a_healthy_framework_with_its_gaps_worst_first():
     assert "| KPIs traced to a company goal | 100% | 32 of 32 |" in text
     assert "| KPIs with an active action plan | 91% | 29 of 32 |" in text
     assert "| KPIs with current numbers | 97% | 31 of 32 |" in text
-    assert "| Cross-department conflicts without a trade-off | 0% | 0 of 7 |" in text
+    assert "| Cross-department conflicts without a trade-off | 0% | 0 of 9 |" in text
     gaps = text.split("## Performance gaps")[1].split("## Execution gaps")[0]
     order = re.findall(r"\(`([a-z0-9.-]+)`\) \|", gaps)
     # key KPIs first (gross-logo-churn), then worst first

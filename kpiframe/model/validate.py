@@ -221,8 +221,8 @@ def _structure_problems(document: Document, raw: RawDocument) -> Iterable[Findin
                               f"got {value if word else 'a number'}",
                               "write what the field was and became, e.g. `from: 12, to: 10` (or increase/decrease for direction)")
     if isinstance(document, Tradeoff) and document.between[0] == document.between[1]:
-        yield _at(raw, ("between", 1), "invalid-value", f"{label}: `between` names the same KPI twice",
-                  "a trade-off is between two different KPIs")
+        yield _at(raw, ("between", 1), "invalid-value", f"{label}: `between` names the same id twice",
+                  "a trade-off is between two different KPIs, or a KPI and a driver")
 
 
 def _target_problems(kpi: KPI, raw: RawDocument) -> Iterable[Finding]:

@@ -407,7 +407,7 @@ def _tradeoff(report: Report, t: TradeoffView) -> list[str]:
         text += f" Reviewed {t.review}."
     notes = []
     if not t.conflicting:
-        notes.append("its KPIs do not work against each other (any more): it may be stale")
+        notes.append("it settles no conflict (any more): it may be stale")
     if t.missing_owners:
         notes.append(f"not signed by {md(', '.join(t.missing_owners))}, who own{'s' if len(t.missing_owners) == 1 else ''} its KPIs")
     lines = [text, f"  - Resolution: {md(t.resolution)}"]

@@ -238,12 +238,12 @@ class OmittedConflicts:
 class TradeoffView:
     id: str
     between: tuple[str, ...]
-    departments: tuple[str | None, ...]  # of the two KPIs (None when a KPI does not exist)
+    departments: tuple[str | None, ...]  # of its two ends (None for a driver, or an id that does not exist)
     resolution: str
     owners: tuple[str, ...]
     goal: str | None
     review: str | None
-    conflicting: bool  # the two KPIs do work against each other
+    conflicting: bool  # it settles at least one conflict (its own pair's, or harm through one of its ends)
     missing_owners: tuple[str, ...]  # KPI owners who are not among the owners
     file: str
     line: int
@@ -545,9 +545,9 @@ def _conflicts(result: CheckResult, kpis: dict[str, KpiView], names: dict[str, s
                        for c in scan.conflicts if not c.same_department)
     omitted = tuple(OmittedConflicts(pair, n) for pair, n in scan.omitted.items() if pair[0] != pair[1] and n)
     cross = sum(n for pair, n in scan.totals.items() if pair[0] != pair[1])
-    resolved = sum(1 for c in scan.resolved if not c.same_department)
-    stale_pairs = {frozenset(pair) for pair in scan.no_conflict}
-    tradeoffs = tuple(_tradeoff_view(t, kpis, stale_pairs) for t in framework.tradeoffs.values())
+    resolved = result.analysis.resolved_conflicts  # settled by trade-offs without errors
+    settling = result.analysis.tradeoffs_settling
+    tradeoffs = tuple(_tradeoff_view(t, kpis, settling) for t in framework.tradeoffs.values())
     return Conflicts(unresolved, omitted, cross, resolved, tradeoffs)
 
 
@@ -579,11 +579,9 @@ def _path_in_words(conflict: Conflict, framework: Framework, names: dict[str, st
     return text
 
 
-def _tradeoff_view(tradeoff, kpis: dict[str, KpiView], stale_pairs: set[frozenset[str]]) -> TradeoffView:
+def _tradeoff_view(tradeoff, kpis: dict[str, KpiView], settling: frozenset[str]) -> TradeoffView:
     file, line = _position(tradeoff)
     between = tuple(tradeoff.between)
-    pair = frozenset(between)
-    exists = len(pair) == 2 and all(k in kpis for k in pair)
     owners = {o.strip().casefold() for o in tradeoff.owners}
     named = {k: kpis[k].owner for k in between if k in kpis}
     missing = tuple(dict.fromkeys(owner for owner in named.values()
@@ -591,7 +589,7 @@ def _tradeoff_view(tradeoff, kpis: dict[str, KpiView], stale_pairs: set[frozense
     return TradeoffView(
         id=tradeoff.id, between=between, departments=tuple(kpis[k].department if k in kpis else None for k in between),
         resolution=tradeoff.resolution, owners=tuple(tradeoff.owners), goal=tradeoff.goal, review=tradeoff.review,
-        conflicting=exists and pair not in stale_pairs, missing_owners=missing, file=file, line=line,
+        conflicting=tradeoff.id in settling, missing_owners=missing, file=file, line=line,
     )
 
 

@@ -100,13 +100,16 @@ def _conflict_problem(conflict: Conflict, ctx: RuleContext) -> Problem:
 
 @rule(
     code="KF201", slug="department-conflict", severity="error",
-    summary="Improving one department's KPI worsens another department's KPI, and no trade-off covers the pair.",
+    summary="Improving one department's KPI worsens another department's KPI, and no trade-off settles it.",
     rationale="""
         The classic silo: sales is paid on deals closed while operations is measured on cost.
         More deals mean more delivery workload and higher cost; cutting cost removes the capacity
         sales needs. Each side does its job and both blame the other. kpiframe follows the signed
         influences (effects multiply along a path, loops included) and reports each pair once,
-        with the shortest harmful path, until the two departments agree a Tradeoff.
+        with the shortest harmful path, until a Tradeoff settles it: one between the two KPIs, or
+        one between the hurt KPI and a KPI or driver that every harmful path passes through (sales
+        and operations agreed on bookings against go-lives; marketing's leads hurt go-lives only
+        through bookings, so that agreement settles marketing's harm too).
     """,
     fix="Agree a Tradeoff between the two KPIs with owners from both departments, or change a KPI or an influence.",
     failing=documents(_SALES, _DRIVER, _OPS.format(department="operations")),
@@ -121,11 +124,12 @@ def department_conflict(ctx: RuleContext) -> Iterator[Problem]:
 
 @rule(
     code="KF202", slug="tradeoff-without-conflict", severity="warning",
-    summary="A trade-off between two KPIs that do not actually conflict (it is stale).",
+    summary="A trade-off that settles no conflict: no harm to one of its ends passes through the other (it is stale).",
     rationale="""
-        A trade-off records an agreement about two KPIs that pull against each other. When the
-        influences change and the KPIs no longer conflict, the trade-off is stale: it documents a
-        tension that is gone, and hides nothing but clutter.
+        A trade-off records an agreement about KPIs that pull against each other: the harm one
+        end does to the other, and every harm to it that passes through the other end (a chain,
+        or a driver). When the influences change and it settles nothing any more, the trade-off
+        is stale: it documents a tension that is gone, and hides nothing but clutter.
     """,
     fix="Remove the trade-off, or restore the influence it was agreed for.",
     failing=documents(_SALES.replace("influences: [{target: delivery-workload, effect: increase}]\n", ""),
@@ -134,23 +138,35 @@ def department_conflict(ctx: RuleContext) -> Iterator[Problem]:
                       _TRADEOFF.format(owners="Dana Kim, Priya Nair")),
 )
 def tradeoff_without_conflict(ctx: RuleContext) -> Iterator[Problem]:
-    pairs = ctx.analysis.tradeoff_pairs
+    busy = ctx.analysis.tradeoffs_settling
     unknown = reaching_unknown(ctx.framework, ctx.analysis.signed_graph)
-    for a, b in ctx.analysis.conflict_scan.no_conflict:
-        if a in unknown or b in unknown:
-            continue  # an influence whose effect is unknown may connect them
-        for tradeoff in pairs.get(frozenset((a, b)), ()):
-            yield problem(tradeoff, f"{tradeoff.label}: {a} and {b} do not conflict (improving neither worsens "
-                                    "the other through any influence)", path=("between",), related=(a, b),
-                          hint="remove the trade-off if the tension is gone, or check the influences")
+    poles = ctx.analysis.kpi_poles
+    for tradeoff in ctx.analysis.valid_tradeoffs:
+        a, b = tradeoff.between
+        if tradeoff.id in busy or a in unknown or b in unknown:
+            continue  # it settles something, or an influence whose effect is unknown may connect them
+        if a in poles and b in poles:
+            why = (f"{a} and {b} do not conflict (improving neither worsens the other through any influence), "
+                   "and no harm to either passes through the other")
+        elif a in poles or b in poles:
+            hurt, through = (a, b) if a in poles else (b, a)
+            why = f"no harm to {hurt} passes through {through}"
+        elif a in ctx.framework.drivers and b in ctx.framework.drivers:
+            why = f"{a} and {b} are both drivers: a trade-off settles harm to a KPI"
+        else:
+            continue  # a KPI without a direction: nobody can say which way hurts it (missing-direction)
+        yield problem(tradeoff, f"{tradeoff.label}: {why}", path=("between",), related=(a, b),
+                      hint="remove the trade-off if the tension is gone, or check the influences")
 
 
 @rule(
     code="KF203", slug="tradeoff-missing-owner", severity="warning",
-    summary="A trade-off whose owners do not include the owner of each of its two KPIs.",
+    summary="A trade-off whose owners do not include the owner of each KPI it names (with a driver: the hurt KPI's).",
     rationale="""
         A trade-off is a cross-functional agreement. Signed by one side only, it is a decision
-        imposed on the other department, and the silo stays. The owners must include each KPI's owner.
+        imposed on the other department, and the silo stays. The owners must include each KPI's
+        owner; a trade-off between a driver and a KPI is signed by that KPI's owner, whose KPI
+        accepts the harm.
     """,
     fix="Add the missing KPI owner to `owners`.",
     failing=documents(_SALES, _DRIVER, _OPS.format(department="operations"), _TRADEOFF.format(owners="Dana Kim")),

@@ -186,8 +186,8 @@ def _references(document: Document) -> Iterable[tuple[tuple, str, tuple[type, ..
         for i, kpi in enumerate(document.addresses):
             yield ("addresses", i), kpi, (KPI,)
     if isinstance(document, Tradeoff):
-        for i, kpi in enumerate(document.between):
-            yield ("between", i), kpi, (KPI,)
+        for i, end in enumerate(document.between):
+            yield ("between", i), end, (KPI, Driver)
         if document.goal:
             yield ("goal",), document.goal, (Goal,)
 
