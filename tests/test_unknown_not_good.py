@@ -70,15 +70,15 @@ def test_the_status_footer_counts_what_cannot_be_judged(framework):
 
 def test_the_json_report_counts_what_cannot_be_judged(framework):
     payload = json.loads(cli("report", register(framework), "--today", "2026-06-30", "--format", "json").stdout)
-    assert payload["header"]["cannot_be_judged"] == {"total": 3, "no_target": 1, "no_baseline": 1, "no_numbers": 1,
-                                                "no_direction": 0}
+    assert payload["header"]["cannot_be_judged"] == {"total": 3, "no_target": 1, "no_baseline": 1,
+                                                     "no_numbers": 1, "no_direction": 0}
     assert PHRASE in payload["header"]["verdict_text"]
 
 
 def test_the_status_json_counts_what_cannot_be_judged(framework):
     payload = json.loads(cli("status", register(framework), "--today", "2026-06-30", "--format", "json").stdout)
     assert payload["cannot_be_judged"] == {"total": 3, "no_target": 1, "no_baseline": 1, "no_numbers": 1,
-                                                "no_direction": 0}
+                                           "no_direction": 0}
 
 
 def test_when_everything_can_be_judged_nothing_is_said_about_it():
