@@ -214,19 +214,6 @@ class Analysis:
         undirected = sum(1 for k in self.framework.live_kpis.values() if k.direction is None)
         return undirected or None
 
-    def computed(self) -> dict[str, Any]:
-        """Every answer computed so far, by name (what a helper process sends back)."""
-        return {name: value for name, value in self.__dict__.items() if name not in _INPUTS}
-
-    def adopt(self, answers: dict[str, Any]) -> None:
-        """Take answers another process computed for the same framework; ours win."""
-        for name, value in answers.items():
-            if name not in _INPUTS:
-                self.__dict__.setdefault(name, value)
-
-
-_INPUTS = frozenset({"framework", "graph", "today"})
-
 
 def trace_to_company_goal(framework: Framework) -> dict[str, str]:
     """For every goal: 'company' when its parent chain reaches a company goal, 'cycle' when it
