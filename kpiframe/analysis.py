@@ -15,10 +15,11 @@ Decisions:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -91,8 +92,8 @@ class Analysis:
         goals = self.framework.goals
         for kpi in self.framework.live_kpis.values():  # a retired KPI measures nothing any more
             for goal_id in kpi.supports:
-                current = goal_id
-                while current in goals and current not in measured:
+                current: str | None = goal_id
+                while current is not None and current in goals and current not in measured:
                     measured.add(current)
                     current = goals[current].parent
         return measured

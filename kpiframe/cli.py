@@ -712,7 +712,6 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     from kpiframe.fsutil import guard_standard_streams
-
     from kpiframe.stage import Stage
 
     guard_standard_streams()

@@ -33,7 +33,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-
 from pathlib import Path
 
 from kpiframe.analysis import Analysis, unread
