@@ -92,8 +92,8 @@ class Analysis:
         goals = self.framework.goals
         for kpi in self.framework.live_kpis.values():  # a retired KPI measures nothing any more
             for goal_id in kpi.supports:
-                current = goal_id
-                while current in goals and current not in measured:
+                current: str | None = goal_id
+                while current is not None and current in goals and current not in measured:
                     measured.add(current)
                     current = goals[current].parent
         return measured
@@ -214,19 +214,6 @@ class Analysis:
         # Said only when it happens: the conflict search skipped them (missing-direction).
         undirected = sum(1 for k in self.framework.live_kpis.values() if k.direction is None)
         return undirected or None
-
-    def computed(self) -> dict[str, Any]:
-        """Every answer computed so far, by name (what a helper process sends back)."""
-        return {name: value for name, value in self.__dict__.items() if name not in _INPUTS}
-
-    def adopt(self, answers: dict[str, Any]) -> None:
-        """Take answers another process computed for the same framework; ours win."""
-        for name, value in answers.items():
-            if name not in _INPUTS:
-                self.__dict__.setdefault(name, value)
-
-
-_INPUTS = frozenset({"framework", "graph", "today"})
 
 
 def trace_to_company_goal(framework: Framework) -> dict[str, str]:

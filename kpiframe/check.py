@@ -44,7 +44,7 @@ class UsageError(Exception):
 class LoadOptions:
     today: date | None = None
     pause_gc: bool = True
-    jobs: int | None = None  # processes for the parse and the rules; None: KPIFRAME_JOBS, else one per core
+    jobs: int | None = None  # processes for the parse; None: KPIFRAME_JOBS, else one per core
     today_from: str = "--today"  # where ``today`` came from, when it is given
 
 
@@ -177,7 +177,7 @@ class LoadedFramework:
     findings: list[Finding]  # the loader's and validator's
     timings: dict[str, float]
     config_raw: RawDocument | None = None  # kpiframe.yaml with its positions, for findings about it
-    jobs: int = 1  # processes this check may use
+    jobs: int = 1  # processes the parse used
     today_from: str = "--today"  # where today came from (see resolve_today)
     analysis: Analysis = field(init=False, repr=False)  # the shared answers, computed on first use
 
@@ -217,7 +217,7 @@ def load_source(source: FileSource, options: LoadOptions = LoadOptions(), *,
             framework, findings, config_raw = _start_framework(source, stage)
             files, discovery = source.yaml_files(framework.config.exclude)
             findings += discovery
-        jobs = default_jobs() if options.jobs is None else options.jobs  # for the parse and the rules
+        jobs = default_jobs() if options.jobs is None else options.jobs
         _parse_and_validate(files, framework, findings, jobs, timings, source, reuse or {}, loads, stage)
         with _timed(timings, "actuals"):
             stage.enter("reading actuals")
@@ -253,7 +253,7 @@ def check_loaded(loaded: LoadedFramework, options: CheckOptions = CheckOptions()
         with _timed(timings, "rules"):
             stage.enter("running rules")
             findings += selection.config_findings
-            findings += run_rules(context, selection, stage, jobs=loaded.jobs)
+            findings += run_rules(context, selection, stage)
             facts = loaded.analysis.summary_facts()  # before any view computes more answers
             active, suppressed = settle_findings(findings, framework, selection)
     stage.enter("rendering")

@@ -293,7 +293,7 @@ def report(
         result = comparison.pair.head.result
     gap_report = build_report(result, include_retired=show_all, key_only=key_only)
     if output_format == "json":
-        from kpiframe.report.json_report import render_report_json
+        from kpiframe.render.report_json import render_report_json
 
         text = render_report_json(gap_report)
         if comparison is not None:
@@ -301,7 +301,7 @@ def report(
 
             text = with_changes_json(text, comparison)
     else:
-        from kpiframe.report.markdown import render_markdown
+        from kpiframe.render.report_markdown import render_markdown
 
         text = render_markdown(gap_report)
         if comparison is not None:

@@ -6,6 +6,7 @@ tests) each keep their own, where a module-level record would have them overwrit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -17,7 +18,7 @@ class Stage:
     def enter(self, name: str, file: str = "") -> None:
         self.name, self.file = name, file
 
-    def on_file(self, stage: str):
+    def on_file(self, stage: str) -> Callable[[str], None]:
         """A callback that records each file as the stage ``stage`` reaches it."""
         return lambda rel: self.enter(stage, rel)
 

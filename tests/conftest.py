@@ -26,6 +26,7 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
 
 
 def check_tree(root: Path, *, select: tuple[str, ...] = (), today: date = TODAY) -> CheckResult:
+    """The check of ``root`` at a fixed today, with only the ``select``ed rules (all when empty)."""
     return run_check(root, CheckOptions(today=today, select=select))
 
 
@@ -35,10 +36,11 @@ def by_rule(result: CheckResult, rule: str) -> list:
 
 @pytest.fixture
 def framework(tmp_path: Path):
-    """``framework({"a.yaml": "..."}, config="...")`` -> the folder, with a kpiframe.yaml."""
+    """``framework({"a.yaml": "..."}, config="...", folder="fw")`` -> the folder under tmp_path,
+    with a kpiframe.yaml (another ``folder`` for a second framework in one test)."""
 
-    def make(files: dict[str, str], config: str = "organization: Test Co\n") -> Path:
-        root = tmp_path / "fw"
+    def make(files: dict[str, str], config: str = "organization: Test Co\n", *, folder: str = "fw") -> Path:
+        root = tmp_path / folder
         write_tree(root, {"kpiframe.yaml": config, **files})
         return root
 

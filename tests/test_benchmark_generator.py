@@ -16,11 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:  # benchmarks/ is not part of the installed package
-    sys.path.insert(0, str(REPO_ROOT))
+from benchmarks.generate import MANIFEST_NAME, build, generate
 
-from benchmarks.generate import MANIFEST_NAME, build, generate  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 AS_OF = date(2026, 9, 30)
 KINDS = {"Goal", "KPI", "Driver", "ActionPlan", "Tradeoff"}

@@ -7,14 +7,14 @@ the plan header takes lines 1-5, its extra fields start at line 6.
 
 from __future__ import annotations
 
-import textwrap
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from kpiframe.check import CheckOptions, CheckResult, run_check
+from kpiframe.check import CheckResult
 from kpiframe.status import kpi_statuses
+from tests.conftest import check_tree
 
 TODAY = date(2026, 6, 30)
 GOAL = """\
@@ -39,30 +39,20 @@ def plan(*extra: str, plan_id: str = "push", addresses: str = "addresses: [arr]"
     return "\n".join(lines) + "\n"
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
-def check(root: Path, *select: str, today: date = TODAY) -> CheckResult:
-    return run_check(root, CheckOptions(today=today, select=select))
-
-
 def found(root: Path, slug: str, today: date = TODAY) -> list:
-    return [f for f in check(root, slug, today=today).findings if f.rule == slug]
+    return [f for f in check_tree(root, select=(slug,), today=today).findings if f.rule == slug]
 
 
-def framework(tmp_path: Path, kpis: str = "", plans: str = "", config: str = "organization: Test Co\n",
-              extra: dict[str, str] | None = None) -> Path:
-    files = {"kpiframe.yaml": config, "goals.yaml": GOAL, **(extra or {})}
+def tree(framework, kpis: str = "", plans: str = "", config: str = "organization: Test Co\n",
+         extra: dict[str, str] | None = None, folder: str = "fw") -> Path:
+    """A framework with the company goal GOAL, ``kpis`` in kpis.yaml and ``plans`` in plans.yaml
+    (``framework`` is the conftest fixture)."""
+    files = {"goals.yaml": GOAL, **(extra or {})}
     if kpis:
         files["kpis.yaml"] = kpis
     if plans:
         files["plans.yaml"] = plans
-    return write(tmp_path / "fw", files)
+    return framework(files, config, folder=folder)
 
 
 def lines(findings: list) -> list[tuple[str, int, int]]:
@@ -72,31 +62,31 @@ def lines(findings: list) -> list[tuple[str, int, int]]:
 # --- KF301 missing-action-plan -------------------------------------------------------------
 
 
-def test_missing_action_plan_fires_on_the_target(tmp_path):
-    root = framework(tmp_path, kpi(BASELINE, TARGET))
+def test_missing_action_plan_fires_on_the_target(framework):
+    root = tree(framework, kpi(BASELINE, TARGET))
     (finding,) = found(root, "missing-action-plan")
     assert (finding.file, finding.line, finding.column) == ("kpis.yaml", 10, 1)
     assert finding.code == "KF301" and finding.severity.value == "error"
     assert "12 M USD by 2026-12-31" in finding.message
 
 
-def test_missing_action_plan_ignores_cancelled_plans_but_counts_done_ones(tmp_path):
-    cancelled = framework(tmp_path / "a", kpi(BASELINE, TARGET), plan("status: cancelled"))
+def test_missing_action_plan_ignores_cancelled_plans_but_counts_done_ones(framework):
+    cancelled = tree(framework, kpi(BASELINE, TARGET), plan("status: cancelled"), folder="a")
     (finding,) = found(cancelled, "missing-action-plan")
     assert "only cancelled ones: 'push'" in finding.message
-    done = framework(tmp_path / "b", kpi(BASELINE, TARGET), plan("status: done", "due: 2026-03-31"))
+    done = tree(framework, kpi(BASELINE, TARGET), plan("status: done", "due: 2026-03-31"), folder="b")
     assert found(done, "missing-action-plan") == []
 
 
-def test_missing_action_plan_needs_a_target(tmp_path):
-    assert found(framework(tmp_path, kpi(BASELINE)), "missing-action-plan") == []
+def test_missing_action_plan_needs_a_target(framework):
+    assert found(tree(framework, kpi(BASELINE)), "missing-action-plan") == []
 
 
 # --- KF302 overdue-action-plan ------------------------------------------------------------
 
 
-def test_overdue_action_plan_points_at_due(tmp_path):
-    root = framework(tmp_path, kpi(), plan("status: in_progress", "due: 2026-06-29"))
+def test_overdue_action_plan_points_at_due(framework):
+    root = tree(framework, kpi(), plan("status: in_progress", "due: 2026-06-29"))
     (finding,) = found(root, "overdue-action-plan")
     assert lines([finding]) == [("plans.yaml", 7, 6)]
     assert "was due 2026-06-29 (1 day ago) and is still in_progress" in finding.message
@@ -104,12 +94,12 @@ def test_overdue_action_plan_points_at_due(tmp_path):
 
 @pytest.mark.parametrize("fields", [("status: in_progress", "due: 2026-06-30"), ("status: done", "due: 2026-01-31"),
                                     ("status: cancelled", "due: 2026-01-31"), ("status: planned",)])
-def test_overdue_action_plan_passes(tmp_path, fields):
-    assert found(framework(tmp_path, kpi(), plan(*fields)), "overdue-action-plan") == []
+def test_overdue_action_plan_passes(fields, framework):
+    assert found(tree(framework, kpi(), plan(*fields)), "overdue-action-plan") == []
 
 
-def test_a_blocked_plan_can_be_overdue(tmp_path):
-    root = framework(tmp_path, kpi(), plan("status: blocked", "due: 2026-05-01"))
+def test_a_blocked_plan_can_be_overdue(framework):
+    root = tree(framework, kpi(), plan("status: blocked", "due: 2026-05-01"))
     assert lines(found(root, "overdue-action-plan")) == [("plans.yaml", 7, 6)]
 
 
@@ -119,57 +109,57 @@ MILESTONES = ("due: 2026-12-31", "milestones:", "  - {title: Hire SDRs, due: 202
               "  - {title: Launch campaign, due: 2026-05-31}", "  - {title: Close pilots, due: 2026-09-30}")
 
 
-def test_overdue_milestone_points_at_the_milestone_due(tmp_path):
-    root = framework(tmp_path, kpi(), plan("status: in_progress", *MILESTONES))
+def test_overdue_milestone_points_at_the_milestone_due(framework):
+    root = tree(framework, kpi(), plan("status: in_progress", *MILESTONES))
     (finding,) = found(root, "overdue-milestone")
     assert lines([finding]) == [("plans.yaml", 10, 35)]
     assert "'Launch campaign' was due 2026-05-31 (30 days ago)" in finding.message
 
 
 @pytest.mark.parametrize("status", ["done", "cancelled"])
-def test_overdue_milestone_ignores_finished_plans(tmp_path, status):
-    root = framework(tmp_path, kpi(), plan(f"status: {status}", *MILESTONES))
+def test_overdue_milestone_ignores_finished_plans(status, framework):
+    root = tree(framework, kpi(), plan(f"status: {status}", *MILESTONES))
     assert found(root, "overdue-milestone") == []
 
 
 # --- KF304 blocked-action-plan / KF305 plan-without-kpi -----------------------------------
 
 
-def test_blocked_action_plan(tmp_path):
-    root = framework(tmp_path, kpi(), plan("status: blocked", "due: 2026-09-30"))
+def test_blocked_action_plan(framework):
+    root = tree(framework, kpi(), plan("status: blocked", "due: 2026-09-30"))
     (finding,) = found(root, "blocked-action-plan")
     assert lines([finding]) == [("plans.yaml", 6, 9)]
     assert "'arr' gets nothing from it" in finding.message
-    unblocked = framework(tmp_path / "b", kpi(), plan("status: in_progress", "due: 2026-09-30"))
+    unblocked = tree(framework, kpi(), plan("status: in_progress", "due: 2026-09-30"), folder="b")
     assert found(unblocked, "blocked-action-plan") == []
 
 
-def test_plan_without_kpi(tmp_path):
-    empty = framework(tmp_path / "a", plans=plan("status: planned", addresses="addresses: []"))
+def test_plan_without_kpi(framework):
+    empty = tree(framework, plans=plan("status: planned", addresses="addresses: []"), folder="a")
     assert lines(found(empty, "plan-without-kpi")) == [("plans.yaml", 5, 1)]
-    absent = framework(tmp_path / "b", plans=plan("status: planned", addresses="due: 2026-09-30"))
+    absent = tree(framework, plans=plan("status: planned", addresses="due: 2026-09-30"), folder="b")
     assert lines(found(absent, "plan-without-kpi")) == [("plans.yaml", 1, 1)]
-    addressed = framework(tmp_path / "c", kpi(), plan("status: planned"))
+    addressed = tree(framework, kpi(), plan("status: planned"), folder="c")
     assert found(addressed, "plan-without-kpi") == []
 
 
 # --- KF306 missing-baseline / KF307 target-contradicts-direction ---------------------------
 
 
-def test_missing_baseline(tmp_path):
-    assert lines(found(framework(tmp_path / "a", kpi(TARGET)), "missing-baseline")) == [("kpis.yaml", 9, 1)]
-    assert found(framework(tmp_path / "b", kpi(BASELINE, TARGET)), "missing-baseline") == []
-    assert found(framework(tmp_path / "c", kpi()), "missing-baseline") == []
+def test_missing_baseline(framework):
+    assert lines(found(tree(framework, kpi(TARGET), folder="a"), "missing-baseline")) == [("kpis.yaml", 9, 1)]
+    assert found(tree(framework, kpi(BASELINE, TARGET), folder="b"), "missing-baseline") == []
+    assert found(tree(framework, kpi(), folder="c"), "missing-baseline") == []
 
 
 @pytest.mark.parametrize("direction, baseline, target, fires", [
     ("increase", 8, 6, True), ("increase", 8, 8, True), ("increase", 8, 12, False),
     ("decrease", 5, 6, True), ("decrease", 5, 4, False),
 ])
-def test_target_contradicts_direction(tmp_path, direction, baseline, target, fires):
+def test_target_contradicts_direction(direction, baseline, target, fires, framework):
     text = kpi(f"baseline: {{value: {baseline}, date: 2026-01-01}}", f"target: {{value: {target}, date: 2026-12-31}}",
                direction=direction)
-    findings = found(framework(tmp_path, text), "target-contradicts-direction")
+    findings = found(tree(framework, text), "target-contradicts-direction")
     assert lines(findings) == ([("kpis.yaml", 10, 17)] if fires else [])
     if fires:
         assert findings[0].severity.value == "error" and f"direction is {direction}" in findings[0].message
@@ -178,72 +168,72 @@ def test_target_contradicts_direction(tmp_path, direction, baseline, target, fir
 # --- KF308 target-after-goal-period -------------------------------------------------------
 
 
-def test_target_after_goal_period(tmp_path):
-    late = framework(tmp_path / "a", kpi(BASELINE, "target: {value: 12, date: 2027-03-31}"))
+def test_target_after_goal_period(framework):
+    late = tree(framework, kpi(BASELINE, "target: {value: 12, date: 2027-03-31}"), folder="a")
     (finding,) = found(late, "target-after-goal-period")
     assert lines([finding]) == [("kpis.yaml", 10, 27)]
     assert "'grow' ends 2026-12-31" in finding.message
-    assert found(framework(tmp_path / "b", kpi(BASELINE, TARGET)), "target-after-goal-period") == []
+    assert found(tree(framework, kpi(BASELINE, TARGET), folder="b"), "target-after-goal-period") == []
 
 
-def test_target_after_goal_period_needs_every_goal_to_have_ended(tmp_path):
+def test_target_after_goal_period_needs_every_goal_to_have_ended(framework):
     later_goal = GOAL.replace("id: grow", "id: grow-2027").replace("2026-12-31", "2027-12-31")
     text = kpi(BASELINE, "target: {value: 12, date: 2027-03-31}").replace("[grow]", "[grow, grow-2027]")
-    root = framework(tmp_path / "a", text, extra={"goals2.yaml": later_goal})
+    root = tree(framework, text, extra={"goals2.yaml": later_goal}, folder="a")
     assert found(root, "target-after-goal-period") == []
     open_ended = GOAL.replace("id: grow", "id: grow-always").replace("period: {start: 2026-01-01, end: 2026-12-31}\n", "")
     text = kpi(BASELINE, "target: {value: 12, date: 2027-03-31}").replace("[grow]", "[grow, grow-always]")
-    root = framework(tmp_path / "b", text, extra={"goals2.yaml": open_ended})
+    root = tree(framework, text, extra={"goals2.yaml": open_ended}, folder="b")
     assert found(root, "target-after-goal-period") == []
 
 
 # --- KF309 expired-target -----------------------------------------------------------------
 
 
-def test_expired_target_says_whether_it_was_achieved(tmp_path):
+def test_expired_target_says_whether_it_was_achieved(framework):
     target = "target: {value: 12, date: 2026-03-31}"
-    reached = framework(tmp_path / "a", kpi(BASELINE, target, "actuals:", "  - {date: 2026-03-31, value: 12.5}"))
+    reached = tree(framework, kpi(BASELINE, target, "actuals:", "  - {date: 2026-03-31, value: 12.5}"), folder="a")
     (finding,) = found(reached, "expired-target")
     assert lines([finding]) == [("kpis.yaml", 10, 27)]
     assert "has passed and it was achieved (latest 12.5 M USD on 2026-03-31)" in finding.message
-    missed = framework(tmp_path / "b", kpi(BASELINE, target, "actuals:", "  - {date: 2026-03-31, value: 10}"))
+    missed = tree(framework, kpi(BASELINE, target, "actuals:", "  - {date: 2026-03-31, value: 10}"), folder="b")
     (finding,) = found(missed, "expired-target")
     assert "it was not reached (latest 10 M USD on 2026-03-31)" in finding.message
 
 
-def test_expired_target_not_before_its_date(tmp_path):
-    root = framework(tmp_path, kpi(BASELINE, "target: {value: 12, date: 2026-06-30}"))
+def test_expired_target_not_before_its_date(framework):
+    root = tree(framework, kpi(BASELINE, "target: {value: 12, date: 2026-06-30}"))
     assert found(root, "expired-target") == []
 
 
 # --- KF310 stale-kpi ----------------------------------------------------------------------
 
 
-def test_stale_kpi_says_when_the_last_number_came_and_the_next_was_due(tmp_path):
-    root = framework(tmp_path, kpi(BASELINE, TARGET, "review: monthly", "actuals:", "  - {date: 2026-05-14, value: 9}"))
+def test_stale_kpi_says_when_the_last_number_came_and_the_next_was_due(framework):
+    root = tree(framework, kpi(BASELINE, TARGET, "review: monthly", "actuals:", "  - {date: 2026-05-14, value: 9}"))
     (finding,) = found(root, "stale-kpi")
     assert lines([finding]) == [("kpis.yaml", 11, 9)]
     assert "the last number came in 2026-05-14" in finding.message
     assert "the next was due 2026-06-14" in finding.message
 
 
-def test_stale_kpi_grace_is_half_a_cadence(tmp_path):
+def test_stale_kpi_grace_is_half_a_cadence(framework):
     # Due 2026-06-15, grace 15 days: still current on 2026-06-30, stale the day after.
-    root = framework(tmp_path, kpi(BASELINE, TARGET, "review: monthly", "actuals:", "  - {date: 2026-05-15, value: 9}"))
+    root = tree(framework, kpi(BASELINE, TARGET, "review: monthly", "actuals:", "  - {date: 2026-05-15, value: 9}"))
     assert found(root, "stale-kpi") == []
     assert len(found(root, "stale-kpi", today=date(2026, 7, 1))) == 1
 
 
-def test_stale_kpi_without_actuals_counts_from_the_baseline(tmp_path):
-    root = framework(tmp_path, kpi("baseline: {value: 8, date: 2026-03-31}", TARGET, "review: quarterly"))
+def test_stale_kpi_without_actuals_counts_from_the_baseline(framework):
+    root = tree(framework, kpi("baseline: {value: 8, date: 2026-03-31}", TARGET, "review: quarterly"))
     assert found(root, "stale-kpi") == []  # first number due 2026-06-30: not late yet
     (finding,) = found(root, "stale-kpi", today=date(2026, 7, 1))
     assert "no number has come in since the baseline of 2026-03-31" in finding.message
     assert "the first was due 2026-06-30" in finding.message
 
 
-def test_a_kpi_without_review_cadence_is_never_stale(tmp_path):
-    root = framework(tmp_path, kpi("baseline: {value: 8, date: 2020-01-01}", TARGET))
+def test_a_kpi_without_review_cadence_is_never_stale(framework):
+    root = tree(framework, kpi("baseline: {value: 8, date: 2020-01-01}", TARGET))
     assert found(root, "stale-kpi") == []
 
 
@@ -253,8 +243,8 @@ def test_a_kpi_without_review_cadence_is_never_stale(tmp_path):
 # expected value is 8 + 4 * 180/364 = 9.98.
 
 
-def test_off_track_kpi_gives_latest_expected_and_gap(tmp_path):
-    root = framework(tmp_path, kpi(BASELINE, TARGET, "actuals:", "  - {date: 2026-06-15, value: 8.4}"))
+def test_off_track_kpi_gives_latest_expected_and_gap(framework):
+    root = tree(framework, kpi(BASELINE, TARGET, "actuals:", "  - {date: 2026-06-15, value: 8.4}"))
     (finding,) = found(root, "off-track-kpi")
     assert lines([finding]) == [("kpis.yaml", 10, 1)]
     assert finding.severity.value == "warning"
@@ -263,23 +253,23 @@ def test_off_track_kpi_gives_latest_expected_and_gap(tmp_path):
                                "expected then (latest 8.4 M USD, expected 9.81 M USD: 1.41 M USD behind)")
 
 
-def test_off_track_kpi_for_a_decrease_kpi(tmp_path):
+def test_off_track_kpi_for_a_decrease_kpi(framework):
     text = kpi("baseline: {value: 40, date: 2026-01-01}", "target: {value: 20, date: 2026-12-31}",
                "actuals:", "  - {date: 2026-06-30, value: 39}", direction="decrease", unit="days")
-    (finding,) = found(framework(tmp_path, text), "off-track-kpi")
+    (finding,) = found(tree(framework, text), "off-track-kpi")
     assert "(latest 39 days, expected 30.11 days: 8.89 days behind)" in finding.message
 
 
 @pytest.mark.parametrize("value", [9.8, 9.2, 12])  # on track, at risk, achieved
-def test_off_track_kpi_passes(tmp_path, value):
-    root = framework(tmp_path, kpi(BASELINE, TARGET, "actuals:", f"  - {{date: 2026-06-15, value: {value}}}"))
+def test_off_track_kpi_passes(value, framework):
+    root = tree(framework, kpi(BASELINE, TARGET, "actuals:", f"  - {{date: 2026-06-15, value: {value}}}"))
     assert found(root, "off-track-kpi") == []
 
 
-def test_tolerances_come_from_the_config(tmp_path):
+def test_tolerances_come_from_the_config(framework):
     # 9.2 is 30% of the way at 49.45% expected: at risk by default, off track with tight tolerances.
     text = kpi(BASELINE, TARGET, "actuals:", "  - {date: 2026-06-15, value: 9.2}")
-    tight = framework(tmp_path, text, config="tolerances: {on_track: 5, at_risk: 10}\n")
+    tight = tree(framework, text, config="tolerances: {on_track: 5, at_risk: 10}\n")
     assert len(found(tight, "off-track-kpi")) == 1
 
 
@@ -289,8 +279,8 @@ OFF_TRACK_KPI = kpi(BASELINE, TARGET, "actuals:", "  - {date: 2026-06-15, value:
 AT_RISK_KPI = kpi(BASELINE, TARGET, "actuals:", "  - {date: 2026-06-15, value: 9.2}")
 
 
-def test_uncorrected_off_track_without_plans(tmp_path):
-    (finding,) = found(framework(tmp_path, OFF_TRACK_KPI), "uncorrected-off-track")
+def test_uncorrected_off_track_without_plans(framework):
+    (finding,) = found(tree(framework, OFF_TRACK_KPI), "uncorrected-off-track")
     assert lines([finding]) == [("kpis.yaml", 10, 1)]
     assert finding.severity.value == "error"
     assert "is off-track at its last reading (2026-06-15) and nobody is correcting course: no action plan addresses it" in finding.message
@@ -302,18 +292,18 @@ def test_uncorrected_off_track_without_plans(tmp_path):
     (("status: blocked", "due: 2026-09-30"), "'push' is blocked"),
     (("status: done", "due: 2026-03-31"), "'push' is done"),
 ])
-def test_uncorrected_at_risk_says_why_each_plan_does_not_count(tmp_path, fields, why):
-    (finding,) = found(framework(tmp_path, AT_RISK_KPI, plan(*fields)), "uncorrected-off-track")
+def test_uncorrected_at_risk_says_why_each_plan_does_not_count(fields, why, framework):
+    (finding,) = found(tree(framework, AT_RISK_KPI, plan(*fields)), "uncorrected-off-track")
     assert f"is at-risk at its last reading (2026-06-15) and nobody is correcting course: {why}" in finding.message
 
 
 @pytest.mark.parametrize("fields", [("status: in_progress", "due: 2026-09-30"), ("status: planned", "due: 2026-06-30")])
-def test_an_active_plan_not_yet_due_corrects_course(tmp_path, fields):
-    assert found(framework(tmp_path, OFF_TRACK_KPI, plan(*fields)), "uncorrected-off-track") == []
+def test_an_active_plan_not_yet_due_corrects_course(fields, framework):
+    assert found(tree(framework, OFF_TRACK_KPI, plan(*fields)), "uncorrected-off-track") == []
 
 
-def test_on_track_kpis_need_no_correction(tmp_path):
-    root = framework(tmp_path, kpi(BASELINE, TARGET, "actuals:", "  - {date: 2026-06-15, value: 9.8}"))
+def test_on_track_kpis_need_no_correction(framework):
+    root = tree(framework, kpi(BASELINE, TARGET, "actuals:", "  - {date: 2026-06-15, value: 9.8}"))
     assert found(root, "uncorrected-off-track") == []
 
 
@@ -326,27 +316,27 @@ def csv_rows(result: CheckResult) -> dict[str, list[tuple]]:
     return {k: [(r.date, r.value, r.file, r.line) for r in rows] for k, rows in result.framework.csv_actuals.items()}
 
 
-def test_csv_rows_count_with_inline_actuals(tmp_path):
+def test_csv_rows_count_with_inline_actuals(framework):
     text = kpi(BASELINE, TARGET, "actuals:", "  - {date: 2026-05-31, value: 9.8}")
-    root = framework(tmp_path, text, config=CSV_CONFIG, extra={"data/actuals.csv": "kpi,date,value\narr,2026-06-15,8.4\n"})
-    result = check(root, "off-track-kpi")
+    root = tree(framework, text, config=CSV_CONFIG, extra={"data/actuals.csv": "kpi,date,value\narr,2026-06-15,8.4\n"})
+    result = check_tree(root, select=("off-track-kpi",))
     assert csv_rows(result) == {"arr": [(date(2026, 6, 15), 8.4, "data/actuals.csv", 2)]}
     assert [f.rule for f in result.findings] == ["off-track-kpi"]  # the CSV row is the latest
 
 
-def test_csv_files_are_read_in_sorted_order_and_disagreeing_rows_are_not_used(tmp_path):
-    root = framework(tmp_path, kpi(BASELINE, TARGET), config=CSV_CONFIG,
+def test_csv_files_are_read_in_sorted_order_and_disagreeing_rows_are_not_used(framework):
+    root = tree(framework, kpi(BASELINE, TARGET), config=CSV_CONFIG,
                      extra={"data/b.csv": "kpi,date,value\narr,2026-06-15,2\n",
                             "data/a.csv": "kpi,date,value\narr,2026-06-15,1\n"})
-    result = check(root, "off-track-kpi")
+    result = check_tree(root, select=("off-track-kpi",))
     assert csv_rows(result) == {"arr": [(date(2026, 6, 15), 1.0, "data/a.csv", 2), (date(2026, 6, 15), 2.0, "data/b.csv", 2)]}
     assert kpi_statuses(result.framework, TODAY)["arr"].progress.latest_value is None
 
 
-def test_a_bad_csv_row_is_a_finding_with_file_and_line(tmp_path):
+def test_a_bad_csv_row_is_a_finding_with_file_and_line(framework):
     csv = "kpi,date,value\narr,2026-05-31,9\narr,2026-06-31,9.5\narr,2026-06-15,12%\n"
-    root = framework(tmp_path, kpi(BASELINE, TARGET), config=CSV_CONFIG, extra={"data/actuals.csv": csv})
-    result = check(root, "invalid-value")
+    root = tree(framework, kpi(BASELINE, TARGET), config=CSV_CONFIG, extra={"data/actuals.csv": csv})
+    result = check_tree(root, select=("invalid-value",))
     assert [(f.file, f.line, f.column, f.code) for f in result.findings] == [
         ("data/actuals.csv", 3, 5, "KF005"), ("data/actuals.csv", 4, 16, "KF005")]
     assert "not a real date" in result.findings[0].message
@@ -355,46 +345,46 @@ def test_a_bad_csv_row_is_a_finding_with_file_and_line(tmp_path):
         assert not f.message[0].isupper() and not f.message.endswith(".") and not f.hint.endswith("."), f
 
 
-def test_a_csv_header_mistake_is_an_invalid_value(tmp_path):
-    root = framework(tmp_path, kpi(), config=CSV_CONFIG, extra={"data/actuals.csv": "kpi;date;value\narr;2026-05-31;9\n"})
-    (finding,) = check(root, "invalid-value").findings
+def test_a_csv_header_mistake_is_an_invalid_value(framework):
+    root = tree(framework, kpi(), config=CSV_CONFIG, extra={"data/actuals.csv": "kpi;date;value\narr;2026-05-31;9\n"})
+    (finding,) = check_tree(root, select=("invalid-value",)).findings
     assert (finding.file, finding.line, finding.column) == ("data/actuals.csv", 1, 1)
     assert "header" in finding.message
 
 
-def test_a_csv_row_for_an_unknown_kpi_is_a_dangling_reference(tmp_path):
+def test_a_csv_row_for_an_unknown_kpi_is_a_dangling_reference(framework):
     csv = "kpi,date,value\narr,2026-05-31,9\nARR,2026-06-01,9\n"
-    root = framework(tmp_path, kpi(), config=CSV_CONFIG, extra={"data/actuals.csv": csv})
-    result = check(root, "dangling-reference")
+    root = tree(framework, kpi(), config=CSV_CONFIG, extra={"data/actuals.csv": csv})
+    result = check_tree(root, select=("dangling-reference",))
     (finding,) = result.findings
     assert (finding.file, finding.line, finding.column, finding.code) == ("data/actuals.csv", 3, 1, "KF008")
     assert "`arr`" in finding.hint
     assert csv_rows(result) == {"arr": [(date(2026, 5, 31), 9.0, "data/actuals.csv", 2)]}
 
 
-def test_an_actuals_glob_matching_nothing_is_a_finding_on_the_config(tmp_path):
+def test_an_actuals_glob_matching_nothing_is_a_finding_on_the_config(framework):
     config = "organization: Test Co\nactuals:\n  - data/*.csv\n  - exports/*.csv\n"
-    root = framework(tmp_path, kpi(), config=config, extra={"data/actuals.csv": "kpi,date,value\n"})
-    (finding,) = check(root, "invalid-value").findings
+    root = tree(framework, kpi(), config=config, extra={"data/actuals.csv": "kpi,date,value\n"})
+    (finding,) = check_tree(root, select=("invalid-value",)).findings
     assert (finding.file, finding.line, finding.column) == ("kpiframe.yaml", 4, 5)
     assert "'exports/*.csv' matches no file" in finding.message
 
 
-def test_an_actuals_glob_outside_the_framework_is_refused(tmp_path):
-    root = framework(tmp_path, kpi(), config="actuals: [../*.csv]\n")
-    (finding,) = check(root, "invalid-value").findings
+def test_an_actuals_glob_outside_the_framework_is_refused(framework):
+    root = tree(framework, kpi(), config="actuals: [../*.csv]\n")
+    (finding,) = check_tree(root, select=("invalid-value",)).findings
     assert finding.file == "kpiframe.yaml" and "inside the framework folder" in finding.message
 
 
-def test_csv_files_are_not_read_as_yaml(tmp_path):
-    root = framework(tmp_path, kpi(), config=CSV_CONFIG, extra={"data/actuals.csv": "kpi,date,value\narr,2026-05-31,9\n"})
-    result = check(root)
+def test_csv_files_are_not_read_as_yaml(framework):
+    root = tree(framework, kpi(), config=CSV_CONFIG, extra={"data/actuals.csv": "kpi,date,value\narr,2026-05-31,9\n"})
+    result = check_tree(root)
     assert "data/actuals.csv" not in result.framework.files
     assert [f for f in result.findings if f.file == "data/actuals.csv"] == []
     assert "actuals" in result.timings
 
 
-def test_statuses_are_a_summary_fact(tmp_path):
-    root = framework(tmp_path, OFF_TRACK_KPI)
-    summary = check(root, "off-track-kpi").summary()
+def test_statuses_are_a_summary_fact(framework):
+    root = tree(framework, OFF_TRACK_KPI)
+    summary = check_tree(root, select=("off-track-kpi",)).summary()
     assert summary["kpis_by_status"]["off-track"] == 1 and summary["kpis_by_status"]["on-track"] == 0

@@ -3,7 +3,6 @@ same findings with parallel or serial parsing and with the garbage collector pau
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from datetime import date
@@ -15,8 +14,6 @@ from kpiframe.check import CheckOptions, run_check
 from kpiframe.forking import WorkerError
 from kpiframe.load import parallel
 from kpiframe.render.json_out import render_check_json
-from kpiframe.rules import engine, forked
-from kpiframe.rules.registry import RULES, find_rule
 from kpiframe.stage import Stage
 
 
@@ -36,7 +33,6 @@ def test_parallel_serial_and_gc_settings_agree(generated, monkeypatch):
     baseline = findings_json(generated, jobs=1)
     assert baseline["findings"], "the generated framework has deliberate defects"
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)  # force the workers even on a small tree
-    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)  # and the rules on two cores
     assert findings_json(generated, jobs=2) == baseline
     assert findings_json(generated, jobs=3, pause_gc=False) == baseline
     monkeypatch.setenv("KPIFRAME_GC", "on")
@@ -75,49 +71,10 @@ def test_a_worker_parsed_document_reports_the_same_positions(generated, monkeypa
         assert last.position(path, key=True) == expected.position(path, key=True)
 
 
-def test_the_rules_split_keeps_the_conflict_scan_and_facts_for_reports(generated, monkeypatch):
-    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
-    result = run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
-    assert "conflict_scan" in result.analysis.computed(), "the child's scan came back"
-    assert result.facts.resolved_conflicts is not None and result.facts.kpis_by_status is not None
-
-
-def test_a_rule_failing_in_the_child_is_reported_with_its_name(generated, monkeypatch):
-    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
-    rule = find_rule("duplicate-id")
-    assert rule.code.startswith(forked.CHILD_FAMILIES)
-
-    def broken(ctx):
-        raise KeyError("simulated bug")
-        yield
-
-    monkeypatch.setitem(RULES, rule.slug, dataclasses.replace(rule, check=broken))
-    stage = Stage()
-    with pytest.raises(WorkerError, match="KeyError: 'simulated bug'"):
-        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2), stage)
-    assert stage.name == f"running rule {rule.code} duplicate-id"
-
-
-def test_a_child_that_dies_has_its_rules_run_here(generated, monkeypatch):
-    baseline = findings_json(generated, jobs=1)
-    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
-    rule = find_rule("dangling-reference")
-    parent = os.getpid()
-
-    def dies_in_the_child(ctx):
-        if os.getpid() != parent:
-            os._exit(9)  # as if killed: no payload
-        yield from rule.check(ctx)
-
-    monkeypatch.setitem(RULES, rule.slug, dataclasses.replace(rule, check=dies_in_the_child))
-    assert findings_json(generated, jobs=2) == baseline
-
-
 def test_without_processes_to_be_had_everything_runs_here(generated, monkeypatch):
     """A sandbox that forbids fork or shared memory gets the same answer, one core slower."""
     baseline = findings_json(generated, jobs=1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
 
     def no_fork():
         raise OSError("fork not permitted")
@@ -125,22 +82,6 @@ def test_without_processes_to_be_had_everything_runs_here(generated, monkeypatch
     monkeypatch.setattr(os, "fork", no_fork)
     monkeypatch.setattr(parallel.mmap, "mmap", lambda *args: no_fork())
     assert findings_json(generated, jobs=2) == baseline
-
-
-def test_a_rule_failing_here_while_the_child_runs_leaves_no_process_behind(generated, monkeypatch):
-    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
-    rule = find_rule("orphan-kpi")
-    assert not rule.code.startswith(forked.CHILD_FAMILIES)
-
-    def broken(ctx):
-        raise KeyError("simulated bug")
-        yield
-
-    monkeypatch.setitem(RULES, rule.slug, dataclasses.replace(rule, check=broken))
-    with pytest.raises(KeyError):
-        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left to reap: it was waited for
 
 
 def test_a_parse_worker_that_dies_has_its_files_parsed_here(generated, monkeypatch):
@@ -200,26 +141,3 @@ def test_deep_nesting_is_judged_the_same_by_a_worker(tmp_path, monkeypatch, dept
     assert [f["rule"] for f in serial["findings"] if f["file"] == "zz/deep.yaml"] == [expected]
 
 
-def test_a_failure_here_stops_the_rules_child_instead_of_waiting_for_it(generated, monkeypatch, tmp_path):
-    """Ctrl-C, or a bug in a rule here, must not wait for the child's share of the rules."""
-    monkeypatch.setattr(engine, "SPLIT_MIN_DOCUMENTS", 0)
-    finished = tmp_path / "child-finished"
-    slow, failing = find_rule("duplicate-id"), find_rule("orphan-kpi")
-    assert slow.code.startswith(forked.CHILD_FAMILIES) and not failing.code.startswith(forked.CHILD_FAMILIES)
-
-    def slow_in_the_child(ctx):
-        import time
-
-        time.sleep(3)
-        finished.write_text("the parent waited for me")
-        yield from ()
-
-    def interrupted(ctx):
-        raise KeyboardInterrupt
-        yield
-
-    monkeypatch.setitem(RULES, slow.slug, dataclasses.replace(slow, check=slow_in_the_child))
-    monkeypatch.setitem(RULES, failing.slug, dataclasses.replace(failing, check=interrupted))
-    with pytest.raises(KeyboardInterrupt):
-        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2))
-    assert not finished.exists()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import threading
 
+import pytest
 from typer.testing import CliRunner
 
 from kpiframe.check import CheckOptions, LoadOptions, load_framework, run_check
 from kpiframe.cli import app
 from kpiframe.render.json_out import render_check_json
 from kpiframe.rules.registry import RULES, all_rules
+from kpiframe.stage import Stage
 from tests.conftest import EXAMPLES, TODAY
 
 
@@ -68,3 +70,18 @@ def test_views_run_no_rule(monkeypatch):
                                     else args)
         assert result.exit_code == 0, (args, result.output)
     assert CliRunner().invoke(app, ["check", acme]).exit_code != 0
+
+
+def test_the_stage_names_the_rule_that_failed(monkeypatch):
+    rule = next(r for r in all_rules() if r.slug == "orphan-kpi")
+
+    def broken(ctx):
+        raise KeyError("simulated bug")
+        yield
+
+    monkeypatch.setitem(RULES, rule.slug, dataclasses.replace(rule, check=broken))
+    stage = Stage()
+    with pytest.raises(KeyError):
+        run_check(EXAMPLES / "acme", CheckOptions(today=TODAY), stage)
+    assert (stage.name, stage.where()) == (f"running rule {rule.code} orphan-kpi",
+                                           f" while running rule {rule.code} orphan-kpi")

@@ -15,7 +15,7 @@ from typing import Any
 from kpiframe.findings import Finding, Severity
 from kpiframe.history.compare import Change
 from kpiframe.history.verdicts import Comparison
-from kpiframe.report.markdown import md, table
+from kpiframe.render.report_markdown import md, table
 from kpiframe.status import format_number
 
 DIFF_VERSION = 1

@@ -100,7 +100,7 @@ def workflow_command(finding: Finding, path: str) -> str:
 def step_summary(result: CheckResult) -> str:
     """Markdown for ``$GITHUB_STEP_SUMMARY``: the counts, then every finding (suppressed ones
     marked) in the same table as the gap report's appendix."""
-    from kpiframe.report.markdown import findings_table
+    from kpiframe.render.report_markdown import findings_table
     from kpiframe.report.model import finding_row
 
     counts = {s: result.count(s) for s in SEVERITY_ORDER}

@@ -1,1 +1,2 @@
-"""The gap report (`kpiframe report`): :mod:`.model` computes it, the renderers format it."""
+"""The gap report's data (`kpiframe report`): :mod:`.model` computes it and :mod:`.diagram` lays out its
+diagrams; kpiframe.render.report_markdown and kpiframe.render.report_json format it."""

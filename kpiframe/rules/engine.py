@@ -10,7 +10,6 @@ from kpiframe.findings import Finding, Severity
 from kpiframe.load.document import RawDocument
 from kpiframe.model import Config, Framework
 from kpiframe.rules.context import Problem, RuleContext
-from kpiframe.rules.forked import run_split
 from kpiframe.rules.registry import Rule, all_rules, did_you_mean_rule, find_rule, rules_matching
 from kpiframe.stage import Stage
 
@@ -76,26 +75,17 @@ def unknown_rule_message(name: str) -> str:
     return f"no rule {name!r}; " + (f"did you mean {close!r}?" if close else "`kpiframe rules` lists them")
 
 
-# Below this many documents the rules take milliseconds: a fork would cost more than it saves.
-SPLIT_MIN_DOCUMENTS = 2000
-
-
-def run_rules(context: RuleContext, selection: RuleSelection, stage: Stage | None = None,
-              *, jobs: int = 1) -> list[Finding]:
-    """Run every selected rule; ``stage`` records which rule runs, for the internal-error message.
-
-    With ``jobs`` > 1, a large framework's rules run on two cores (see :mod:`kpiframe.rules.forked`).
-    """
+def run_rules(context: RuleContext, selection: RuleSelection, stage: Stage | None = None) -> list[Finding]:
+    """Run every selected rule, in one process; ``stage`` records which rule runs, for the
+    internal-error message. (Rules share their expensive answers through the analysis, so one
+    process computes each once; README: Performance says why they are not forked.)"""
     stage = Stage() if stage is None else stage
-    rules = [r for r in all_rules() if r.check is not None and r.slug in selection.severities]
-
-    def run_one(r: Rule) -> list[Finding]:
-        stage.enter(f"running rule {r.code} {r.slug}")
-        return [to_finding(r, p) for p in r.check(context)]
-
-    if jobs > 1 and len(context.framework.documents) >= SPLIT_MIN_DOCUMENTS:
-        return run_split(context, rules, run_one, stage)
-    return [f for r in rules for f in run_one(r)]
+    findings: list[Finding] = []
+    for r in all_rules():
+        if r.check is not None and r.slug in selection.severities:
+            stage.enter(f"running rule {r.code} {r.slug}")
+            findings += [to_finding(r, p) for p in r.check(context)]
+    return findings
 
 
 def to_finding(r: Rule, p: Problem) -> Finding:
