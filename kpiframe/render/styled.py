@@ -41,6 +41,16 @@ class LinePrinter:
     def blank(self) -> None:
         self._pending.append("\n")
 
+    def raw(self, line: str) -> None:
+        """A line already rendered (by :meth:`render` or :meth:`styled`)."""
+        self._pending.append(line + "\n")
+        if len(self._pending) >= _CHUNK_LINES:
+            self.flush()
+
+    def styled(self, piece: str, style: str) -> str:
+        """``piece`` in one style, as one rich segment."""
+        return self._wrap(piece, (style,)) if piece and self._system is not None else piece
+
     def render(self, text: Text) -> str:
         """One line of ``text`` with its ANSI codes, without the newline."""
         plain, base, spans = text.plain, text.style, text.spans
@@ -64,7 +74,10 @@ class LinePrinter:
 
     def _make_codes(self, key: tuple[str | Style, ...]) -> tuple[str, str] | None:
         console = self.console
-        style = Style.combine(console.get_style(part, default=Style.null()) for part in key if part)
+        parts = [console.get_style(part, default=Style.null()) for part in key if part]
+        if not parts:
+            return None
+        style = Style.combine(parts)
         if console.no_color:
             style = style.without_color
         if not style:
