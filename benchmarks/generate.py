@@ -1,6 +1,6 @@
 """Generate a realistic kpiframe framework of any size, with a small share of deliberate defects.
 
-    python -m benchmarks.generate --kpis 10000 [--dense] [--seed 1] [--force] OUT
+    python -m benchmarks.generate --kpis 10000 [--dense] [--messy] [--seed 1] [--force] OUT
 
 What it writes (7 to 12 KPIs per file, like a real repository):
 
@@ -46,15 +46,17 @@ MANIFEST_NAME = "benchmark-manifest.json"
 GENERATED_ENTRIES = ("kpiframe.yaml", "goals", "departments", "drivers", "tradeoffs", MANIFEST_NAME)
 
 
-def build(kpis: int, dense: bool = False, seed: int = DEFAULT_SEED) -> tuple[dict[str, str], dict[str, Any]]:
+def build(kpis: int, dense: bool = False, seed: int = DEFAULT_SEED,
+          messy: bool = False) -> tuple[dict[str, str], dict[str, Any]]:
     """The framework as {relative path: text} plus its manifest, without touching the disk."""
-    builder = FrameworkBuilder(kpis, dense, seed)
+    builder = FrameworkBuilder(kpis, dense, seed, messy)
     builder.build()
     texts, kinds = builder.render()
     manifest = {
         "generator_version": GENERATOR_VERSION,
         "kpis": kpis,
         "dense": dense,
+        **({"messy": True} if messy else {}),
         "seed": seed,
         "as_of": AS_OF.isoformat(),
         "files": len(texts),
@@ -89,10 +91,10 @@ def prepare_output(out: Path, force: bool) -> None:
 
 
 def generate(out: Path, kpis: int, dense: bool = False, seed: int = DEFAULT_SEED,
-             force: bool = False) -> dict[str, Any]:
+             force: bool = False, messy: bool = False) -> dict[str, Any]:
     """Write the framework into `out` and return its manifest (also written as JSON)."""
     prepare_output(out, force)
-    texts, manifest = build(kpis, dense, seed)
+    texts, manifest = build(kpis, dense, seed, messy)
     made: set[Path] = set()
     for relative in sorted(texts):
         path = out / relative
@@ -110,11 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kpis", type=int, required=True, help=f"number of KPI documents (>= {MIN_KPIS})")
     parser.add_argument("--dense", action="store_true", help="10 links per node, tangled into large cycles")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)")
+    parser.add_argument("--messy", action="store_true",
+                        help="a first import: every KPI without a deliberate defect also has no goal, an actual "
+                             "after as_of and a repeated influence (~3 findings per KPI)")
     parser.add_argument("--force", action="store_true", help="write into a non-empty directory")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        manifest = generate(args.out, args.kpis, args.dense, args.seed, args.force)
+        manifest = generate(args.out, args.kpis, args.dense, args.seed, args.force, args.messy)
     except (FileExistsError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -47,11 +47,12 @@ from benchmarks.generator.render import Rendering
 class FrameworkBuilder(DefectInjection, Measurements, Rendering):
     """Builds the whole framework in memory, then renders it file by file."""
 
-    def __init__(self, kpis: int, dense: bool, seed: int) -> None:
+    def __init__(self, kpis: int, dense: bool, seed: int, messy: bool = False) -> None:
         if kpis < MIN_KPIS:
             raise ValueError(f"--kpis must be at least {MIN_KPIS} (room for every deliberate defect)")
         self.n = kpis
         self.dense = dense
+        self.messy = messy
         self.seed = seed
         self.rng = random.Random(seed)
         self.departments: list[Department] = []

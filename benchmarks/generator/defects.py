@@ -212,6 +212,8 @@ class DefectInjection:
 
     def _apply_kpi_defect(self, kpi: Kpi, pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
         role = kpi.role
+        if not role and self.messy:
+            return _messy(pairs)
         if role == "unknown-field":
             return [("tagret" if key == "target" else key, value) for key, value in pairs]
         if role == "invalid-direction":
@@ -232,3 +234,25 @@ class DefectInjection:
             return pairs + [("ignore", [Flow(rule="missing-baseline",
                                              reason="Baseline comes from the 2025 audit")])]
         return pairs
+
+
+MESSY_FUTURE = date(2026, 12, 31)  # --messy: an actual after AS_OF
+
+
+def _messy(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A first import's mess on a KPI with no deliberate role (``--messy``), each a finding that
+    leaves the KPI valid (an unknown field would hide the rest: 9,868 findings at 10,000 KPIs, not
+    ~30,000): no goal (orphan-kpi), an actual after as_of (future-actual), its first influence
+    listed twice (duplicate-influence), or no baseline when it has no influence (missing-baseline).
+    Not in the manifest's defects: volume for the text views, not subjects the runner checks."""
+    out: list[tuple[str, Any]] = []
+    has_influences = any(key == "influences" for key, _ in pairs)
+    for key, value in pairs:
+        if key == "supports" or (key == "baseline" and not has_influences):
+            continue
+        if key == "actuals":
+            value = value + [Flow(date=MESSY_FUTURE, value=value[-1]["value"])]
+        elif key == "influences":
+            value = value + value[:1]
+        out.append((key, value))
+    return out

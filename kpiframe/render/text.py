@@ -15,6 +15,7 @@ from kpiframe.check import CheckResult
 from kpiframe.findings import Finding, Severity
 from kpiframe.fsutil import discard_output
 from kpiframe.render.locations import FilePaths
+from kpiframe.render.styled import LinePrinter
 from kpiframe.render.timings import timings_text
 from kpiframe.words import kinds, plural
 
@@ -31,14 +32,16 @@ def print_check_text(result: CheckResult, console: Console, *, elapsed: float, t
     """
     started = time.perf_counter()
     paths = FilePaths.for_people(result.root, cwd)
+    printer = LinePrinter(console)
     for file, group in groupby(result.findings, key=lambda f: f.file):
         findings = list(group)
         shown = paths(file) or "(framework)"
         places = [_place(shown, finding) for finding in findings]
         width = max(map(len, places))
         for place, finding in zip(places, findings):
-            _print_finding(console, place.ljust(width), finding)
-        console.print()
+            _print_finding(printer, place.ljust(width), finding)
+        printer.blank()
+    printer.flush()
     console.print(summary_line(result, elapsed), soft_wrap=True)
     if timings:
         console.print(timings_line(result, render=time.perf_counter() - started), soft_wrap=True)
@@ -48,16 +51,16 @@ def _place(shown: str, finding: Finding) -> str:
     return f"{shown}:{finding.line}:{finding.column}" if finding.line else shown
 
 
-def _print_finding(console: Console, place: str, finding: Finding) -> None:
+def _print_finding(printer: LinePrinter, place: str, finding: Finding) -> None:
     line = Text(place, style="bold")
     line.append("  ")
     line.append(f"{finding.severity.value:<7}", style=SEVERITY_STYLE[finding.severity])
     line.append(f"  {finding.code} ", style="bold")
     line.append(f"{finding.rule}  ", style="dim")
     line.append(finding.message)
-    console.print(line, soft_wrap=True)
+    printer.print(line)
     if finding.hint:
-        console.print(Text(f"    hint: {finding.hint}", style="dim"), soft_wrap=True)
+        printer.print(Text(f"    hint: {finding.hint}", style="dim"))
 
 
 def summary_line(result: CheckResult, elapsed: float) -> Text:
