@@ -112,6 +112,11 @@ def test_an_inline_actual_dated_after_today_is_a_warning_at_its_line(framework):
     assert result.analysis.kpi_statuses["arr"].progress.latest_date == date(2026, 5, 31)
 
 
+def test_an_actual_dated_today_is_no_future_actual(framework):
+    text = KPI + TARGET + "actuals:\n  - {date: 2026-06-30, value: 10}\n"
+    assert by_rule(check_tree(framework({"goals.yaml": GOAL, "k.yaml": text, "p.yaml": PLAN})), "future-actual") == []
+
+
 def test_a_csv_row_dated_after_today_is_a_warning_at_its_row(framework):
     root = framework({"goals.yaml": GOAL, "k.yaml": KPI + TARGET, "p.yaml": PLAN,
                       "data/a.csv": "kpi,date,value\narr,2026-05-31,9.5\narr,2027-01-31,13\n"},
