@@ -12,7 +12,7 @@ import json
 from datetime import date
 from typing import Any
 
-from kpiframe.report.model import Report
+from kpiframe.report.views import Report
 from kpiframe.status import json_number
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.mermaid import Flowchart
 from kpiframe.report.diagram import Diagram
-from kpiframe.report.model import (
+from kpiframe.report.views import (
     Alignment,
     Dated,
     DepartmentRow,

@@ -2,7 +2,7 @@
 
 Company goals, the department and team goals under them, the KPIs of each goal with a coloured
 status and progress, and under each KPI the plans addressing it. What it shows comes from the
-report model (:mod:`kpiframe.report.model`), so tree and report never disagree.
+report model (:mod:`kpiframe.report.model`, :mod:`kpiframe.report.views`), so tree and report never disagree.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from rich.text import Text
 from rich.tree import Tree
 
 from kpiframe.render.status_table import HEALTH_STYLE, STATUS_STYLE
-from kpiframe.report.model import BEHIND, Alignment, AlignmentView, GoalEntry, department_slice
+from kpiframe.report.model import department_slice
+from kpiframe.report.views import BEHIND, Alignment, AlignmentView, GoalEntry
 from kpiframe.status import format_percent
 
 UNLIMITED_WIDTH = 100_000
