@@ -51,8 +51,9 @@ def rule(*, code: str, slug: str, severity: str, summary: str, rationale: str, f
     :class:`Rule` as ``declared_rule``; the registry collects it from the function's module."""
 
     def attach(check: CheckFunction) -> CheckFunction:
-        check.declared_rule = _make(code, slug, severity, summary, rationale, fix, failing, passing, config, base,
-                                    passing_config, check)  # type: ignore[attr-defined]
+        declared = _make(code, slug, severity, summary, rationale, fix, failing, passing, config, base,
+                         passing_config, check)
+        setattr(check, "declared_rule", declared)  # noqa: B010 - a function attribute mypy cannot know
         return check
 
     return attach
