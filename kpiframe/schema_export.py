@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
@@ -234,3 +235,13 @@ def _drop_null_from_required_lists(prop: dict[str, Any]) -> None:
 
 def schema_json() -> str:
     return json.dumps(framework_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def framework_files_at(output: Path) -> list[Path]:
+    """For `schema -o`, which reads no framework: a YAML file or a config there is someone's input,
+    which the write must refuse to replace."""
+    from kpiframe.load.config import find_config_file
+
+    inputs = [output] if output.suffix.lower() in (".yaml", ".yml") else []
+    config = find_config_file(output.parent) if output.parent.is_dir() else None
+    return inputs + ([config] if config is not None else [])
