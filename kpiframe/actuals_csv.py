@@ -302,12 +302,13 @@ def _records(text: str) -> Iterator[_Record]:
         while True:
             start_line, start_column = line, column
             # Spaces before an opening quote are tolerated (hand-written files have them).
-            padding = len(_LEADING_BLANKS.match(text, index).group())
+            padding = len(_LEADING_BLANKS.match(text, index).group())  # type: ignore[union-attr]  # matches ""
             if text.startswith('"', index + padding):
                 index, column = index + padding, column + padding
                 value, index, line, column = _quoted_field(text, index, line, column)
             else:
                 match = _UNQUOTED_FIELD.match(text, index)
+                assert match is not None  # it matches the empty string
                 value = match.group()
                 index, column = match.end(), column + len(value)
             fields.append(_Field(value, start_line, start_column))
@@ -343,7 +344,7 @@ def _quoted_field(text: str, index: int, line: int, column: int) -> tuple[str, i
             index, column = index + 1, column + 1
             continue
         break
-    rest = _UNQUOTED_FIELD.match(text, index).group()
+    rest = _UNQUOTED_FIELD.match(text, index).group()  # type: ignore[union-attr]  # matches ""
     parts.append(rest)
     return "".join(parts), index + len(rest), line, column + len(rest)
 

@@ -268,7 +268,7 @@ def _start_framework(source: FileSource, stage: Stage):
     rel = source.config_rel
     if rel is not None:
         stage.enter("reading", rel)
-        if isinstance(source, DiskSource):
+        if isinstance(source, DiskSource) and source.config_file is not None:  # it is when rel is
             config, raw, findings = read_config(source.config_file, rel)
         else:
             config, raw, findings = config_from_bytes(source.config_bytes(), rel)

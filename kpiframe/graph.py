@@ -26,7 +26,7 @@ from kpiframe.model import KPI, Driver, Framework
 
 
 def build_graph(framework: Framework) -> nx.DiGraph:
-    graph = nx.DiGraph()
+    graph: nx.DiGraph = nx.DiGraph()
     for doc_id, document in framework.by_id.items():
         graph.add_node(doc_id, kind=document.kind_name, department=getattr(document, "department", None))
     goals, kpis = framework.goals, framework.kpis
@@ -37,7 +37,8 @@ def build_graph(framework: Framework) -> nx.DiGraph:
         for goal_id in kpi.supports:
             if goal_id in goals:
                 graph.add_edge(kpi.id, goal_id, rel="supports")
-    for source in (*kpis.values(), *framework.drivers.values()):
+    sources: tuple[KPI | Driver, ...] = (*kpis.values(), *framework.drivers.values())
+    for source in sources:
         for target_id, sign in influence_signs(source).items():
             if sign is not None and isinstance(framework.by_id.get(target_id), (KPI, Driver)):
                 graph.add_edge(source.id, target_id, rel="influences", sign=sign)

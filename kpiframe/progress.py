@@ -276,10 +276,10 @@ def latest_actual(actuals: Iterable[tuple[date, float]], today: date) -> tuple[d
     best: tuple[date, float] | None = None
     for entry in actuals:
         try:
-            when, raw_value = entry
+            raw_date, raw_value = entry
         except (TypeError, ValueError):
             continue
-        when = _as_date(when)
+        when = _as_date(raw_date)
         value = _finite(raw_value)
         if when is None or value is None or when > today:
             continue

@@ -82,7 +82,7 @@ def _mapping(inner: JsonSchemaValue) -> JsonSchemaValue:
     return inner
 
 
-BY_VALIDATOR: dict[Callable[[Any], Any], Callable[[JsonSchemaValue], JsonSchemaValue]] = {
+BY_VALIDATOR: dict[Callable[..., Any], Callable[[JsonSchemaValue], JsonSchemaValue]] = {
     types.parse_id: _id,
     types.parse_text: _text,
     types.parse_number: _number,

@@ -66,11 +66,11 @@ def check(
         result = _fixed(context, path, options, diff=diff, quiet=output_format is not ReportFormat.text)
     else:
         result = (run_check(context, path, options) if since is None
-                  else load_pair(context, path, since, None, options).head.result)
+                  else load_pair(context, path, since, None, options).head.checked)
     elapsed = time.perf_counter() - started
     # GitHub shows few annotations; the job summary gets every finding (README: Output formats for CI)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if output_format is ReportFormat.github else None
-    rendering = {"fail_on": fail_on.value, "step_summary": bool(summary_file)}
+    rendering: dict[str, Any] = {"fail_on": fail_on.value, "step_summary": bool(summary_file)}
     if output_file is not None and not names_stdout(output_file):
         _write_report(result, output_format.value, output_file, elapsed, timings, rendering)
     elif output_format is ReportFormat.text:

@@ -49,7 +49,7 @@ def diff(
     if output_file is None or names_stdout(output_file):
         emit(render(comparison))
     else:
-        write_output(output_file, render(comparison), inputs=comparison.pair.head.result.inputs())
+        write_output(output_file, render(comparison), inputs=comparison.pair.head.checked.inputs())
 
 
 def history(

@@ -86,7 +86,7 @@ def report(
         from kpiframe.history.verdicts import compare_pair
 
         comparison = compare_pair(load_pair(context, path, since, None, options, check_base=True))
-        result = comparison.pair.head.result
+        result = comparison.pair.head.checked
     gap_report = build_report(result, include_retired=show_all, key_only=key_only)
     if output_format == "json":
         from kpiframe.render.report_json import render_report_json

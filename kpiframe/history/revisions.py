@@ -60,7 +60,7 @@ def latest_entries(kpi: KPI) -> dict[str, tuple[int, Revision]]:
     return latest
 
 
-def describe(value: Any, unit: str = "") -> str:
+def describe(value: Any, unit: str | None = "") -> str:
     """A field value in a message: '12 M USD by 2026-12-31', 'increase', 'nothing'."""
     from kpiframe.status import with_unit
 

@@ -45,6 +45,13 @@ class Side:
     result: CheckResult | None = None
 
     @property
+    def checked(self) -> CheckResult:
+        """The check of this side; load_pair always checks the head."""
+        if self.result is None:
+            raise ValueError(f"{self.source.label} was loaded without its check")
+        return self.result
+
+    @property
     def revision(self) -> str | None:
         return self.source.revision if isinstance(self.source, GitTreeSource) else None
 

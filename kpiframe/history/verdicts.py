@@ -68,7 +68,7 @@ def compare_pair(pair: Pair) -> Comparison:
 
 def _status_changes(pair: Pair) -> list[Change]:
     before = pair.base.result.analysis.kpi_statuses  # type: ignore[union-attr]
-    after = pair.head.result.analysis.kpi_statuses  # type: ignore[union-attr]
+    after = pair.head.checked.analysis.kpi_statuses
     changes = []
     for kpi_id, now in after.items():
         then = before.get(kpi_id)

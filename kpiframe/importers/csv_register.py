@@ -373,7 +373,7 @@ def _unit(state: _Register, row: _Row, baseline: _Measurement, target: _Measurem
     if text:
         unit = normalise_unit(text)
         for measurement, name in ((baseline, "baseline"), (target, "target")):
-            if not measurement.unit_ok(unit):
+            if measurement.value is not None and not measurement.unit_ok(unit):
                 state.flag(row, name, f"{name} is in a different unit than the unit column: `{name}` left out",
                            f"{name} '{state.cell(row, name)}' is in {measurement.value.unit}, "
                            f"but the unit is '{unit}', so `{name}` is left out")

@@ -187,7 +187,8 @@ class _Notes:
     """Collects an entry's attention items for the summary and for its own description."""
 
     def __init__(self, entry: _Entry, summary: ImportSummary) -> None:
-        self.entry, self.summary, self.lines = entry, summary, []
+        self.entry, self.summary = entry, summary
+        self.lines: list[str] = []
 
     def add(self, key: str, text: str, why: str, note: str | None = None) -> None:
         """``why`` is the same for every entry with this problem (the summary groups by it);
@@ -248,7 +249,7 @@ def _target_reading(entry: _Entry, notes: _Notes, summary: ImportSummary) -> tup
     parsed = parse_target_text(target) if target else None
     if target and parsed is None:
         notes.add("target", target, "target is not machine-readable: kept in the description")
-    if parsed is not None:
+    if target and parsed is not None:
         summary.targets_parsed += 1
         shown = f"{parsed.value}" + (f" {parsed.unit}" if parsed.unit else "")
         notes.add("target", target,

@@ -234,6 +234,8 @@ def _parse_raw(fields: list[bytes]) -> Iterator[FileChange]:
         parts = meta[1:].split()
         old_sha, new_sha, status = parts[2].decode(), parts[3].decode(), parts[4].decode()
         letter = status[0]
+        old_path: str | None
+        new_path: str | None
         if letter in "RC":
             old_path, new_path = _decode(fields[i + 1]), _decode(fields[i + 2])
             i += 3

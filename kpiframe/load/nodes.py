@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from sys import intern
-from typing import Any
+from typing import Any, NoReturn
 
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kpiframe.findings import Finding, Fix
@@ -110,7 +111,7 @@ class Converter:
         try:
             if node.__class__ is SequenceNode:
                 return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-            return self._mapping(node, path, depth)
+            return self._mapping(node, path, depth)  # type: ignore[arg-type]  # a scalar returned above
         finally:
             self.open.discard(key)
 
@@ -172,7 +173,7 @@ class Converter:
                                        hint="a new document starts here: put `---` on the line above "
                                             "(`kpiframe check --fix` does)")
 
-    def _duplicate(self, key: str, kmark, first: tuple[int, int]) -> None:
+    def _duplicate(self, key: str, kmark: Mark, first: tuple[int, int]) -> None:
         # Reported, and the first value kept: YAML's "last one wins" would hide a typo.
         self.duplicates += 1
         if self.duplicates > MAX_FINDINGS_PER_DOCUMENT:
@@ -206,7 +207,7 @@ class Converter:
         They are reported and kept visible as \\xNN."""
         self.controls += 1
         if self.controls <= MAX_FINDINGS_PER_DOCUMENT:
-            first = _CONTROL.search(node.value).group()
+            first = _CONTROL.search(node.value).group()  # type: ignore[union-attr]  # called when it has one
             line, column = place_mark(node.start_mark, self.line_map)
             self.findings.append(Finding(
                 rule="invalid-value", file=self.doc.file, line=line, column=column,
@@ -220,7 +221,7 @@ class Converter:
         self._abort(node, "yaml-syntax", f"unsupported tag {shown}: kpiframe reads plain YAML only",
                     "remove the tag; kpiframe never constructs objects from YAML tags")
 
-    def _abort(self, node: Node, rule: str, message: str, hint: str):
+    def _abort(self, node: Node, rule: str, message: str, hint: str) -> NoReturn:
         line, column = place_mark(node.start_mark, self.line_map)
         raise Abort(Finding(rule=rule, file=self.doc.file, line=line, column=column,
                              message=message, hint=hint))

@@ -21,7 +21,7 @@ import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from kpiframe.forking import CAN_FORK, WorkerError, finish, fork_with_pipe, receive, send
 from kpiframe.load.document import Limits, ParsedFile
@@ -80,13 +80,14 @@ def parse_files(files: Files, limits: Limits, *, jobs: int | None = None,
 @dataclass
 class _Worker:
     pid: int
-    pipe: object  # the read end, opened as a binary file
+    pipe: IO[bytes]  # the read end, opened as a binary file
     done: bool = False
     pieces: list[int] = field(default_factory=list)
 
 
 def _parse_in_parallel(own: Files, pieces: list[Files], slots: list[tuple[int, int]], outbox: mmap.mmap,
-                       limits: Limits, workers: int, on_file, read: Reader) -> Iterator[ParsedFile]:
+                       limits: Limits, workers: int, on_file: Callable[[str], None] | None,
+                       read: Reader) -> Iterator[ParsedFile]:
     # Worker k parses pieces k, k + workers, ...: all of them move along the files in the order
     # this process takes them up.
     crew: list[_Worker] = []
@@ -107,7 +108,7 @@ def _parse_in_parallel(own: Files, pieces: list[Files], slots: list[tuple[int, i
             finish(worker.pid, kill=not worker.done)
 
 
-def _start_worker(mine: list[int], pieces: list[Files], slots, outbox: mmap.mmap, limits: Limits,
+def _start_worker(mine: list[int], pieces: list[Files], slots: list[tuple[int, int]], outbox: mmap.mmap, limits: Limits,
                   read: Reader) -> _Worker | None:
     forked = fork_with_pipe()
     if forked is None:  # no process to be had: this process parses those pieces itself
@@ -118,7 +119,7 @@ def _start_worker(mine: list[int], pieces: list[Files], slots, outbox: mmap.mmap
     return _Worker(pid, os.fdopen(read_end, "rb"), pieces=mine)
 
 
-def _work(mine: list[int], pieces: list[Files], slots, outbox: mmap.mmap, limits: Limits, write_end: int,
+def _work(mine: list[int], pieces: list[Files], slots: list[tuple[int, int]], outbox: mmap.mmap, limits: Limits, write_end: int,
           read: Reader) -> None:
     """In a worker: parse each of its pieces in turn, then leave."""
     rel = ""
@@ -143,13 +144,15 @@ def _work(mine: list[int], pieces: list[Files], slots, outbox: mmap.mmap, limits
         os._exit(0)  # no atexit handlers, no flushing of stdout buffers inherited from the parent
 
 
-def _collect(worker: _Worker | None, index: int, offset: int, outbox: mmap.mmap, on_file) -> list[ParsedFile] | None:
+def _collect(worker: _Worker | None, index: int, offset: int, outbox: mmap.mmap,
+             on_file: Callable[[str], None] | None) -> list[ParsedFile] | None:
     """Piece ``index`` from its worker, or None when this process must parse it (no worker, or
     the worker died)."""
-    message = receive(worker.pipe) if worker is not None and not worker.done else None
+    if worker is None or worker.done:
+        return None
+    message = cast("tuple[Any, ...] | None", receive(worker.pipe))  # what _work sends
     if message is None:
-        if worker is not None:
-            worker.done = True
+        worker.done = True
         return None
     kind, *rest = message
     if kind == "error":
@@ -160,11 +163,11 @@ def _collect(worker: _Worker | None, index: int, offset: int, outbox: mmap.mmap,
     if index == worker.pieces[-1]:
         worker.done = True
     if kind == "inline":
-        return pickle.loads(rest[0])
+        return cast("list[ParsedFile]", pickle.loads(rest[0]))
     with memoryview(outbox) as view:
         parsed = pickle.loads(view[offset:offset + rest[0]])
     _release(outbox, offset, rest[0])
-    return parsed
+    return cast("list[ParsedFile]", parsed)
 
 
 def _release(outbox: mmap.mmap, offset: int, length: int) -> None:
@@ -205,12 +208,12 @@ def _size(path: Path) -> int:
         return 0  # the parse reports it
 
 
-def _split(files: Files, jobs: int, size: Callable[[Any], int] = lambda path: _size(path)) -> tuple[Files, list[Files], list[int]]:
+def _split(files: Files, jobs: int, size_of: Callable[[Any], int] = lambda path: _size(path)) -> tuple[Files, list[Files], list[int]]:
     """This process's files, the workers' pieces and each piece's bytes; contiguous, by size.
 
     Returns (files, [], []) when the whole is too small to share.
     """
-    sizes = [size(path) for path, _ in files]
+    sizes = [size_of(path) for path, _ in files]
     total = sum(sizes)
     if total < PARALLEL_MIN_BYTES:
         return files, [], []

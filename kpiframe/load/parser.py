@@ -52,7 +52,7 @@ if HAVE_LIBYAML:
 
 else:  # pragma: no cover
 
-    class NodeParser(Reader, Scanner, Parser, Composer, BaseResolver):
+    class NodeParser(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[no-redef]  # one of the two
         def __init__(self, stream: str):
             Reader.__init__(self, stream)
             Scanner.__init__(self)

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from types import FrameType
 from typing import Any
 
 import yaml
@@ -198,7 +199,8 @@ def _recursion_budget(frames: int) -> Iterator[None]:
     """Allow ``frames`` more frames than the caller is at, whatever its depth: how deep a
     document may nest before "nesting is too deep to parse" must not depend on where the parse
     was called from (a forked worker parses a few frames deeper than the main process)."""
-    depth, frame = 0, sys._getframe()
+    depth = 0
+    frame: FrameType | None = sys._getframe()
     while frame is not None:
         depth += 1
         frame = frame.f_back

@@ -62,7 +62,7 @@ def add_entry(text: str, raw: RawDocument | None, output: str) -> str:
     """``text`` (kpiframe.yaml) with ``output`` appended to `actuals:`; raises CannotEdit."""
     item = output if _PLAIN.match(output) else json.dumps(output)
     data: Any = raw.data if raw is not None else None
-    if data is None or (isinstance(data, dict) and "actuals" not in data):
+    if raw is None or data is None or (isinstance(data, dict) and "actuals" not in data):
         edited = text + ("" if not text or text.endswith("\n") else "\n") + f"actuals: [{item}]{COMMENT}\n"
     elif isinstance(data, dict) and isinstance(data["actuals"], list):
         edited = _append(text, raw, data["actuals"], item)

@@ -14,7 +14,7 @@ import json
 
 import networkx as nx
 
-from kpiframe.model import Framework
+from kpiframe.model import ActionPlan, Document, Framework
 from kpiframe.render.mermaid import Flowchart
 
 # Node colours per kind, shared by DOT and Mermaid.
@@ -32,7 +32,7 @@ _SIGN_COLOURS = {1: "#2ca02c", -1: "#d62728"}
 
 def export_graph(framework: Framework, graph: nx.DiGraph) -> nx.DiGraph:
     """A sorted copy of the framework graph, each node labelled for people."""
-    out = nx.DiGraph()
+    out: nx.DiGraph = nx.DiGraph()
     if framework.config.organization:
         out.graph["organization"] = framework.config.organization
     for node in sorted(graph.nodes):
@@ -46,7 +46,7 @@ def export_graph(framework: Framework, graph: nx.DiGraph) -> nx.DiGraph:
     return out
 
 
-def _node_attributes(document, data: dict) -> dict:
+def _node_attributes(document: Document, data: dict) -> dict:
     kind = data["kind"]
     label = getattr(document, "title", None) or getattr(document, "name", None) or document.id
     attributes = {"kind": kind, "label": label}
@@ -56,7 +56,7 @@ def _node_attributes(document, data: dict) -> dict:
         "unit": getattr(document, "unit", None),
         "direction": getattr(document, "direction", None),
         "status": getattr(document, "status", None) if kind == "ActionPlan" else None,
-        "due": document.due.isoformat() if kind == "ActionPlan" and document.due else None,
+        "due": document.due.isoformat() if isinstance(document, ActionPlan) and document.due else None,
     }
     attributes.update({key: value for key, value in extra.items() if value is not None})
     return attributes

@@ -92,7 +92,8 @@ def extra_facts(summary: dict) -> list[tuple[str, object]]:
     """Facts rules add to the summary (resolved conflicts, capped findings), as (label, value)."""
     labels = {"resolved_conflicts": ("resolved by a trade-off", "resolved by trade-offs"),
               "capped_conflicts": ("not shown (capped per department pair)",) * 2}
-    facts = [(labels[key][summary[key] != 1], plural(summary[key], "conflict")) for key in labels if summary.get(key)]
+    facts: list[tuple[str, object]] = [(labels[key][summary[key] != 1], plural(summary[key], "conflict"))
+                                       for key in labels if summary.get(key)]
     if summary.get("kpis_without_direction"):
         facts.append(("left out of the conflict search (no direction)", plural(summary["kpis_without_direction"], "KPI")))
     return facts

@@ -112,8 +112,9 @@ def goal_cycles(goals: dict[str, Goal]) -> list[list[str]]:
     for goal in sorted(goals):
         if goal in done or not _on_cycle(goals[goal], goals):
             continue
-        loop, current = [goal], goals[goal].parent
-        while current != goal:
+        loop: list[str] = [goal]
+        current = goals[goal].parent
+        while current is not None and current != goal:
             loop.append(current)
             current = goals[current].parent
         done.update(loop)

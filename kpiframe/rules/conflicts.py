@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from kpiframe.graph import influence_signs
 from kpiframe.influence import Conflict, SignedGraph, format_path, influence_cycles, path_signs
-from kpiframe.model import KPI, Driver, Framework
+from kpiframe.model import KPI, Document, Driver, Framework
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import documents, rule
 
@@ -178,7 +178,7 @@ def tradeoff_missing_owner(ctx: RuleContext) -> Iterator[Problem]:
     for tradeoff in ctx.framework.tradeoffs.values():
         owners = {o.strip().casefold() for o in tradeoff.owners}
         missing = [kpis[k] for k in dict.fromkeys(tradeoff.between)
-                   if k in kpis and kpis[k].owner is not None and kpis[k].owner.strip().casefold() not in owners]
+                   if k in kpis and (owner := kpis[k].owner) is not None and owner.strip().casefold() not in owners]
         if missing:
             who = ", ".join(f"{k.owner} ({k.id}, {k.department})" for k in missing)
             yield problem(tradeoff, f"{tradeoff.label}: owners do not include {who}", path=("owners",),
@@ -243,7 +243,7 @@ def _repeated_influences(source: KPI | Driver) -> Iterator[tuple[int, int, bool]
             yield index, earlier, source.influences[earlier].effect != link.effect
 
 
-def _line_of(document, path: tuple) -> int:
+def _line_of(document: Document, path: tuple) -> int:
     return document.origin.position(path)[0]
 
 
@@ -271,7 +271,8 @@ _LOOPING_DRIVER = """
     passing=documents(_DRIVER, _OPS.format(department="operations")),
 )
 def contradictory_influence(ctx: RuleContext) -> Iterator[Problem]:
-    for source in [*ctx.framework.kpis.values(), *ctx.framework.drivers.values()]:
+    sources: list[KPI | Driver] = [*ctx.framework.kpis.values(), *ctx.framework.drivers.values()]
+    for source in sources:
         for index, earlier, differ in _repeated_influences(source):
             if not differ:
                 continue
@@ -295,7 +296,8 @@ def contradictory_influence(ctx: RuleContext) -> Iterator[Problem]:
     passing=documents(_DRIVER, _OPS.format(department="operations")),
 )
 def duplicate_influence(ctx: RuleContext) -> Iterator[Problem]:
-    for source in [*ctx.framework.kpis.values(), *ctx.framework.drivers.values()]:
+    sources: list[KPI | Driver] = [*ctx.framework.kpis.values(), *ctx.framework.drivers.values()]
+    for source in sources:
         for index, earlier, differ in _repeated_influences(source):
             if differ:
                 continue

@@ -45,7 +45,7 @@ class RuleSelection:
                 severities.pop(r.slug, None)
         ignores = []
         for pattern, names in config.per_file_ignores.items():
-            slugs = set()
+            slugs: set[str] = set()
             for i, name in enumerate(names):
                 matched = rules_matching(name)
                 if not matched:
@@ -107,7 +107,9 @@ def settle_findings(findings: list[Finding], framework: Framework,
         severity = selection.severities.get(f.rule)
         if severity is not None:
             placed.append(replace(f, code=rules[f.rule].code, severity=severity))
-    active, suppressed, used = [], [], set()
+    active: list[Finding] = []
+    suppressed: list[Finding] = []
+    used: set[tuple[str, int]] = set()
     suppressions = _suppressions(framework)
     for f in placed:
         reason = _per_file_ignore(f, selection) or _suppression(f, suppressions, used)

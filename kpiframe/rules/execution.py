@@ -269,10 +269,11 @@ def target_after_goal_period(ctx: RuleContext) -> Iterator[Problem]:
         if final is None:
             continue
         supported = [goals[g] for g in dict.fromkeys(kpi.supports) if g in goals]
-        if not supported or any(g.period is None or g.period.end is None for g in supported):
+        period_ends = [(g.id, g.period.end) for g in supported if g.period is not None and g.period.end is not None]
+        if not supported or len(period_ends) < len(supported):
             continue
-        if all(final.date > g.period.end for g in supported):
-            ends = ", ".join(f"'{g.id}' ends {g.period.end}" for g in supported)
+        if all(final.date > end for _, end in period_ends):
+            ends = ", ".join(f"'{goal_id}' ends {end}" for goal_id, end in period_ends)
             yield problem(kpi, f"{kpi.label}: target date {final.date} is after the end of every goal "
                                f"it supports ({ends})", path=_final_date(kpi), related=[g.id for g in supported],
                           hint="bring the target date inside a goal's period, or extend the goal's period")
@@ -338,9 +339,10 @@ def stale_kpi(ctx: RuleContext) -> Iterator[Problem]:
         if staleness.basis == "actual":
             message = (f"{kpi.label} is stale: the last number came in {staleness.last_date} and, "
                        f"with a {kpi.review} review, the next was due {staleness.next_due}")
-        else:
+        else:  # basis "baseline": the due date was counted from the baseline's date
+            since = kpi.baseline.date if kpi.baseline is not None else "?"
             message = (f"{kpi.label} is stale: no number has come in since the baseline of "
-                       f"{kpi.baseline.date}; with a {kpi.review} review the first was due {staleness.next_due}")
+                       f"{since}; with a {kpi.review} review the first was due {staleness.next_due}")
         yield problem(kpi, message, path=("review",),
                       hint="add the latest actual (inline `actuals:` or the actuals CSV), or correct `review:`")
 

@@ -20,7 +20,7 @@ from typing import Any
 from kpiframe.history.compare import Change, kpi_changes
 from kpiframe.history.fields import REMOVED, REVISION_FIELD
 from kpiframe.history.revisions import covering, current, describe, latest_entries, matches
-from kpiframe.model import KPI
+from kpiframe.model import KPI, Driver
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import documents, rule
 
@@ -60,12 +60,12 @@ def _unrevised(ctx: RuleContext, slug: str) -> Iterator[tuple[Change, KPI, KPI]]
             yield change, before, after
 
 
-def _revision_hint(field: str, before: Any, after: Any, unit: str) -> str:
+def _revision_hint(field: str, before: Any, after: Any, unit: str | None) -> str:
     return (f"add `revisions: [{{date, field: {field}, from: {_short(before, unit)}, to: {_short(after, unit)}, "
             f"reason, approved_by}}]` saying why and who agreed, or restore the previous value")
 
 
-def _short(value: Any, unit: str) -> str:
+def _short(value: Any, unit: str | None) -> str:
     if value is None:
         return "~"
     if isinstance(value, str):
@@ -242,7 +242,8 @@ def retired_reference(ctx: RuleContext) -> Iterator[Problem]:
         for index, kpi_id in enumerate(tradeoff.between):
             if kpi_id in retired:
                 yield note(tradeoff, kpi_id, ("between", index), "is between")
-    for source in (*kpis.values(), *framework.drivers.values()):
+    sources: tuple[KPI | Driver, ...] = (*kpis.values(), *framework.drivers.values())
+    for source in sources:
         if getattr(source, "retired", None) is not None:
             continue
         for index, link in enumerate(source.influences):

@@ -113,7 +113,7 @@ def unknown_department(ctx: RuleContext) -> Iterator[Problem]:
                           path=path, hint=hint, fix=_id_fix(document, path, name, allowed, path_text(path)))
 
 
-def _id_fix(document: Document, path: tuple, written: str, ids, field: str) -> Fix | None:
+def _id_fix(document: Document, path: tuple, written: str, ids: Iterable[str], field: str) -> Fix | None:
     """A misspelt id one edit away from exactly one id of the right kind is that id: the fix
     writes it. Two ids one edit away, or only a farther one, are left to a person."""
     near = one_edit_away(written, ids)
@@ -173,7 +173,7 @@ def dangling_reference(ctx: RuleContext) -> Iterator[Problem]:
                           fix=_id_fix(document, path, target, suggesters[kinds].candidates, field))
 
 
-def _references(document: Document) -> Iterable[tuple[tuple, str, tuple[type, ...]]]:
+def _references(document: Document) -> Iterable[tuple[tuple, str, tuple[type[Document], ...]]]:
     if isinstance(document, Goal) and document.parent:
         yield ("parent",), document.parent, (Goal,)
     if isinstance(document, KPI):
