@@ -22,14 +22,14 @@ from kpiframe.render.tree_view import UNLIMITED_WIDTH, build_tree, print_tree
 from kpiframe.report.model import build_alignment_view
 from tests.conftest import EXAMPLES, write_tree
 
-MODES = {
+MODES: dict[str, dict[str, str]] = {
     "pipe": {"NO_COLOR": "1"},
     "colour-200": {"FORCE_COLOR": "1", "COLUMNS": "200"},
     "colour-100": {"FORCE_COLOR": "1", "COLUMNS": "100"},
     "colour-60": {"FORCE_COLOR": "1", "COLUMNS": "60"},
     "no-colour-terminal-80": {"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "80"},
 }
-NARROW = {
+NARROW: dict[str, dict[str, str]] = {
     "colour-30": {"FORCE_COLOR": "1", "COLUMNS": "30"},
     "colour-13": {"FORCE_COLOR": "1", "COLUMNS": "13"},  # deeper than the width: rich crops
 }
@@ -50,9 +50,19 @@ def rendered_by_rich(view, mode: dict[str, str], department: str | None) -> str:
     return out.file.getvalue()  # type: ignore[attr-defined]
 
 
-def rendered(view, mode: dict[str, str], department: str | None) -> str:
+def rendered(view, mode: dict[str, str], department: str | None, *, by_rich: bool = False) -> str:
+    """``print_tree``'s output; ``by_rich``: it is expected to hand the tree to rich, else to lay it out itself."""
     out = console(mode)
+    handed: list[object] = []
+    real_print = out.print
+
+    def print_and_note(*args: object, **kwargs: object) -> None:
+        handed.append(args)
+        real_print(*args, **kwargs)  # type: ignore[arg-type]
+
+    out.print = print_and_note  # type: ignore[method-assign]
     print_tree(view, out, department)
+    assert bool(handed) == by_rich
     return out.file.getvalue()  # type: ignore[attr-defined]
 
 
@@ -61,8 +71,9 @@ def view_of(root: Path, today: str):
     return build_alignment_view(loaded.analysis, loaded.root)
 
 
-def long_labels(root: Path) -> Path:
-    """Deep goals with long titles (breakable and not), wide characters, a tab, many plans."""
+def long_labels(root: Path, odd_title: str = "") -> Path:
+    """Deep goals with long titles (breakable and not), wide characters, many plans; ``odd_title``
+    for one more company goal."""
     unbroken = "x" * 70
     return write_tree(root, {
         "kpiframe.yaml": "organization: Long Labels Ltd\nas_of: 2026-06-30\ndepartments: [sales]\n",
@@ -87,10 +98,16 @@ def long_labels(root: Path) -> Path:
             parent: sales-grow
             ---
             kind: Goal
-            id: tabbed
-            title: "A title\\twith a tab"
+            id: idle
+            title: Keep the lights on
             level: company
-            """,
+            """ + (f"""
+            ---
+            kind: Goal
+            id: odd
+            title: {odd_title}
+            level: company
+            """ if odd_title else ""),
         "kpis.yaml": f"""
             kind: KPI
             id: churn-90
@@ -151,12 +168,20 @@ def test_tree_of_a_messy_register_is_what_rich_prints(messy: Path, mode: str):
     assert rendered(view, MODES[mode], None) == rendered_by_rich(view, MODES[mode], None)
 
 
-@pytest.mark.parametrize("mode", {**MODES, **NARROW})
+@pytest.mark.parametrize("mode", [*MODES, *NARROW])
 def test_tree_with_long_labels_wraps_as_rich_does(tmp_path: Path, mode: str):
     view = view_of(long_labels(tmp_path / "fw"), "2026-06-30")
-    output = rendered(view, {**MODES, **NARROW}[mode], None)
-    assert output == rendered_by_rich(view, {**MODES, **NARROW}[mode], None)
+    env = MODES.get(mode) or NARROW[mode]
+    output = rendered(view, env, None, by_rich=mode == "colour-13")
+    assert output == rendered_by_rich(view, env, None)
     if mode == "colour-60":  # the goal's title goes on under its own guide, not under its sibling's
         lines = output.splitlines()
         first = next(i for i, line in enumerate(lines) if "Reduce the number" in line)
         assert lines[first].startswith("├── ") and lines[first + 1].startswith("│   ")
+
+
+@pytest.mark.parametrize("title", ['"A title\\twith a tab"', '"A title\\non two lines"'])
+@pytest.mark.parametrize("mode", ["pipe", "colour-60"])
+def test_a_label_rich_would_reshape_is_printed_by_rich(tmp_path: Path, title: str, mode: str):
+    view = view_of(long_labels(tmp_path / "fw", title), "2026-06-30")
+    assert rendered(view, MODES[mode], None, by_rich=True) == rendered_by_rich(view, MODES[mode], None)
