@@ -39,9 +39,12 @@ def load_framework(out: Path) -> tuple[dict, dict[str, dict]]:
                 assert set(document) <= GOAL_FIELDS and document["level"] == "company"
             else:
                 assert document["kind"] == "KPI" and set(document) <= KPI_FIELDS
-                for required in ("name", "department", "owner", "unit", "direction"):
+                for required in ("name", "department"):
                     assert isinstance(document[required], str) and document[required].strip()
-                assert document["direction"] in ("increase", "decrease")
+                for optional in ("owner", "unit"):  # left out when the register does not say
+                    assert optional not in document or (isinstance(document[optional], str)
+                                                        and document[optional].strip())
+                assert document.get("direction", "increase") in ("increase", "decrease")
                 assert document["department"] in config["departments"]
                 for measurement in ("baseline", "target"):
                     if measurement in document:
@@ -184,20 +187,33 @@ def test_a_value_without_a_date_is_kept_as_text(imported):
     assert (6, "Baseline", "3") in places(summary)
 
 
-def test_missing_unit_direction_owner_and_department_are_visible_placeholders(imported):
+def test_missing_unit_direction_and_owner_are_left_out_and_listed(imported):
     summary, _, documents = imported
     margin = documents["gross-margin"]  # no owner, no direction: baseline 40 -> target 45
-    assert margin["owner"] == "unassigned"
-    assert margin["direction"] == "increase"
-    assert "'increase' inferred from baseline 40 and target 45" in margin["description"]
+    assert "owner" not in margin and "direction" not in margin
+    assert ("baseline 40 and target 45 suggest 'increase': write it if that is what is better"
+            in margin["description"])  # a hint, not a value
     churn2 = documents["customer-churn-2"]
-    assert (churn2["unit"], churn2["direction"]) == ("unspecified", "increase")
-    assert documents["on-time-delivery"]["department"] == "unassigned"
+    assert "unit" not in churn2 and "direction" not in churn2
+    assert documents["on-time-delivery"]["department"] == "unassigned"  # required: a visible placeholder
     whys = {(a.line, a.why) for a in summary.attention}
-    assert (3, "no owner: owner set to 'unassigned'") in whys
-    assert (5, "no direction: set to 'increase' as a placeholder") in whys
-    assert (5, "no unit: unit set to 'unspecified'") in whys
+    assert (3, "no owner: owner left out") in whys
+    assert (3, "no direction: left out (baseline and target suggest one; confirm it)") in whys
+    assert (5, "no direction: direction left out") in whys
+    assert (5, "no unit: unit left out") in whys
     assert (8, "no department: department set to 'unassigned'") in whys
+
+
+def test_the_imported_register_checks_with_missing_fields_named(imported, tmp_path: Path):
+    """What the importer leaves out, `check` names: missing-owner, missing-direction, missing-unit."""
+    from kpiframe.check import CheckOptions, run_check
+
+    result = run_check(imported[0].out, CheckOptions(today=date(2026, 6, 1)))
+    found = {(finding.rule, finding.subject) for finding in result.findings}
+    assert ("missing-owner", "gross-margin") in found
+    assert ("missing-direction", "customer-churn-2") in found
+    assert ("missing-unit", "customer-churn-2") in found
+    assert not [finding for finding in result.findings if finding.rule == "schema"]
 
 
 def test_duplicate_names_department_spellings_and_blank_rows(imported):

@@ -7,6 +7,7 @@ published files when ../shared/corpus/gitlab-pi/ exists next to the repository, 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ FIXTURES = Path(__file__).parent / "data" / "import" / "gitlab"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gitlab-pi"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 KPI_FIELDS = {"kind", "apiVersion", "id", "name", "department", "owner", "supports", "unit", "direction",
-              "baseline", "target", "review", "source", "actuals", "influences", "description", "ignore"}
+              "key", "threshold", "health", "baseline", "target", "review", "source", "actuals", "influences",
+              "description", "ignore"}
 
 
 def load_framework(out: Path) -> tuple[dict, dict[str, dict]]:
@@ -32,10 +34,16 @@ def load_framework(out: Path) -> tuple[dict, dict[str, dict]]:
         for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
             assert document["kind"] == "KPI"
             assert set(document) <= KPI_FIELDS, set(document) - KPI_FIELDS
-            for required in ("id", "name", "department", "owner", "unit", "direction"):
+            for required in ("id", "name", "department"):
                 assert isinstance(document[required], str) and document[required].strip(), (required, document)
+            for optional in ("owner", "unit"):  # left out when the source does not state them
+                assert optional not in document or (isinstance(document[optional], str)
+                                                    and document[optional].strip()), (optional, document)
             assert ID_RE.match(document["id"]) and document["id"] not in documents
-            assert document["direction"] in ("increase", "decrease")
+            assert document.get("direction", "increase") in ("increase", "decrease")
+            assert document.get("key", True) is True  # written only when true
+            assert "threshold" not in document or set(document["threshold"]) == {"value"}
+            assert "health" not in document or document["health"]["level"] in ("okay", "attention", "problem")
             assert document["department"] in config["departments"]
             assert path.stem == document["department"]
             documents[document["id"]] = document
@@ -127,11 +135,12 @@ def test_owner_is_the_text_of_the_dri_link(imported):
     assert dri_as_written in documents["first-reply-time"]["description"]
 
 
-def test_missing_dri_gives_a_visible_placeholder_owner(imported):
+def test_missing_dri_leaves_the_owner_out_and_says_so(imported):
     summary, _, documents = imported
-    assert documents["escalation-rate"]["owner"] == "unassigned"
-    assert ("gitlab/customer_care.yml", 43, "dri") in {(a.source, a.line, a.field) for a in summary.attention}
-    assert "no DRI: owner set to 'unassigned'" in documents["escalation-rate"]["description"]
+    assert "owner" not in documents["escalation-rate"]
+    assert ("gitlab/customer_care.yml", 43, "dri", "no DRI: owner left out") in {
+        (a.source, a.line, a.field, a.why) for a in summary.attention}
+    assert "left out because the source does not state them: owner (no DRI)" in documents["escalation-rate"]["description"]
 
 
 def test_target_phrases_give_unit_and_direction(imported):
@@ -146,32 +155,105 @@ def test_target_phrases_give_unit_and_direction(imported):
     }
 
 
-def test_targets_without_a_date_are_not_written_but_reported(imported):
+def test_standing_levels_become_thresholds_and_nothing_else_does(imported):
     summary, _, documents = imported
-    assert not any("target" in document for document in documents.values())
-    undated = [a for a in summary.attention if a.why.startswith("target read as a number but has no date")]
-    assert {a.text for a in undated} == {"Below 2500ms at the 90th percentile", "at or above 84%",
-                                         "less than $10K/Month", "12%", ".25", "> 90%", "<= 5"}
-    assert "target reads as 10000 USD per month but has no date" in documents["tooling-spend"]["description"]
+    assert not any("target" in document for document in documents.values())  # no date: never a `target`
+    thresholds = {kpi_id: d["threshold"]["value"] for kpi_id, d in documents.items() if "threshold" in d}
+    assert thresholds == {"first-reply-time": 2500, "satisfaction-score": 84, "tooling-spend": 10000,
+                          "deploy-lead-time": 90, "open-incidents": 5}
+    assert summary.thresholds_written == 5 and summary.targets_parsed == 7
+    assert ("threshold ≤ 10000 USD per month and direction decrease read from the target 'less than $10K/Month' "
+            "(kpiframe holds a threshold inclusively: ≤)") in documents["tooling-spend"]["description"]
+    no_comparator = [a for a in summary.attention if a.why.startswith("target states no comparator")]
+    assert {a.text for a in no_comparator} == {"12%", ".25"}  # a number, but a level to hold? which way?
+    assert ("target '12%' reads as 12 percent but states no comparator, so whether it is a level to hold "
+            "and which way is better are unknown: no threshold written") in documents["escalation-rate"]["description"]
 
 
-def test_unknown_direction_and_unit_are_placeholders_listed_in_attention(imported):
+def test_unknown_direction_and_unit_are_left_out_and_counted(imported):
     summary, _, documents = imported
     escalation = documents["escalation-rate"]  # target "12%": a unit, but which way is better?
-    assert (escalation["unit"], escalation["direction"]) == ("percent", "increase")
-    assert "direction set to 'increase' as a placeholder" in escalation["description"]
+    assert escalation["unit"] == "percent" and "direction" not in escalation
+    assert "left out because the source does not state them: owner (no DRI), direction" in escalation["description"]
     backlog = documents["backlog-age"]  # target "TBD"
-    assert (backlog["unit"], backlog["direction"]) == ("unspecified", "increase")
+    assert "unit" not in backlog and "direction" not in backlog and "threshold" not in backlog
     places = {(a.line, a.why) for a in summary.attention if a.source == "gitlab/customer_care.yml"}
-    assert (58, "target is not machine-readable: kept in the description") in places
-    assert (58, "no unit stated: unit set to 'unspecified'") in places
+    assert (58, "target not read (it states no number): nothing written, text kept in the description") in places
+    assert (58, "no unit stated: unit left out") in places
+    whys = [a.why for a in summary.attention]
+    assert whys.count("no better direction stated (no comparator in the target): direction left out") == 5
+    assert whys.count("no unit stated: unit left out") == 5  # .25, TBD, "<= 5", none, none
+
+
+def test_ambiguous_target_texts_write_nothing_and_say_why(tmp_path: Path):
+    source = tmp_path / "quality.yml"
+    source.write_text(
+        "- name: Undefined Labels\n  org: Quality\n  target: < 5% change in proportion of MRs with undefined label\n"
+        "- name: Old Tickets\n  org: Quality\n  target: Less than 10% are over 14 days\n"
+        "- name: Spend Ratio\n  org: Quality\n  target: The target for this metric is at or below 10:1\n",
+        encoding="utf-8")
+    summary = import_gitlab_pi([source], tmp_path / "out", force=False)
+    _, documents = load_framework(tmp_path / "out")
+    for document in documents.values():
+        assert not {"threshold", "unit", "direction"} & set(document), document
+    assert ("target '< 5% change in proportion of MRs with undefined label' is not read because it states a change "
+            "or a distance from something, not a level: no threshold, unit or direction is written from it"
+            in documents["undefined-labels"]["description"])
+    reasons = sorted(a.why for a in summary.attention if a.field == "target" and a.why.startswith("target not read"))
+    assert reasons == [
+        "target not read (a second number qualifies it): nothing written, text kept in the description",
+        "target not read (a second number qualifies it): nothing written, text kept in the description",
+        "target not read (it states a change or a distance from something, not a level): nothing written, "
+        "text kept in the description"]
 
 
 def test_is_key_yes_is_read_as_true(imported):
-    _, _, documents = imported
+    summary, _, documents = imported
+    assert {kpi_id for kpi_id, d in documents.items() if d.get("key")} == {
+        "first-reply-time", "escalation-rate", "deploy-lead-time", "open-incidents"}
+    assert summary.key_written == 4
     assert "Key performance indicator (is_key): yes" in documents["first-reply-time"]["description"]  # is_key: yes
     assert "Key performance indicator (is_key): no" in documents["satisfaction-score"]["description"]  # is_key: no
     assert "Key performance indicator (is_key): yes" in documents["escalation-rate"]["description"]  # is_key: true
+
+
+def test_health_levels_become_the_owners_assessment_without_a_date(imported):
+    summary, _, documents = imported
+    assert documents["first-reply-time"]["health"] == {
+        "level": "attention", "note": "Slower since the March migration; Staffing plan under review"}
+    assert documents["satisfaction-score"]["health"] == {"level": "okay", "note": "Stable"}
+    assert documents["escalation-rate"]["health"] == {"level": "problem", "note": "Escalations doubled this quarter"}
+    for kpi_id in ("tooling-spend", "backlog-age", "docs-visits"):  # levels 0, -1 and 0: not assessments
+        assert "health" not in documents[kpi_id]
+    assert summary.health_written == 6
+    whys = [a.why for a in summary.attention if a.field == "health"]
+    assert whys.count("health level 0 (Unknown): no `health` written") == 2
+    assert whys.count("health level -1 (Confidential): no `health` written") == 1
+    assert whys.count("no health level: no `health` written") == 1  # the blank-named entry
+    assert whys.count("health has no date (the source gives none; --as-of DATE dates it)") == 6
+
+
+def test_as_of_dates_every_health_and_the_notes_say_so(tmp_path: Path):
+    summary = import_gitlab_pi([FIXTURES], tmp_path / "out", force=False, as_of=date(2022, 11, 10))
+    _, documents = load_framework(tmp_path / "out")
+    assert documents["escalation-rate"]["health"]["date"] == date(2022, 11, 10)
+    assert "health dated 2022-11-10 by --as-of: the source gives no date for it" in documents["escalation-rate"][
+        "description"]
+    assert [a.why for a in summary.attention].count("health dated by --as-of (the source gives no date)") == 6
+
+
+def test_the_imported_register_checks_and_health_counts_as_the_owners_concern(tmp_path: Path):
+    """`check` reads the import with no schema error; missing fields are named; a `problem` health
+    with no plan is an uncorrected off-track KPI."""
+    from kpiframe.check import CheckOptions, run_check
+
+    import_gitlab_pi([FIXTURES], tmp_path / "out", force=False, as_of=date(2026, 5, 1))
+    result = run_check(tmp_path / "out", CheckOptions(today=date(2026, 6, 1)))
+    found = {(finding.rule, finding.subject) for finding in result.findings}
+    assert not [finding for finding in result.findings if finding.rule == "schema"]
+    assert ("missing-owner", "escalation-rate") in found and ("missing-direction", "escalation-rate") in found
+    assert ("missing-unit", "backlog-age") in found
+    assert ("uncorrected-off-track", "escalation-rate") in found
 
 
 def test_fields_without_a_kpi_field_are_kept_in_the_description(imported):

@@ -2,8 +2,9 @@
 
 Importers turn someone else's register into kpiframe documents. The rule they live by: nothing the
 user wrote is dropped and nothing is guessed silently. Text that does not map to a field goes into
-the KPI's ``description``; every guess (a placeholder owner, a unit read from a target phrase) is
-listed in :attr:`ImportSummary.attention` and noted in the KPI's description as well.
+the KPI's ``description``; every value left out (an owner, unit or direction the source does not
+state) and every value read from text (a unit or threshold read from a target phrase) is listed
+in :attr:`ImportSummary.attention` and noted in the KPI's description as well.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 MAX_ID_LENGTH = 64
-UNASSIGNED = "unassigned"  # owner and department placeholder when the source names none
-UNSPECIFIED_UNIT = "unspecified"  # unit placeholder when the source does not say
-PLACEHOLDER_DIRECTION = "increase"  # direction placeholder when the source does not say
+# The department when the source names none: `department` is required, so it gets a visible
+# placeholder (listed in the summary). Owner, unit and direction are optional and are left out instead.
+UNASSIGNED = "unassigned"
 
 
 class ImportProblem(Exception):
@@ -61,6 +62,9 @@ class ImportSummary:
     kpis_written: int = 0
     targets_parsed: int = 0  # target text read as a number
     targets_written: int = 0  # ... and written as `target` (it also had a date)
+    thresholds_written: int = 0  # target text read as a standing level, written as `threshold`
+    key_written: int = 0  # KPIs marked `key: true`
+    health_written: int = 0  # KPIs given the owner's `health`
     departments: list[str] = field(default_factory=list)
     goals: list[str] = field(default_factory=list)
     files_written: list[Path] = field(default_factory=list)

@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kpiframe.importers.common import (
-    PLACEHOLDER_DIRECTION,
     UNASSIGNED,
-    UNSPECIFIED_UNIT,
     Attention,
     IdAllocator,
     ImportInputError,
@@ -101,8 +99,10 @@ class _Row:
 class _Register:
     """One register being imported: its headers, ids, goals, departments and the summary."""
 
-    def __init__(self, name: str, headers: list[str], columns: _Columns, summary: ImportSummary) -> None:
+    def __init__(self, name: str, headers: list[str], columns: _Columns, summary: ImportSummary,
+                 given_dates: dict[str, date | None]) -> None:
         self.name, self.headers, self.columns, self.summary = name, headers, columns, summary
+        self.given_dates = given_dates  # "baseline_date" -> --baseline-date, "target_date" -> --target-date
         self.ids = IdAllocator()
         self.goals: dict[str, dict[str, Any]] = {}  # casefolded title -> Goal document
         self.departments: dict[str, list[str]] = {}  # id -> spellings
@@ -129,9 +129,15 @@ class _Register:
 
 
 def import_csv(register: Path, out: Path, *, mapping: dict[str, str] | None, force: bool,
-               organization: str | None = None) -> ImportSummary:
+               organization: str | None = None, baseline_date: date | None = None,
+               target_date: date | None = None) -> ImportSummary:
     """Import a CSV KPI register into a framework at ``out``: goals.yaml, kpis/<department>.yaml
     and kpiframe.yaml.
+
+    ``baseline_date`` and ``target_date`` (``--baseline-date``, ``--target-date``) date the
+    baselines and targets of rows that give a value but no date. A row's own date always wins:
+    when the register has a date column as well, the summary says so once, and each row dated
+    by the option is listed.
 
     Raises :class:`ImportRefused` when ``out`` is not empty and ``force`` is false, and
     :class:`ImportInputError` when the register cannot be read or has no column for the KPI name.
@@ -145,7 +151,9 @@ def import_csv(register: Path, out: Path, *, mapping: dict[str, str] | None, for
                             organization=organization or DEFAULT_ORGANIZATION)
     columns = _match_columns(headers, mapping or {}, name, summary)
     check_out_folder(out, force)
-    state = _Register(name, headers, columns, summary)
+    given_dates = {"baseline_date": baseline_date, "target_date": target_date}
+    state = _Register(name, headers, columns, summary, given_dates)
+    _say_which_date_wins(state)
     data_rows = [_Row(number, {i: cell for i, cell in enumerate(cells)})
                  for number, cells in enumerate(rows[1:], start=2) if any(cell.strip() for cell in cells)]
     _register_goals(state, data_rows)
@@ -268,20 +276,22 @@ def _row_to_kpi(state: _Register, row: _Row) -> dict[str, Any]:
     department = _department(state, row)
     owner = state.cell(row, "owner")
     if not owner:
-        owner = UNASSIGNED
-        state.flag(row, "owner", f"no owner: owner set to '{UNASSIGNED}'")
+        state.flag(row, "owner", "no owner: owner left out")
 
     baseline = _measurement(state, row, "baseline", "baseline_date")
     target = _measurement(state, row, "target", "target_date")
     unit = _unit(state, row, baseline, target)
     direction = _direction(state, row, baseline, target)
-    document: dict[str, Any] = {"kind": "KPI", "id": kpi_id, "name": name, "department": department,
-                                "owner": owner}
+    document: dict[str, Any] = {"kind": "KPI", "id": kpi_id, "name": name, "department": department}
+    if owner:
+        document["owner"] = owner
     supports = [state.goals[title.casefold()]["id"] for title in _goal_titles(state.cell(row, "goal"))]
     if supports:
         document["supports"] = supports
-    document["unit"] = unit
-    document["direction"] = direction
+    if unit:
+        document["unit"] = unit
+    if direction:
+        document["direction"] = direction
     for key, measurement in (("baseline", baseline), ("target", target)):
         if measurement.value is not None and measurement.day is not None and measurement.unit_ok(unit):
             document[key] = {"value": measurement.value.value, "date": measurement.day}
@@ -322,7 +332,7 @@ class _Measurement:
     value: Reading | None
     day: date | None
 
-    def unit_ok(self, unit: str) -> bool:
+    def unit_ok(self, unit: str | None) -> bool:
         return self.value is None or self.value.unit is None or self.value.unit == unit
 
 
@@ -339,12 +349,35 @@ def _measurement(state: _Register, row: _Row, value_field: str, date_field: str)
     if date_text and day is None:
         state.flag(row, date_field, f"{label} date is not a YYYY-MM-DD date: kept in the description",
                    f"{label} date '{date_text}' is not a YYYY-MM-DD date, so `{value_field}` is left out")
-    if value is not None and day is None and not date_text:
-        state.flag(row, value_field, f"{label} has no date: `{value_field}` left out, value kept in the description",
-                   f"{label} {value_text} has no date, so `{value_field}` is left out; add a date to keep it")
+    given, option = state.given_dates[date_field], _option(date_field)
+    if value is not None and not date_text and given is not None:
+        day = given
+        state.flag(row, date_field, f"{label} dated by {option} (the row gives no date)",
+                   f"{label} date {given} given by {option}: the register has no date for it")
+    elif value is not None and day is None and not date_text:
+        state.flag(row, value_field, f"{label} has no date: `{value_field}` left out, value kept in the description "
+                                     f"({option} DATE dates them)",
+                   f"{label} {value_text} has no date, so `{value_field}` is left out; add a date "
+                   f"(or import with {option}) to keep it")
     if day is not None and value is None and not value_text:
         state.flag(row, date_field, f"{label} date without a {label} value: date kept in the description")
     return _Measurement(value, day)
+
+
+def _option(date_field: str) -> str:
+    return "--" + date_field.replace("_", "-")
+
+
+def _say_which_date_wins(state: _Register) -> None:
+    """A date column and the option for it: not a silent choice. The row's date wins."""
+    for date_field, given in state.given_dates.items():
+        if given is None or date_field not in state.columns.fields:
+            continue
+        header, option = state.header(date_field), _option(date_field)
+        state.summary.attention.append(Attention(
+            state.name, 1, header, header,
+            f"{option} {given} given and the register has a '{header}' column: a row's own date wins, "
+            f"{option} dates only rows whose '{header}' cell is empty"))
 
 
 def _reading_hint(text: str) -> str:
@@ -366,8 +399,8 @@ def _read_date(text: str) -> date | None:
         return None
 
 
-def _unit(state: _Register, row: _Row, baseline: _Measurement, target: _Measurement) -> str:
-    """The unit column; else the unit the numbers themselves carry ("95%", "$10K"); else a placeholder."""
+def _unit(state: _Register, row: _Row, baseline: _Measurement, target: _Measurement) -> str | None:
+    """The unit column; else the unit the numbers themselves carry ("95%", "$10K"); else none."""
     text = state.cell(row, "unit")
     implied = [m.value.unit for m in (target, baseline) if m.value is not None and m.value.unit]
     if text:
@@ -382,11 +415,14 @@ def _unit(state: _Register, row: _Row, baseline: _Measurement, target: _Measurem
         state.flag(row, "unit", f"no unit: read from the numbers ({implied[0]})",
                    f"no unit given: '{implied[0]}' read from the numbers' own sign (% or currency)")
         return implied[0]
-    state.flag(row, "unit", f"no unit: unit set to '{UNSPECIFIED_UNIT}'")
-    return UNSPECIFIED_UNIT
+    state.flag(row, "unit", "no unit: unit left out")
+    return None
 
 
-def _direction(state: _Register, row: _Row, baseline: _Measurement, target: _Measurement) -> str:
+def _direction(state: _Register, row: _Row, baseline: _Measurement, target: _Measurement) -> str | None:
+    """The direction or "higher is better" column, else none: a baseline below the target suggests
+    "increase", and the note says so, but a plan can go against what is better for a while, so
+    that is not written as the direction."""
     for name in ("direction", "higher_is_better"):
         text = state.cell(row, name)
         if not text:
@@ -398,14 +434,13 @@ def _direction(state: _Register, row: _Row, baseline: _Measurement, target: _Mea
         state.flag(row, name, "direction not readable: kept in the description",
                    f"'{text}' is not increase/decrease (or yes/no for higher is better)")
     if baseline.value is not None and target.value is not None and baseline.value.value != target.value.value:
-        direction = "increase" if target.value.value > baseline.value.value else "decrease"
-        state.flag(row, "direction", f"no direction: inferred from baseline and target ({direction})",
-                   f"no direction given: '{direction}' inferred from baseline {baseline.value.value} "
-                   f"and target {target.value.value}; confirm it")
-        return direction
-    state.flag(row, "direction", f"no direction: set to '{PLACEHOLDER_DIRECTION}' as a placeholder",
-               f"no direction given: '{PLACEHOLDER_DIRECTION}' is a placeholder; confirm or change it")
-    return PLACEHOLDER_DIRECTION
+        suggested = "increase" if target.value.value > baseline.value.value else "decrease"
+        state.flag(row, "direction", "no direction: left out (baseline and target suggest one; confirm it)",
+                   f"no direction given, so `direction` is left out; baseline {baseline.value.value} and "
+                   f"target {target.value.value} suggest '{suggested}': write it if that is what is better")
+        return None
+    state.flag(row, "direction", "no direction: direction left out")
+    return None
 
 
 def _read_direction(word: str, higher_is_better: bool) -> str | None:

@@ -12,18 +12,15 @@ decide meaning, and the scalar text as written goes into descriptions, so ``targ
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kpiframe.importers.common import (
-    PLACEHOLDER_DIRECTION,
     UNASSIGNED,
-    UNSPECIFIED_UNIT,
     Attention,
     IdAllocator,
     ImportInputError,
@@ -33,43 +30,16 @@ from kpiframe.importers.common import (
     slugify,
     source_name,
 )
-from kpiframe.importers.values import parse_target_text
+from kpiframe.importers.gitlab_fields import HEALTH_LEVELS, Entry, Notes, kpi_fields, text_of, yes_no
 from kpiframe.importers.writer import ImportedFile, check_out_folder, write_framework
 
 DEFAULT_ORGANIZATION = "GitLab"
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# What the GitLab handbook's own `color_code_health` helper calls each level.
-_HEALTH_LEVELS = {"3": "Okay", "2": "Attention", "1": "Problem", "-1": "Confidential", "0": "Unknown"}
 # Keys that become KPI fields or are rendered in a fixed place of the description.
 _HANDLED = ("name", "definition", "target", "org", "dri", "is_key", "health", "parent", "base_path",
             "urls", "public", "sisense_data", "lessons")
 _LABELS = {"parent": "Parent indicator", "base_path": "Handbook page (base_path)", "urls": "URLs",
            "public": "Public", "sisense_data": "Sisense data", "lessons": "Lessons"}
-_TRUE_WORDS = {"yes", "true", "on", "y"}
-_FALSE_WORDS = {"no", "false", "off", "n"}
-
-
-@dataclass
-class _Entry:
-    """One indicator: constructed values for meaning, nodes for the text as written."""
-
-    source: str
-    line: int
-    data: dict[str, Any]
-    nodes: dict[str, yaml.Node]
-    key_lines: dict[str, int]
-    overridden: list[tuple[str, int, yaml.Node]] = field(default_factory=list)  # earlier duplicate keys
-
-    def raw(self, key: str) -> str | None:
-        """The scalar text as written (``None`` for an absent, empty or non-scalar value)."""
-        node = self.nodes.get(key)
-        if not isinstance(node, yaml.ScalarNode) or self.data.get(key) is None:
-            return None
-        text = node.value.strip()
-        return text or None
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
 
 
 @dataclass
@@ -81,8 +51,11 @@ class _Department:
 
 
 def import_gitlab_pi(sources: list[Path], out: Path, *, force: bool,
-                     organization: str | None = None) -> ImportSummary:
+                     organization: str | None = None, as_of: date | None = None) -> ImportSummary:
     """Import GitLab performance-indicator files (or folders of them) into a framework at ``out``.
+
+    ``as_of`` is the date the source describes (a snapshot's date): health entries are dated with
+    it; without it they have no date (the source gives none).
 
     Raises :class:`ImportRefused` when ``out`` is not empty and ``force`` is false, and
     :class:`ImportInputError` when a source cannot be read as a list of indicators.
@@ -96,7 +69,7 @@ def import_gitlab_pi(sources: list[Path], out: Path, *, force: bool,
     for path, name in files:
         for entry in _read_entries(path, name, summary):
             summary.entries_read += 1
-            document, department_spelling = _entry_to_kpi(entry, ids, summary)
+            document, department_spelling = _entry_to_kpi(entry, ids, summary, as_of)
             department = departments.setdefault(document["department"], _Department(document["department"]))
             if department_spelling and department_spelling not in department.spellings:
                 department.spellings.append(department_spelling)
@@ -133,7 +106,7 @@ def _expand_sources(sources: list[Path]) -> list[tuple[Path, str]]:
     return files
 
 
-def _read_entries(path: Path, name: str, summary: ImportSummary) -> list[_Entry]:
+def _read_entries(path: Path, name: str, summary: ImportSummary) -> list[Entry]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -168,9 +141,9 @@ def _read_entries(path: Path, name: str, summary: ImportSummary) -> list[_Entry]
     return entries
 
 
-def _entry_from_node(source: str, line: int, item: dict[Any, Any], node: yaml.MappingNode) -> _Entry:
+def _entry_from_node(source: str, line: int, item: dict[Any, Any], node: yaml.MappingNode) -> Entry:
     """YAML keeps the last of two equal keys; the earlier values are kept aside so no text is lost."""
-    entry = _Entry(source, line, {str(key): value for key, value in item.items()}, {}, {})
+    entry = Entry(source, line, {str(key): value for key, value in item.items()}, {}, {})
     for key, value in node.value:
         label = _node_text(key)
         if label in entry.nodes:
@@ -183,28 +156,15 @@ def _entry_from_node(source: str, line: int, item: dict[Any, Any], node: yaml.Ma
 # --- mapping one entry -----------------------------------------------------------------------------
 
 
-class _Notes:
-    """Collects an entry's attention items for the summary and for its own description."""
-
-    def __init__(self, entry: _Entry, summary: ImportSummary) -> None:
-        self.entry, self.summary = entry, summary
-        self.lines: list[str] = []
-
-    def add(self, key: str, text: str, why: str, note: str | None = None) -> None:
-        """``why`` is the same for every entry with this problem (the summary groups by it);
-        ``note`` is the specific version kept in this KPI's description."""
-        self.summary.attention.append(Attention(self.entry.source, self.entry.line_of(key), key, text, why))
-        self.lines.append(note or why)
-
-
-def _entry_to_kpi(entry: _Entry, ids: IdAllocator, summary: ImportSummary) -> tuple[dict[str, Any], str | None]:
-    notes = _Notes(entry, summary)
+def _entry_to_kpi(entry: Entry, ids: IdAllocator, summary: ImportSummary,
+                  as_of: date | None) -> tuple[dict[str, Any], str | None]:
+    notes = Notes(entry, summary)
     for key, line, node in entry.overridden:
         summary.attention.append(Attention(entry.source, line, key, _node_text(node),
                                            "key given twice in one entry: the last is used, the earlier "
                                            "value is kept in the description"))
         notes.lines.append(f"'{key}' is given twice; the earlier value (line {line}) is kept above")
-    name = _text(entry.data.get("name"))
+    name = text_of(entry.data.get("name"))
     if not name:
         name = f"Unnamed indicator ({entry.source} line {entry.line})"
         notes.add("name", "", "no name: named after its file and line")
@@ -214,65 +174,18 @@ def _entry_to_kpi(entry: _Entry, ids: IdAllocator, summary: ImportSummary) -> tu
         notes.add("name", name, "name already used by another indicator: id given a number suffix",
                   f"another indicator already has the id '{base_id}', so this one is '{kpi_id}'")
 
-    org = _text(entry.data.get("org"))
+    org = text_of(entry.data.get("org"))
     department = slugify(org, fallback=UNASSIGNED) if org else UNASSIGNED
     if not org:
         notes.add("org", "", f"no org: department set to '{UNASSIGNED}'")
 
-    owner = _owner_from_dri(entry, notes)
-    unit, direction = _target_reading(entry, notes, summary)
-
     document: dict[str, Any] = {"kind": "KPI", "id": kpi_id, "name": name, "department": department,
-                                "owner": owner, "unit": unit, "direction": direction}
+                                **kpi_fields(entry, notes, summary, as_of)}
     source = _sisense_source(entry.data.get("sisense_data"))
     if source:
         document["source"] = source
     document["description"] = _description(entry, org, notes)
     return document, org
-
-
-def _owner_from_dri(entry: _Entry, notes: _Notes) -> str:
-    dri = entry.raw("dri")
-    if dri is None:
-        notes.add("dri", "", f"no DRI: owner set to '{UNASSIGNED}'")
-        return UNASSIGNED
-    owner = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", dri)).split())
-    if not owner:
-        notes.add("dri", dri, f"DRI has no readable name: owner set to '{UNASSIGNED}'")
-        return UNASSIGNED
-    return owner
-
-
-def _target_reading(entry: _Entry, notes: _Notes, summary: ImportSummary) -> tuple[str, str]:
-    """Unit and direction, read from the target text where it says them, else placeholders."""
-    target = _target_text(entry)
-    parsed = parse_target_text(target) if target else None
-    if target and parsed is None:
-        notes.add("target", target, "target is not machine-readable: kept in the description")
-    if target and parsed is not None:
-        summary.targets_parsed += 1
-        shown = f"{parsed.value}" + (f" {parsed.unit}" if parsed.unit else "")
-        notes.add("target", target,
-                  "target read as a number but has no date: `target` left out, text kept in the description",
-                  f"target reads as {shown} but has no date, so `target` is left out; "
-                  "add `target: {value, date}` once a date is agreed")
-    unit = parsed.unit if parsed and parsed.unit else None
-    direction = parsed.direction if parsed else None
-    if unit is None:
-        unit = UNSPECIFIED_UNIT
-        notes.add("target", target or "", f"no unit stated: unit set to '{UNSPECIFIED_UNIT}'")
-    if direction is None:
-        direction = PLACEHOLDER_DIRECTION
-        notes.add("target", target or "", f"no better direction stated: direction set to "
-                                          f"'{PLACEHOLDER_DIRECTION}' as a placeholder; confirm or change it")
-    return unit, direction
-
-
-def _target_text(entry: _Entry) -> str | None:
-    value = entry.data.get("target")
-    if value is None or isinstance(value, (dict, list)):
-        return None  # a structured target is kept in the description by the generic renderer
-    return entry.raw("target") or _text(value)
 
 
 def _sisense_source(sisense: Any) -> str | None:
@@ -286,7 +199,7 @@ def _sisense_source(sisense: Any) -> str | None:
 # --- description: every field that is not a KPI field, as written -----------------------------------
 
 
-def _description(entry: _Entry, org: str | None, notes: _Notes) -> str:
+def _description(entry: Entry, org: str | None, notes: Notes) -> str:
     parts: list[str] = []
     definition = _node_text(entry.nodes["definition"]) if "definition" in entry.nodes else ""
     if definition:
@@ -295,7 +208,7 @@ def _description(entry: _Entry, org: str | None, notes: _Notes) -> str:
     if "target" in entry.nodes and entry.data.get("target") is not None:
         facts.append(_render("Target (as written)", entry.nodes["target"]))
     if "is_key" in entry.nodes and entry.data.get("is_key") is not None:
-        facts.append(f"Key performance indicator (is_key): {_yes_no(entry.data['is_key'], entry.raw('is_key'))}")
+        facts.append(f"Key performance indicator (is_key): {yes_no(entry.data['is_key'], entry.raw('is_key'))}")
     if "health" in entry.nodes:
         facts.append(_render_health(entry.nodes["health"]))
     if "dri" in entry.nodes and entry.raw("dri") and "<" in (entry.raw("dri") or ""):
@@ -310,7 +223,7 @@ def _description(entry: _Entry, org: str | None, notes: _Notes) -> str:
         facts.append(_render(f"{key} (earlier value, line {line})", node))
     facts.append(f"Imported from {entry.source}, line {entry.line}" + (f' (org "{org}")' if org else ""))
     parts.append("\n".join(fact for fact in facts if fact))
-    parts.append(describe_notes(notes.lines))
+    parts.append(describe_notes(notes.description_lines()))
     return join_paragraphs(parts)
 
 
@@ -321,7 +234,7 @@ def _render_health(node: yaml.Node) -> str:
     for key, value in node.value:
         label = str(key.value)
         if label == "level" and isinstance(value, yaml.ScalarNode):
-            meaning = _HEALTH_LEVELS.get(value.value.strip(), "Unknown")
+            meaning = HEALTH_LEVELS.get(value.value.strip(), "Unknown")
             lines.append(f"Health: level {value.value.strip()} ({meaning})")
         elif label == "reasons":
             lines.append(_render("Health reasons", value))
@@ -372,24 +285,6 @@ def _node_text(node: yaml.Node) -> str:
     if isinstance(node, yaml.ScalarNode):
         return node.value.strip()
     return _render_block(node, depth=0)
-
-
-def _yes_no(value: Any, raw: str | None) -> str:
-    """``is_key: yes`` (YAML 1.1 true), ``true`` and a quoted "yes" all mean yes."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    word = str(value).strip().lower()
-    if word in _TRUE_WORDS:
-        return "yes"
-    if word in _FALSE_WORDS:
-        return "no"
-    return raw or str(value)
-
-
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    return " ".join(str(value).split())
 
 
 # --- writing ---------------------------------------------------------------------------------------

@@ -124,6 +124,31 @@ class ParsedTarget(NamedTuple):
     direction: str | None
 
 
+class TargetReading(NamedTuple):
+    """A target text read: ``parsed`` when it reads cleanly, else ``None`` and ``why`` in a few words
+    (one of :data:`UNREADABLE_REASONS`, so an import can count each reason)."""
+
+    parsed: ParsedTarget | None
+    why: str
+
+
+NO_NUMBER = "it states no number"
+CHANGE = "it states a change or a distance from something, not a level"
+SECOND_NUMBER = "a second number qualifies it"
+AMBIGUOUS_NUMBER = "its number is ambiguous (1,200 or 10M)"
+NOT_A_LEVEL = "it does not read as a comparator, a number and a unit"
+UNREADABLE_REASONS = (NO_NUMBER, CHANGE, SECOND_NUMBER, AMBIGUOUS_NUMBER, NOT_A_LEVEL)
+# Words that make a number relative ("< 5% change in proportion", "5% increase in overall score"):
+# the text then states a movement from somewhere, not a level to hold.
+_CHANGE_RE = re.compile(r"(?i)\b(?:change[sd]?|increases?|increased|decreases?|decreased|growth|grows?|"
+                        r"reductions?|reduced?|improvements?|improved?|drops?|rises?|variance|difference|"
+                        r"deviation|delta|versus|vs\.?|compared|relative|within)\b")
+
+
+class _Unreadable(Exception):
+    """Raised inside the reader with one of UNREADABLE_REASONS."""
+
+
 def _split_comparator(text: str) -> tuple[str, str | None]:
     lowered = text.lower()
     for phrase, direction in _COMPARATORS:
@@ -161,18 +186,34 @@ def parse_target_text(text: str) -> ParsedTarget | None:
     ``"at or above 84%"`` -> (84, percent, increase); ``"Below 2500ms at the 90th percentile"`` ->
     (2500, ms, decrease); ``"less than $10K/Month"`` -> (10000, USD per month, decrease);
     ``"95%"`` -> (95, percent, None): the direction is unknown. ``"TBD"``, ``"5% increase ... above
-    79/100"`` and ``"at or within 5% of plan"`` give ``None``.
+    79/100"``, ``"< 5% change in proportion"`` and ``"at or within 5% of plan"`` give ``None``.
     """
+    return read_target_text(text).parsed
+
+
+def read_target_text(text: str) -> TargetReading:
+    """As :func:`parse_target_text`, with the reason when the text does not read cleanly."""
+    try:
+        return TargetReading(_parse(text), "")
+    except _Unreadable as unreadable:
+        return TargetReading(None, str(unreadable))
+
+
+def _parse(text: str) -> ParsedTarget:
     text = " ".join(text.split())
+    if not re.search(r"\d", text):
+        raise _Unreadable(NO_NUMBER)
+    if _CHANGE_RE.search(text):
+        raise _Unreadable(CHANGE)
     text = _PREAMBLE_RE.sub("", text)
     rest, direction = _split_comparator(text)
     negative = rest.startswith("-")
     match = _NUMBER_AT_START_RE.match(rest[1:] if negative else rest)
     if not match:
-        return None
+        raise _Unreadable(NOT_A_LEVEL)
     value = _scaled(match)
     if value is None:
-        return None
+        raise _Unreadable(AMBIGUOUS_NUMBER)
     if negative:
         value = -value
         rest = rest[1:]
@@ -193,14 +234,16 @@ def parse_target_text(text: str) -> ParsedTarget | None:
             unit = f"{unit} per {period.group(1).lower()}"
             tail = tail[period.end():].strip()
         if not _qualifier_is_harmless(_PAREN_TAIL_RE.sub("", tail)) or re.search(r"\d", _paren_text(tail)):
-            return None
+            raise _Unreadable(SECOND_NUMBER)
         return ParsedTarget(value, unit, direction)
     if not tail:
         return ParsedTarget(value, None, direction)
-    if re.search(r"\d", _paren_text(tail)):
-        return None
+    if re.search(r"\d", _paren_text(tail)) or re.search(r"\d", _PAREN_TAIL_RE.sub("", tail)):
+        raise _Unreadable(SECOND_NUMBER)
     unit = _unit_from_words(tail)
-    return ParsedTarget(value, unit, direction) if unit else None
+    if not unit:
+        raise _Unreadable(NOT_A_LEVEL)
+    return ParsedTarget(value, unit, direction)
 
 
 def _paren_text(tail: str) -> str:
