@@ -314,3 +314,63 @@ def test_cli_map_help_lists_exactly_the_fields_the_importer_reads():
     from kpiframe.importers.csv_register import FIELDS
 
     assert MAP_FIELDS == FIELDS
+
+
+# --- dates the sheet does not give: --baseline-date, --target-date -------------------------------------
+
+
+def test_baseline_and_target_dates_given_on_the_command_line_date_rows_without_a_date_column(tmp_path: Path):
+    register = tmp_path / "sheet.csv"
+    register.write_text("KPI,Team,Owner,Unit,Direction,Baseline,Target\n"
+                        "Uptime,Ops,Ana,%,increase,99.1,99.9\n"
+                        "Cost,Ops,Bo,USD,decrease,,500\n", encoding="utf-8")
+    bare = import_csv(register, tmp_path / "bare", mapping=None, force=False)
+    _, documents = load_framework(tmp_path / "bare")
+    assert "baseline" not in documents["uptime"] and "target" not in documents["uptime"]  # no dates: dropped
+    assert bare.targets_written == 0
+    summary = import_csv(register, tmp_path / "dated", mapping=None, force=False,
+                         baseline_date=date(2026, 1, 1), target_date=date(2026, 12, 31))
+    _, documents = load_framework(tmp_path / "dated")
+    assert documents["uptime"]["baseline"] == {"value": 99.1, "date": date(2026, 1, 1)}
+    assert documents["uptime"]["target"] == {"value": 99.9, "date": date(2026, 12, 31)}
+    assert documents["cost"]["target"] == {"value": 500, "date": date(2026, 12, 31)}
+    assert "baseline" not in documents["cost"]  # no value: the date alone is no baseline
+    assert summary.targets_written == 2
+    assert "baseline date 2026-01-01 given by --baseline-date: the register has no date for it" in documents[
+        "uptime"]["description"]
+    whys = [a.why for a in summary.attention]
+    assert whys.count("baseline dated by --baseline-date (the row gives no date)") == 1
+    assert whys.count("target dated by --target-date (the row gives no date)") == 2
+
+
+def test_a_date_column_and_the_option_together_the_rows_own_date_wins_and_the_summary_says_so(tmp_path: Path):
+    register = tmp_path / "sheet.csv"
+    register.write_text("KPI,Team,Owner,Unit,Direction,Target,Deadline\n"
+                        "Uptime,Ops,Ana,%,increase,99.9,2026-06-30\n"
+                        "Cost,Ops,Bo,USD,decrease,500,\n"
+                        "Leads,Ops,Cy,count,increase,40,next spring\n", encoding="utf-8")
+    summary = import_csv(register, tmp_path / "out", mapping=None, force=False, target_date=date(2026, 12, 31))
+    _, documents = load_framework(tmp_path / "out")
+    assert documents["uptime"]["target"]["date"] == date(2026, 6, 30)  # the row's own date
+    assert documents["cost"]["target"]["date"] == date(2026, 12, 31)  # empty cell: the option
+    assert "target" not in documents["leads"]  # a date the row gives but that cannot be read: not replaced
+    header_notes = [a for a in summary.attention if a.line == 1 and a.field == "Deadline"]
+    assert [a.why for a in header_notes] == [
+        "--target-date 2026-12-31 given and the register has a 'Deadline' column: a row's own date wins, "
+        "--target-date dates only rows whose 'Deadline' cell is empty"]
+
+
+def test_cli_date_options_are_read_and_a_bad_date_exits_2(tmp_path: Path):
+    register = tmp_path / "sheet.csv"
+    register.write_text("KPI,Team,Baseline\nUptime,Ops,99.1\n", encoding="utf-8")
+    result = CliRunner().invoke(cli(), ["import", "csv", str(register), "--out", str(tmp_path / "out"),
+                                        "--baseline-date", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    assert "baseline dated by --baseline-date (the row gives no date)" in result.stdout
+    _, documents = load_framework(tmp_path / "out")
+    assert documents["uptime"]["baseline"] == {"value": 99.1, "date": date(2026, 1, 1)}
+    bad = CliRunner().invoke(cli(), ["import", "csv", str(register), "--out", str(tmp_path / "bad"),
+                                     "--target-date", "31/12/2026"])
+    assert bad.exit_code == 2
+    assert bad.stderr == "kpiframe import: error: --target-date '31/12/2026' is not a date: write it as YYYY-MM-DD\n"
+    assert not (tmp_path / "bad").exists()

@@ -412,3 +412,41 @@ def test_gitlab_corpus_imports_every_entry_without_losing_text(tmp_path: Path):
                 assert " ".join(text.split()) in descriptions, (entry["name"], text)
         if isinstance(entry.get("target"), str):
             assert f"Target (as written): {' '.join(entry['target'].split())}" in descriptions, entry["name"]
+
+
+def test_cli_as_of_dates_health_and_the_summary_counts_key_threshold_and_health(tmp_path: Path):
+    result = CliRunner().invoke(cli(), ["import", "gitlab-pi", str(FIXTURES), "--out", str(tmp_path / "out"),
+                                        "--as-of", "2022-11-10"])
+    assert result.exit_code == 0, result.output
+    assert "targets parsed:  7 (written with a date: 0, as a threshold: 5)" in result.stdout
+    assert "key KPIs:        4" in result.stdout
+    assert "health written:  6" in result.stdout
+    assert "   6 health dated by --as-of (the source gives no date)" in result.stdout
+    _, documents = load_framework(tmp_path / "out")
+    assert documents["first-reply-time"]["health"]["date"] == date(2022, 11, 10)
+    bad = CliRunner().invoke(cli(), ["import", "gitlab-pi", str(FIXTURES), "--out", str(tmp_path / "bad"),
+                                     "--as-of", "2022-13-01"])
+    assert bad.exit_code == 2 and "--as-of '2022-13-01' is not a date" in bad.stderr
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="GitLab corpus not present next to the repository")
+def test_gitlab_corpus_key_health_and_thresholds_come_from_the_source_and_nothing_is_invented(tmp_path: Path):
+    snapshot = CORPUS / "www-gitlab-com_2022-11-10"
+    summary = import_gitlab_pi([snapshot], tmp_path / "out", force=False, as_of=date(2022, 11, 10))
+    _, documents = load_framework(tmp_path / "out")
+    entries = [entry for path in sorted(snapshot.glob("*.yml")) for entry in yaml.safe_load(path.read_text("utf-8"))]
+    levels = [str(entry["health"]["level"]) for entry in entries]
+    assert summary.key_written == sum(entry.get("is_key") is True for entry in entries) == 94
+    assert summary.health_written == sum(level in ("1", "2", "3") for level in levels) == 155
+    written = [d["health"]["level"] for d in documents.values() if "health" in d]
+    assert (written.count("okay"), written.count("attention"), written.count("problem")) == (
+        levels.count("3"), levels.count("2"), levels.count("1"))
+    assert all(d["health"]["date"] == date(2022, 11, 10) for d in documents.values() if "health" in d)
+    # nothing invented: an owner only from a DRI, a direction only with a threshold (a comparator)
+    assert sum("owner" in d for d in documents.values()) == sum(bool(entry.get("dri")) for entry in entries)
+    assert all(("direction" in d) == ("threshold" in d) for d in documents.values())
+    assert summary.thresholds_written == sum("threshold" in d for d in documents.values()) == 82
+    by_name = {d["name"]: d for d in documents.values()}
+    assert by_name["Support Satisfaction (SSAT)"]["threshold"] == {"value": 95}
+    undefined = [d for d in documents.values() if "< 5% change in proportion" in d["description"]]
+    assert len(undefined) == 1 and "threshold" not in undefined[0] and "direction" not in undefined[0]

@@ -7,8 +7,10 @@ refused or the input could not be read.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -39,6 +41,16 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Write into a non-emp
                                                             "the files the import writes.")]
 OrganizationOption = Annotated[str | None, typer.Option("--organization", metavar="NAME",
                                                            help="Organization name for kpiframe.yaml.")]
+BaselineDateOption = Annotated[str | None, typer.Option(
+    "--baseline-date", metavar="YYYY-MM-DD",
+    help="Date of the baselines of rows that give a value but no date (a row's own date wins).")]
+TargetDateOption = Annotated[str | None, typer.Option(
+    "--target-date", metavar="YYYY-MM-DD",
+    help="Date of the targets of rows that give a value but no date (a row's own date wins).")]
+AsOfOption = Annotated[str | None, typer.Option(
+    "--as-of", metavar="YYYY-MM-DD",
+    help="The date the source describes (e.g. the snapshot's commit date): dates each health. "
+         "Without it health entries have no date, as in the source.")]
 
 
 @app.command("csv")
@@ -50,12 +62,17 @@ def csv_command(
         help=f"Read COLUMN as FIELD (repeatable). Fields: {', '.join(MAP_FIELDS)}.")] = None,
     force: ForceOption = False,
     organization: OrganizationOption = None,
+    baseline_date: BaselineDateOption = None,
+    target_date: TargetDateOption = None,
 ) -> None:
     """Import a spreadsheet KPI register: one YAML file per department, plus goals when a goal column exists."""
     from kpiframe.importers import import_csv
 
     mapping = _parse_map(map_ or [])
-    _run(lambda: import_csv(register, out, mapping=mapping, force=force, organization=organization))
+    baseline_day = _parse_date("--baseline-date", baseline_date)
+    target_day = _parse_date("--target-date", target_date)
+    _run(lambda: import_csv(register, out, mapping=mapping, force=force, organization=organization,
+                            baseline_date=baseline_day, target_date=target_day))
 
 
 @app.command("gitlab-pi")
@@ -65,11 +82,24 @@ def gitlab_pi_command(
     out: OutOption,
     force: ForceOption = False,
     organization: OrganizationOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Import GitLab-style performance indicators (data/performance_indicators/*.yml)."""
     from kpiframe.importers import import_gitlab_pi
 
-    _run(lambda: import_gitlab_pi(sources, out, force=force, organization=organization))
+    day = _parse_date("--as-of", as_of)
+    _run(lambda: import_gitlab_pi(sources, out, force=force, organization=organization, as_of=day))
+
+
+def _parse_date(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            pass
+    _fail(f"{option} {text!r} is not a date: write it as YYYY-MM-DD")
 
 
 def _parse_map(pairs: list[str]) -> dict[str, str]:
@@ -96,7 +126,7 @@ def _run(do_import) -> None:  # type: ignore[no-untyped-def]
     print_summary(summary, Console(highlight=False))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"kpiframe import: error: {message}", err=True)
     raise typer.Exit(code=2)
 
@@ -110,7 +140,11 @@ def print_summary(summary: ImportSummary, console: Console) -> None:
     say(f"[bold]Imported {summary.entries_read} {read}[/] from {plural(len(summary.sources), 'file')} "
         f"into {escape(str(summary.out))}")
     say(f"  KPIs written:    {summary.kpis_written}")
-    say(f"  targets parsed:  {summary.targets_parsed} (written with a date: {summary.targets_written})")
+    as_threshold = f", as a threshold: {summary.thresholds_written}" if summary.importer == "gitlab-pi" else ""
+    say(f"  targets parsed:  {summary.targets_parsed} (written with a date: {summary.targets_written}{as_threshold})")
+    if summary.importer == "gitlab-pi":
+        say(f"  key KPIs:        {summary.key_written}")
+        say(f"  health written:  {summary.health_written}")
     say(f"  departments:     {len(summary.departments)}"
         + (f" ({escape(', '.join(summary.departments))})" if summary.departments else ""))
     say(f"  goals:           {len(summary.goals)}")
