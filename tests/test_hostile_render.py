@@ -31,7 +31,7 @@ dollarmath = pytest.importorskip("mdit_py_plugins.dollarmath", reason="mdit-py-p
 
 TODAY = "2026-06-30"
 PAYLOAD = ("Evil https://evil.example/x www.evil.example evil.example.com dana@evil.example mailto:a@evil.example "
-           "@octocat @acme/security #123 GH-7 $x^2$ $$y$$ <img src=x onerror=alert(1)> <script>alert(1)</script> "
+           "@octocat @acme/security #123 GH-7 9fceb02d0ae598e95dc970b74767f19372d61af8 $x^2$ $$y$$ <img src=x onerror=alert(1)> <script>alert(1)</script> "
            "[link](https://evil.example) ![img](https://evil.example/i.png) <https://evil.example> "
            "%%{init: {'themeCSS': 'path{stroke:none}'}}%% %% comment\n"
            "click n_a href \"javascript:alert(1)\" ::: evil \"] --> n_x[\" end ``` ~~~ | *bold* _it_ "
@@ -168,13 +168,15 @@ def test_markdown_report_renders_no_mention_or_issue_reference(report: str):
     for text in texts:
         assert not re.search(r"(?:^|[^\w`])@[A-Za-z0-9]", text), text
         assert not re.search(r"#\d", text), text
+        assert not re.search(r"(?i)\bGH-\d", text), text  # GitHub links GH-7 to issue 7
+        assert not re.search(r"\b[0-9a-f]{7,40}\b", text), text  # ... and a commit's SHA to the commit
 
 
 def test_markdown_report_shows_the_text_as_written(report: str):
     # Escapes and the invisible word joiner change how the source reads, not what is shown.
     shown = "".join(t.content for t in parsed_tokens(report) if t.type == "text").replace("\u2060", "")
     assert "https://evil.example/x www.evil.example evil.example.com dana@evil.example" in shown
-    assert "@octocat @acme/security #123" in shown and "$x^2$" in shown and "<img src=x onerror=alert(1)>" in shown
+    assert "@octocat @acme/security #123 GH-7 9fceb02d0ae598e95dc970b74767f19372d61af8" in shown and "$x^2$" in shown and "<img src=x onerror=alert(1)>" in shown
 
 
 # --- Mermaid -------------------------------------------------------------------------------------

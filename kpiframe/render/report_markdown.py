@@ -46,6 +46,8 @@ NO_STATUS_MARK = "⚪"
 # source stays readable. A dot only where a host name has one (a letter follows), so 1.5 stays.
 _MD_ACTIVE = re.compile(r"""
     (?P<ref>\#(?=\d))                   # #123: an issue reference on GitHub
+  | (?P<gh>(?<![\w-])(?i:GH)-(?=\d))     # GH-123: the same reference, written another way
+  | (?P<sha>(?<![\w-])(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,40}(?![\w-]))  # a commit SHA (digits and a-f)
   | (?P<at>@(?=\w))                     # @user, @org/team, dana@acme.com
   | (?P<punct>[\\`*\[\]<>|~$\#])       # syntax, HTML, math, headings
   | (?P<edge>(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))
@@ -79,7 +81,12 @@ def md(text: object) -> str:
 
 
 def _inert(match: re.Match[str]) -> str:
-    return _INERT.get(match.lastgroup or "") or "\\" + match.group()
+    kind, text = match.lastgroup or "", match.group()
+    if kind == "gh":
+        return text + _WORD_JOINER
+    if kind == "sha":  # GitHub links a run of 7 or more hex digits: keep every run shorter than that
+        return _WORD_JOINER.join(text[i:i + 6] for i in range(0, len(text), 6))
+    return _INERT.get(kind) or "\\" + text
 
 
 def code(identifier: str) -> str:
