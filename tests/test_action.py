@@ -36,12 +36,16 @@ def step(step_id: str) -> dict:
     return found
 
 
-def readme_workflow() -> str:
-    """The README's workflow that uses the action, with the action as a local one (`./`)."""
+def readme_workflows() -> list[str]:
+    """Every GitHub Actions workflow in the README, with the action as a local one (`./`)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.S)
-    [workflow] = [b for b in blocks if "uses: <owner>/kpiframe@<commit>" in b]
-    return workflow.replace("<owner>/kpiframe@<commit>", "./")
+    return [b.replace("<owner>/kpiframe@<commit>", "./") for b in blocks if "runs-on:" in b]
+
+
+def readme_workflow() -> str:
+    """The README's workflow that shows the action (the first that uses it)."""
+    return next(w for w in readme_workflows() if "uses: ./" in w)
 
 
 # --------------------------------------------------------------------------- the metadata
@@ -95,6 +99,18 @@ def lint(tmp_path: Path, workflow: str) -> subprocess.CompletedProcess:
 def test_actionlint_accepts_the_action_and_the_readme_workflow(tmp_path: Path):
     out = lint(tmp_path, readme_workflow())
     assert (out.returncode, out.stdout, out.stderr) == (0, "", "")
+
+
+def test_every_readme_workflow_passes_actionlint_and_pastes_no_expression_into_a_script(tmp_path: Path):
+    workflows = readme_workflows()
+    assert len(workflows) >= 3  # the check, the review of a pull request, the nightly pull
+    for workflow in workflows:
+        for job in yaml.safe_load(workflow)["jobs"].values():
+            for s in job["steps"]:
+                assert "${{" not in s.get("run", ""), f"an expression pasted into a script: {s}"
+    for index, workflow in enumerate(workflows):
+        out = lint(tmp_path / str(index), workflow)
+        assert (out.returncode, out.stdout, out.stderr) == (0, "", ""), workflow
 
 
 def test_actionlint_reads_the_action_metadata(tmp_path: Path):
@@ -176,6 +192,22 @@ def test_the_check_step_follows_fail_on_and_can_leave_the_summary_out(repo: Path
     assert "::error file=kpis/kpis.yaml" in out.stdout
     assert outputs == {"sarif-file": ""}
     assert not (tmp_path / "summary.md").exists() and not (repo / "kpiframe.sarif").exists()
+
+
+def test_the_check_step_compares_with_since(tmp_path: Path):
+    root = write_tree(tmp_path / "repo", FRAMEWORK)
+    git = ["git", "-C", str(root), "-c", "user.name=T", "-c", "user.email=t@example.com"]
+    kpi = root / "kpis" / "kpis.yaml"
+    kpi.write_text(kpi.read_text(encoding="utf-8") + "target: {value: 10, date: 2026-12-31}\n", encoding="utf-8")
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    kpi.write_text(kpi.read_text(encoding="utf-8").replace("value: 10", "value: 5"), encoding="utf-8")
+    out, _ = run_check_step(root, tmp_path, path="kpis", fail_on="never", since="main", step_summary="false")
+    assert out.returncode == 0, out.stderr
+    assert "title=KF401 target-relaxed::" in out.stdout
+    out, _ = run_check_step(root, tmp_path, path="kpis", fail_on="never", step_summary="false")
+    assert "KF401" not in out.stdout  # without `since` there is nothing to compare with
 
 
 def test_an_input_never_runs_as_shell_code(repo: Path, tmp_path: Path):
