@@ -35,12 +35,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from kpiframe.load.reading import read_capped
 from kpiframe.words import plural
 
 INVALID_VALUE = "invalid-value"
@@ -209,7 +211,8 @@ def _read_text(path: Path, display_name: str, max_bytes: int | None) -> str | Cs
 
     try:
         with path.open("rb") as handle:
-            data = handle.read() if max_bytes is None else _read_capped(handle, max_bytes)
+            data = (handle.read() if max_bytes is None
+                    else read_capped(handle, max_bytes, os.fstat(handle.fileno()).st_size))
     except IsADirectoryError:
         return unreadable("This is a folder, not a CSV file.", "Point the actuals glob at files only.")
     except OSError as error:
@@ -253,19 +256,6 @@ def _decode_text(data: bytes, display_name: str, max_bytes: int | None) -> str |
             column,
         )
     return text
-
-
-def _read_capped(handle, max_bytes: int) -> bytes:
-    """At most ``max_bytes + 1`` bytes, read in pieces: a single read sized by a large limit would
-    allocate all of it up front."""
-    parts, total = [], 0
-    while total <= max_bytes:
-        piece = handle.read(min(1 << 20, max_bytes + 1 - total))
-        if not piece:
-            break
-        parts.append(piece)
-        total += len(piece)
-    return b"".join(parts)
 
 
 def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
