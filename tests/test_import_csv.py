@@ -237,7 +237,7 @@ def test_names_that_look_like_yaml_booleans_stay_text(imported):
 def test_files_are_per_department_with_a_header(imported):
     summary, _, _ = imported
     names = sorted(path.relative_to(summary.out).as_posix() for path in summary.files_written)
-    assert names == ["goals.yaml", "kpiframe.yaml", "kpis/customer-success.yaml", "kpis/finance.yaml",
+    assert names == [".kpiframe-import.json", "goals.yaml", "kpiframe.yaml", "kpis/customer-success.yaml", "kpis/finance.yaml",
                      "kpis/ops.yaml", "kpis/sales.yaml", "kpis/unassigned.yaml"]
     text = (summary.out / "kpis" / "customer-success.yaml").read_text(encoding="utf-8")
     assert text.startswith("# Imported by `kpiframe import csv` from register.csv\n")

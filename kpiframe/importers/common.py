@@ -13,7 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from kpiframe.importers.update_report import UpdateReport
 
 MAX_ID_LENGTH = 64
 # The department when the source names none: `department` is required, so it gets a visible
@@ -69,6 +72,7 @@ class ImportSummary:
     goals: list[str] = field(default_factory=list)
     files_written: list[Path] = field(default_factory=list)
     attention: list[Attention] = field(default_factory=list)
+    update: UpdateReport | None = None  # what `--update` refreshed, added, kept and could not reconcile
 
 
 # --- ids ---------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ _HEADER_LOOKUP = {spelling: name for name, spellings in HEADER_NAMES.items() for
 
 def import_csv(register: Path, out: Path, *, mapping: dict[str, str] | None, force: bool,
                organization: str | None = None, baseline_date: date | None = None,
-               target_date: date | None = None) -> ImportSummary:
+               target_date: date | None = None, update: bool = False) -> ImportSummary:
     """Import a CSV KPI register into a framework at ``out``: goals.yaml, kpis/<department>.yaml
     and kpiframe.yaml.
 
@@ -71,6 +71,8 @@ def import_csv(register: Path, out: Path, *, mapping: dict[str, str] | None, for
 
     Raises :class:`ImportRefused` when ``out`` is not empty and ``force`` is false, and
     :class:`ImportInputError` when the register cannot be read or has no column for the KPI name.
+    With ``update`` the framework at ``out`` is refreshed keeping the user's edits
+    (:mod:`kpiframe.importers.update`).
     """
     name = source_name(register)
     rows = _read_rows(register, name)
@@ -80,7 +82,7 @@ def import_csv(register: Path, out: Path, *, mapping: dict[str, str] | None, for
     summary = ImportSummary(importer="csv", sources=[name], out=out,
                             organization=organization or DEFAULT_ORGANIZATION)
     columns = _match_columns(headers, mapping or {}, name, summary)
-    check_out_folder(out, force)
+    check_out_folder(out, force, update)
     given_dates = {"baseline_date": baseline_date, "target_date": target_date}
     state = Register(name, headers, columns, summary, given_dates)
     say_which_date_wins(state)
@@ -92,7 +94,7 @@ def import_csv(register: Path, out: Path, *, mapping: dict[str, str] | None, for
         document = row_to_kpi(state, row)
         state.kpis.setdefault(document["department"], []).append(document)
         summary.kpis_written += 1
-    _write(out, state, register)
+    _write(out, state, register, update)
     return summary
 
 
@@ -188,7 +190,7 @@ def _register_goals(state: Register, rows: list[Row]) -> None:
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _write(out: Path, state: Register, register: Path) -> None:
+def _write(out: Path, state: Register, register: Path, update: bool) -> None:
     summary = state.summary
     goals = None
     if state.goals:
@@ -206,4 +208,4 @@ def _write(out: Path, state: Register, register: Path) -> None:
     config_header = [f"Imported by `kpiframe import csv` from {state.name}. Department ids and the names they came "
                      "from:", *lines]
     write_framework(out, summary, departments=departments, config_header=config_header, inputs=[register],
-                    goals=goals)
+                    goals=goals, update=update)

@@ -51,17 +51,20 @@ class _Department:
 
 
 def import_gitlab_pi(sources: list[Path], out: Path, *, force: bool,
-                     organization: str | None = None, as_of: date | None = None) -> ImportSummary:
+                     organization: str | None = None, as_of: date | None = None,
+                     update: bool = False) -> ImportSummary:
     """Import GitLab performance-indicator files (or folders of them) into a framework at ``out``.
 
     ``as_of`` is the date the source describes (a snapshot's date): health entries are dated with
     it; without it they have no date (the source gives none).
 
     Raises :class:`ImportRefused` when ``out`` is not empty and ``force`` is false, and
-    :class:`ImportInputError` when a source cannot be read as a list of indicators.
+    :class:`ImportInputError` when a source cannot be read as a list of indicators. With
+    ``update`` the framework at ``out`` is refreshed keeping the user's edits
+    (:mod:`kpiframe.importers.update`).
     """
     files = _expand_sources(sources)
-    check_out_folder(out, force)
+    check_out_folder(out, force, update)
     summary = ImportSummary(importer="gitlab-pi", sources=[name for _, name in files], out=out,
                             organization=organization or DEFAULT_ORGANIZATION)
     ids = IdAllocator()
@@ -77,7 +80,7 @@ def import_gitlab_pi(sources: list[Path], out: Path, *, force: bool,
                 department.sources.append(name)
             department.documents.append(document)
             summary.kpis_written += 1
-    _write(out, departments, summary, [path for path, _ in files])
+    _write(out, departments, summary, [path for path, _ in files], update)
     return summary
 
 
@@ -290,7 +293,8 @@ def _node_text(node: yaml.Node) -> str:
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _write(out: Path, departments: dict[str, _Department], summary: ImportSummary, sources: list[Path]) -> None:
+def _write(out: Path, departments: dict[str, _Department], summary: ImportSummary, sources: list[Path],
+           update: bool) -> None:
     summary.departments = sorted(departments)
     files = {}
     for department_id in summary.departments:
@@ -302,4 +306,4 @@ def _write(out: Path, departments: dict[str, _Department], summary: ImportSummar
     spellings = [f"  {d}: {', '.join(departments[d].spellings) or '(no org given)'}" for d in summary.departments]
     config_header = ["Imported by `kpiframe import gitlab-pi`. Department ids and the org names they came from:",
                      *spellings]
-    write_framework(out, summary, departments=files, config_header=config_header, inputs=sources)
+    write_framework(out, summary, departments=files, config_header=config_header, inputs=sources, update=update)

@@ -12,11 +12,12 @@ import yaml
 
 from kpiframe.fsutil import write_outputs
 from kpiframe.importers.common import ImportRefused, ImportSummary
+from kpiframe.importers.provenance import RECORD_FILE, new_record
 
 CONFIG_FILE = "kpiframe.yaml"
 GOALS_FILE = "goals.yaml"
 # The last header line of every goals and KPI file.
-EDIT_FREELY = "Edit freely; importing again with --force overwrites this file."
+EDIT_FREELY = "Edit freely: importing again with --update keeps your edits (--force overwrites this file)."
 
 
 @dataclass(frozen=True)
@@ -51,32 +52,58 @@ def render_documents(header: list[str], documents: list[dict[str, Any]]) -> str:
     return _comment(header) + "---\n".join(dump_yaml(document) for document in documents)
 
 
-def check_out_folder(out: Path, force: bool) -> None:
-    """Refuse to write over someone's files: ``out`` must be absent or empty unless ``force``."""
+def check_out_folder(out: Path, force: bool, update: bool = False) -> None:
+    """Refuse to write over someone's files: ``out`` must be absent or empty unless ``force``;
+    with ``update`` it must be a framework an import wrote (it has the import record)."""
+    if update and force:
+        raise ImportRefused("--update and --force contradict each other: --update keeps your edits, "
+                            "--force overwrites them; choose one")
     if out.exists() and not out.is_dir():
         raise ImportRefused(f"{out} exists and is not a folder; choose another --out")
+    if update:
+        if not (out / RECORD_FILE).is_file():
+            raise ImportRefused(f"{out} has no {RECORD_FILE} (the record an import writes), so --update cannot "
+                                "tell your edits from the source's; import into a new folder instead")
+        return
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise ImportRefused(f"{out} is not empty; choose an empty folder or pass --force to overwrite")
+        raise ImportRefused(f"{out} is not empty; choose an empty folder or pass --force to overwrite "
+                            "(--update refreshes a framework an import wrote, keeping your edits)")
 
 
 def write_framework(out: Path, summary: ImportSummary, *, departments: dict[str, ImportedFile],
-                    config_header: list[str], inputs: list[Path], goals: ImportedFile | None = None) -> None:
+                    config_header: list[str], inputs: list[Path], goals: ImportedFile | None = None,
+                    update: bool = False) -> None:
     """Write the framework at ``out``: goals.yaml (when there are goals), each department's KPIs
-    (departments in sorted order, each header ended by EDIT_FREELY) and kpiframe.yaml (the
-    organization and the department ids, under ``config_header``). None is written over one of the
-    import's own ``inputs`` (checked before the first is written); fsutil.WriteFailed says which
-    could not be written. The files written are added to ``summary``."""
-    files: list[tuple[Path, str]] = []
+    (departments in sorted order, each header ended by EDIT_FREELY), kpiframe.yaml (the
+    organization and the department ids, under ``config_header``) and the import record
+    (:mod:`kpiframe.importers.provenance`). None is written over one of the import's own
+    ``inputs`` (checked before the first is written); fsutil.WriteFailed says which could not be
+    written. The files written are added to ``summary``.
+
+    With ``update`` the framework at ``out`` is refreshed instead, keeping the user's edits
+    (:mod:`kpiframe.importers.update`)."""
+    files: dict[str, ImportedFile] = {}
     if goals is not None:
-        files.append((out / GOALS_FILE, render_documents([*goals.header, EDIT_FREELY], goals.documents)))
+        files[GOALS_FILE] = ImportedFile([*goals.header, EDIT_FREELY], goals.documents)
     for department in sorted(departments):
         file = departments[department]
-        files.append((out / "kpis" / f"{department}.yaml",
-                      render_documents([*file.header, EDIT_FREELY], file.documents)))
-    config = dump_yaml({"organization": summary.organization, "departments": sorted(departments)})
-    files.append((out / CONFIG_FILE, _comment(config_header) + config))
-    write_outputs(list(files), inputs=inputs)
-    summary.files_written += [path for path, _ in files]
+        files[f"kpis/{department}.yaml"] = ImportedFile([*file.header, EDIT_FREELY], file.documents)
+    config = {"organization": summary.organization, "departments": sorted(departments)}
+    if update:
+        from kpiframe.importers.update import update_framework  # only an update needs the text editor
+
+        update_framework(out, summary, files=files, config=config, inputs=inputs)
+        return
+    written = [(out / rel, render_documents(file.header, file.documents)) for rel, file in files.items()]
+    written.append((out / CONFIG_FILE, render_config(config_header, config)))
+    documents = [document for file in files.values() for document in file.documents]
+    written.append((out / RECORD_FILE, new_record(summary.importer, documents, config).to_text()))
+    write_outputs(written, inputs=inputs)
+    summary.files_written += [path for path, _ in written]
+
+
+def render_config(header: list[str], config: dict[str, Any]) -> str:
+    return _comment(header) + dump_yaml(config)
 
 
 def _comment(lines: list[str]) -> str:

@@ -1,0 +1,140 @@
+"""The import record: what the last import wrote, so that ``import ... --update`` can tell the
+user's edits from the source's changes.
+
+Every import writes ``.kpiframe-import.json`` next to ``kpiframe.yaml``. For each document it
+wrote, the record keeps the document's source key (how the source names the entry), the id it
+was given, and the value of every field the import wrote. ``--update`` compares three values
+of each field: what the record says the import wrote (the base), what the file says now (the
+user's), and what the source says now. The loader skips files whose names start with a dot,
+so the record is never read as part of the framework.
+
+Source keys are how the source itself names an entry, not the generated id: the indicator's
+name (GitLab's handbook anchor is made from it), or the KPI name of a CSV row, casefolded with
+its spaces collapsed; a goal is keyed by its title. A name given twice in one source gets its
+department after it (``"ux debt @ ux-department"``), then a number; the first keeps the bare
+name, so an indicator that moved to another org still matches.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+RECORD_FILE = ".kpiframe-import.json"
+RECORD_FORMAT = 1
+# Fields that say what a document is rather than what the source says about it: never refreshed.
+IDENTITY_FIELDS = ("kind", "id")
+_ABOUT = ("Written by `kpiframe import`: the value of every field the last import wrote, so that "
+          "`kpiframe import ... --update` keeps your edits. Keep it with the framework; without it "
+          "--update cannot tell your edits from the source's.")
+
+
+class RecordProblem(Exception):
+    """The record is missing or unreadable; ``str()`` says what to do."""
+
+
+@dataclass
+class RecordEntry:
+    kind: str
+    id: str
+    fields: dict[str, Any]  # canonical values (see canonical), identity fields left out
+
+
+@dataclass
+class ImportRecord:
+    importer: str
+    config: dict[str, Any] = field(default_factory=dict)  # the organization kpiframe.yaml was given
+    entries: dict[str, RecordEntry] = field(default_factory=dict)  # source key -> entry
+
+    def to_text(self) -> str:
+        data = {
+            "about": _ABOUT,
+            "format": RECORD_FORMAT,
+            "importer": self.importer,
+            "config": self.config,
+            "entries": {key: {"kind": e.kind, "id": e.id, "fields": e.fields}
+                        for key, e in sorted(self.entries.items())},
+        }
+        return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def canonical(value: Any) -> Any:
+    """A value as JSON holds it: dates as ISO text, str subclasses as str, tuples as lists.
+
+    Both sides of every comparison go through this, so a date read back from YAML equals the
+    date the importer wrote, and the record compares equal to what it recorded."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    return str(value)
+
+
+def document_fields(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: canonical(value) for key, value in document.items() if key not in IDENTITY_FIELDS}
+
+
+def config_fields(config: dict[str, Any]) -> dict[str, Any]:
+    """What the record keeps of kpiframe.yaml: the organization. Departments are only ever added
+    (see :mod:`kpiframe.importers.update_config`), so no earlier list is needed."""
+    return {"organization": canonical(config["organization"])}
+
+
+def source_keys(documents: list[dict[str, Any]]) -> list[str]:
+    """Each document's source key (see the module's docstring), in the documents' order."""
+    keys: list[str] = []
+    taken: set[str] = set()
+    for document in documents:
+        kind = str(document.get("kind", ""))
+        label = document.get("title") if kind == "Goal" else document.get("name")
+        base = f"{kind.lower()}:{' '.join(str(label or document.get('id')).split()).casefold()}"
+        key = base
+        if key in taken:
+            key = f"{base} @ {document.get('department', '')}"
+        number = 1
+        while key in taken:
+            number += 1
+            key = f"{base} #{number}"
+        taken.add(key)
+        keys.append(key)
+    return keys
+
+
+def new_record(importer: str, documents: list[dict[str, Any]], config: dict[str, Any]) -> ImportRecord:
+    record = ImportRecord(importer, config=config_fields(config))
+    for key, document in zip(source_keys(documents), documents):
+        record.entries[key] = RecordEntry(str(document["kind"]), str(document["id"]), document_fields(document))
+    return record
+
+
+def read_record(out: Path) -> ImportRecord:
+    path = out / RECORD_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RecordProblem(f"{out} has no {RECORD_FILE}: --update needs the record an import writes "
+                            "(import into a new folder, or without --update to start over)") from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise RecordProblem(f"{path}: cannot be read ({error}); it is written by `kpiframe import`, "
+                            "restore it from version control or import into a new folder") from None
+    try:
+        if data.get("format") != RECORD_FORMAT:
+            raise RecordProblem(f"{path}: record format {data.get('format')!r} is not {RECORD_FORMAT}; "
+                                "it was written by another kpiframe version")
+        entries = {str(key): RecordEntry(str(e["kind"]), str(e["id"]), dict(e["fields"]))
+                   for key, e in data["entries"].items()}
+        return ImportRecord(str(data["importer"]), dict(data.get("config") or {}), entries)
+    except (AttributeError, KeyError, TypeError) as error:
+        raise RecordProblem(f"{path}: not an import record ({error!r} missing or malformed); restore it from "
+                            "version control or import into a new folder") from None
