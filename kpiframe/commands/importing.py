@@ -1,14 +1,17 @@
-"""``kpiframe import``: turn an existing KPI register into a framework folder.
+"""``kpiframe import``: turn an existing KPI register into a framework folder, or (``--update``)
+refresh one an import wrote, keeping the user's edits.
 
 The integrator mounts :data:`app` as ``kpiframe import``. Exit codes: 0 when the framework was
-written (values needing attention are normal: they are the gaps to close), 2 when the import was
-refused or the input could not be read.
+written or updated (values needing attention, conflicts and entries absent from the source are
+reported, and normal: they are the gaps to close), 2 when the import was refused, the input
+could not be read or a file could not be written.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -35,8 +38,20 @@ app = typer.Typer(
 MAX_PLACES_SHOWN = 40  # up to this many, every place is listed; each KPI's description has its own notes
 PLACES_PER_REASON = 3
 
-OutOption = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the framework into (must be empty).",
-                                         file_okay=False)]
+OutOption = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", file_okay=False,
+                                         help="Folder to write the framework into (must be empty, "
+                                              "unless --update or --force).")]
+UpdateOption = Annotated[bool, typer.Option(
+    "--update", help="Refresh the framework an earlier import wrote at --out from this source, keeping "
+                     "everything you added or changed; conflicts and entries gone from the source are reported.")]
+
+
+class SummaryFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[SummaryFormat, typer.Option("--format", "-f", help="How to print the summary.")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Write into a non-empty folder, overwriting "
                                                             "the files the import writes.")]
 OrganizationOption = Annotated[str | None, typer.Option("--organization", metavar="NAME",
@@ -64,6 +79,8 @@ def csv_command(
     organization: OrganizationOption = None,
     baseline_date: BaselineDateOption = None,
     target_date: TargetDateOption = None,
+    update: UpdateOption = False,
+    output_format: FormatOption = SummaryFormat.text,
 ) -> None:
     """Import a spreadsheet KPI register: one YAML file per department, plus goals when a goal column exists."""
     from kpiframe.importers import import_csv
@@ -72,7 +89,8 @@ def csv_command(
     baseline_day = _parse_date("--baseline-date", baseline_date)
     target_day = _parse_date("--target-date", target_date)
     _run(lambda: import_csv(register, out, mapping=mapping, force=force, organization=organization,
-                            baseline_date=baseline_day, target_date=target_day))
+                            baseline_date=baseline_day, target_date=target_day, update=update),
+         output_format)
 
 
 @app.command("gitlab-pi")
@@ -83,12 +101,15 @@ def gitlab_pi_command(
     force: ForceOption = False,
     organization: OrganizationOption = None,
     as_of: AsOfOption = None,
+    update: UpdateOption = False,
+    output_format: FormatOption = SummaryFormat.text,
 ) -> None:
     """Import GitLab-style performance indicators (data/performance_indicators/*.yml)."""
     from kpiframe.importers import import_gitlab_pi
 
     day = _parse_date("--as-of", as_of)
-    _run(lambda: import_gitlab_pi(sources, out, force=force, organization=organization, as_of=day))
+    _run(lambda: import_gitlab_pi(sources, out, force=force, organization=organization, as_of=day, update=update),
+         output_format)
 
 
 def _parse_date(option: str, text: str | None) -> date | None:
@@ -112,10 +133,12 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _run(do_import) -> None:  # type: ignore[no-untyped-def]
+def _run(do_import, output_format: SummaryFormat) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
 
+    from kpiframe.fsutil import emit
     from kpiframe.importers import ImportProblem
+    from kpiframe.render.import_update import import_json, print_update, update_json
 
     try:
         summary = do_import()
@@ -123,7 +146,12 @@ def _run(do_import) -> None:  # type: ignore[no-untyped-def]
         _fail(str(problem))
     except OSError as error:  # creating the folder; the files' own failures are fsutil.WriteFailed
         _fail(f"could not write {error.filename or 'the framework'}: {error.strerror or error}")
-    print_summary(summary, Console(highlight=False))
+    if output_format is SummaryFormat.json:
+        emit(update_json(summary) if summary.update is not None else import_json(summary))
+    elif summary.update is not None:
+        print_update(summary, Console(highlight=False))
+    else:
+        print_summary(summary, Console(highlight=False))
 
 
 def _fail(message: str) -> NoReturn:

@@ -69,6 +69,8 @@ def parse_yaml_text(path: Path, rel: str, text: str) -> YamlFile:
         index = 0
         while loader.check_node():
             node = loader.get_node()
+            if node is None:  # an empty document between two `---`
+                continue
             file.documents.append(YamlDocument(index, node, loader.construct_document(node)))
             index += 1
     except yaml.YAMLError as error:
@@ -163,7 +165,7 @@ def _rendered_key(rendered: str, key: str) -> str:
 def _last_end(node: yaml.Node) -> int:
     """Where a value's own text ends: a block collection's end mark lies after the comments and
     blank lines that follow it, so its last item's end is used instead."""
-    if isinstance(node, yaml.ScalarNode) or node.flow_style or not node.value:
+    if not isinstance(node, yaml.CollectionNode) or node.flow_style or not node.value:
         return int(node.end_mark.index)
     last = node.value[-1]
     return _last_end(last[1] if isinstance(node, yaml.MappingNode) else last)

@@ -1,0 +1,131 @@
+"""What `kpiframe import ... --update` prints: the counts, then conflicts and what could not be
+reconciled (every one), then what was refreshed, added, kept and found absent (the first few of
+each, the rest counted); or all of it as JSON (``--format json``).
+
+Framework and source text is printed as plain text (rich markup in a KPI name stays inert).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from kpiframe.importers.common import ImportSummary
+from kpiframe.importers.update_report import Fields, Place, UpdateReport
+from kpiframe.words import kinds, plural
+
+SHOWN_PER_LIST = 10  # refreshed, added, kept, absent: the first ones, then "... and N more"
+VALUE_WIDTH = 60
+Say = Callable[[str | Text], None]
+
+
+def print_update(summary: ImportSummary, console: Console) -> None:
+    report = summary.update
+    assert report is not None
+    def say(text: str | Text) -> None:  # a str is printed as plain text: no markup in names and paths
+        console.print(Text(text) if isinstance(text, str) else text, soft_wrap=True)
+
+    read = "rows" if summary.importer == "csv" else "entries"
+    say(Text.assemble(("Updated ", "bold"), (str(summary.out), "bold"),
+                      f" from {plural(summary.entries_read, read[:-1], read)} in "
+                      f"{plural(len(summary.sources), 'file')}"))
+    fields = Counter(name for item in report.refreshed for name in item.fields)
+    say("  refreshed:       " + plural(len(report.refreshed), "document")
+        + (f" ({', '.join(f'{name} {count}' for name, count in fields.most_common())})" if fields else ""))
+    say("  added:           " + plural(len(report.added), "document"))
+    say("  unchanged:       " + plural(report.unchanged, "document"))
+    kept_fields = sum(len(item.fields) for item in report.kept)
+    yours = ", ".join(kinds(count, kind) for kind, count in sorted(report.your_documents.items()))
+    say(f"  kept:            {plural(kept_fields, 'field')} you changed, in {plural(len(report.kept), 'document')}"
+        + (f"; documents you added: {yours}" if yours else ""))
+    say(f"  conflicts:       {len(report.conflicts)}" + (" (your value kept)" if report.conflicts else ""))
+    say(f"  absent from this source: {len(report.absent)}" + (" (left in place)" if report.absent else ""))
+    if report.removed:
+        say(f"  removed from the framework: {len(report.removed)} (not added again)")
+    say(f"  not reconciled:  {len(report.unreconciled)}")
+    if report.departments_added or report.config_refreshed:
+        changes = [f"{name} refreshed" for name in report.config_refreshed]
+        changes += [f"departments added: {', '.join(report.departments_added)}"] if report.departments_added else []
+        say(f"  kpiframe.yaml:   {'; '.join(changes)}")
+    if report.changes_nothing:
+        say(Text("Nothing to change: the files already hold what this source says (and your edits).", style="green"))
+    else:
+        say(f"  files changed:   {len(report.files_changed)} ({', '.join(report.files_changed)})")
+    _conflicts(report, say)
+    _places("Not reconciled (left as it was):", report.unreconciled, say, limit=None)
+    _fields("Refreshed from the source:", report.refreshed, say)
+    _places("Added:", report.added, say)
+    _fields("Your edits kept (the source did not change these fields):", report.kept, say)
+    _places("Absent from this source (left in place):", report.absent, say)
+    _places("Removed from the framework (not added again):", report.removed, say)
+    if summary.attention:
+        say(f"{plural(len(summary.attention), 'value')} in the source "
+            f"{'needs' if len(summary.attention) == 1 else 'need'} attention, as a fresh import would list "
+            "them; each is noted under 'Import notes' in its KPI's description.")
+
+
+def import_json(summary: ImportSummary) -> str:
+    """A fresh import's summary: the counts, the files written and each value needing attention."""
+    data = {"importer": summary.importer, "out": str(summary.out), "sources": summary.sources,
+            "organization": summary.organization, "entries_read": summary.entries_read,
+            "kpis_written": summary.kpis_written, "targets_parsed": summary.targets_parsed,
+            "targets_written": summary.targets_written, "departments": summary.departments,
+            "goals": summary.goals,
+            "files_written": sorted(path.relative_to(summary.out).as_posix() for path in summary.files_written),
+            "attention": [{"source": a.source, "line": a.line, "field": a.field, "text": a.text, "why": a.why}
+                          for a in summary.attention]}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def update_json(summary: ImportSummary) -> str:
+    report = summary.update
+    assert report is not None
+    data: dict[str, Any] = {"importer": summary.importer, "out": str(summary.out), "sources": summary.sources,
+                            "entries_read": summary.entries_read, **report.as_json(),
+                            "attention": len(summary.attention)}
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def _conflicts(report: UpdateReport, say: Say) -> None:
+    if not report.conflicts:
+        return
+    say(Text("Conflicts: you and the source both changed these; your value is kept:", style="bold yellow"))
+    for conflict in report.conflicts:
+        say(f"  {conflict.file}:{conflict.line}  {conflict.id}  {conflict.field}")
+        say(f"      yours:       {_value(conflict.yours)}")
+        say(f"      source was:  {_value(conflict.source_before)}")
+        say(f"      source now:  {_value(conflict.source_now)}")
+
+
+def _fields(title: str, items: list[Fields], say: Say) -> None:
+    if not items:
+        return
+    say(Text(title, style="bold"))
+    for item in items[:SHOWN_PER_LIST]:
+        say(f"  {item.file}:{item.line}  {item.id}  ({', '.join(item.fields)})")
+    if len(items) > SHOWN_PER_LIST:
+        say(f"  ... and {len(items) - SHOWN_PER_LIST} more (--format json lists every one)")
+
+
+def _places(title: str, items: list[Place], say: Say, limit: int | None = SHOWN_PER_LIST) -> None:
+    if not items:
+        return
+    say(Text(title, style="bold"))
+    shown = items if limit is None else items[:limit]
+    for item in shown:
+        where = (f"{item.file}:{item.line}" if item.line else item.file) or "(not in the framework)"
+        say(f"  {where}  {item.id}" + (f": {item.why}" if item.why else ""))
+    if len(items) > len(shown):
+        say(f"  ... and {len(items) - len(shown)} more (--format json lists every one)")
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "(nothing)"
+    text = " ".join(json.dumps(value, ensure_ascii=False, default=str).split())
+    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
