@@ -98,7 +98,7 @@ def write_framework(out: Path, summary: ImportSummary, *, departments: dict[str,
     written.append((out / CONFIG_FILE, render_config(config_header, config)))
     documents = [document for file in files.values() for document in file.documents]
     written.append((out / RECORD_FILE, new_record(summary.importer, documents, config).to_text()))
-    write_outputs(written, inputs=inputs)
+    write_outputs([(path, text) for path, text in written], inputs=inputs)
     summary.files_written += [path for path, _ in written]
 
 
