@@ -31,8 +31,8 @@ Decisions:
 * Writes go through :func:`kpiframe.fsutil.write_output` (atomic for a regular file, through a
   link to its target). The CSV file is written first; if the configuration then cannot be
   written, a CSV file this command created is removed again.
-* `--health` (the owner's own assessment) waits for the real-registers issue's `health`
-  field; until then only the number is recorded.
+* `--health` (the owner's own assessment) is set in the KPI's document by
+  :mod:`kpiframe.record_health`, with the same refusals, and written by :func:`write_check_in`.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from kpiframe.actuals_csv import (
     CSV_HEADER,
@@ -88,13 +89,13 @@ def plan_check_in(result: CheckResult, kpi_id: str, value: str, day: str | None,
     framework = result.framework
     kpi = framework.kpis.get(kpi_id)
     if kpi is None:
-        raise CheckInRefused(_not_a_kpi(result, kpi_id))
+        raise CheckInRefused(not_a_kpi(result, kpi_id))
     if kpi.retired is not None:
         raise CheckInRefused(f"KPI {kpi_id!r} is retired; a retired KPI takes no more numbers")
     number, problem, hint = parse_plain_number(value.strip())
     if number is None:
         raise CheckInRefused(f"{_fragment(problem)}: {_fragment(hint)}")
-    when = _day(day, result.today)
+    when = check_in_day(day, result.today)
     for reading in readings_of(kpi, framework):
         if reading.date != when:
             continue
@@ -117,7 +118,17 @@ def plan_check_in(result: CheckResult, kpi_id: str, value: str, day: str | None,
                    config_note=config_note)
 
 
-def write_check_in(check_in: CheckIn) -> None:
+class PlannedWrites(Protocol):
+    """A planned check-in: the files to write, in order, and which of them are new."""
+
+    @property
+    def writes(self) -> tuple[tuple[Path, str], ...]: ...
+
+    @property
+    def created(self) -> tuple[Path, ...]: ...
+
+
+def write_check_in(check_in: PlannedWrites) -> None:
     """Write the planned files (CSV first); raises fsutil.WriteFailed, undoing a created CSV file."""
     written: list[Path] = []
     try:
@@ -142,7 +153,7 @@ def status_after(result: CheckResult, kpi_id: str) -> KpiStatus:
 # --------------------------------------------------------------------------- the checks
 
 
-def _not_a_kpi(result: CheckResult, kpi_id: str) -> str:
+def not_a_kpi(result: CheckResult, kpi_id: str) -> str:
     from kpiframe.suggest import closest
 
     framework = result.framework
@@ -154,7 +165,7 @@ def _not_a_kpi(result: CheckResult, kpi_id: str) -> str:
     return f"no KPI {kpi_id!r}" + (f"; did you mean {near!r}?" if near else "; `kpiframe status` lists them")
 
 
-def _day(day: str | None, today: date) -> date:
+def check_in_day(day: str | None, today: date) -> date:
     if day is None:
         return today
     when, problem = parse_iso_date(day.strip())

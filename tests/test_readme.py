@@ -65,6 +65,24 @@ def test_readme_record_example_is_what_record_prints(tmp_path, monkeypatch):
     assert out.stdout == shown
 
 
+def test_readme_record_health_example_is_what_record_prints(tmp_path, monkeypatch):
+    import shlex
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from kpiframe.cli import app
+
+    start = README.index("**The owner's assessment:** `--health")
+    block = README[README.index("  $ kpiframe record", start) + 4:]
+    command, shown = block.split("\n")[:2]
+    shutil.copytree(REPO / "examples" / "acme", tmp_path / "examples" / "acme")
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(app, shlex.split(command)[1:], env={"NO_COLOR": "1"})
+    assert out.exit_code == 0, out.output
+    assert out.stdout == shown.strip() + "\n"
+
+
 def test_readme_pins_commits_not_tags_that_do_not_exist():
     import re
 

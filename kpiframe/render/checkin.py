@@ -10,14 +10,27 @@ from pathlib import Path
 
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.record import CheckIn
+from kpiframe.record_health import HealthCheckIn
 from kpiframe.render.locations import FilePaths
 from kpiframe.status import KpiStatus, format_percent, threshold_text, with_unit
 
 _JUDGED = (ON_TRACK, AT_RISK, OFF_TRACK)
 
 
-def check_in_lines(check_in: CheckIn, status: KpiStatus, root: Path) -> tuple[str, list[str]]:
-    """(the status line for stdout, notes for stderr)."""
+def record_lines(check_in: CheckIn | None, health_in: HealthCheckIn | None, status: KpiStatus,
+                 root: Path) -> tuple[str, list[str]]:
+    """(one line for stdout: what was recorded, then the status; notes for stderr)."""
+    heads: list[str] = []
+    notes: list[str] = []
+    if check_in is not None:
+        head, notes = _value_head(check_in, status, root)
+        heads.append(head)
+    if health_in is not None:
+        heads.append(_health_head(health_in, status, root, named=check_in is None))
+    return f"{'; '.join(heads)}; now {state_with_health(status)}", notes
+
+
+def _value_head(check_in: CheckIn, status: KpiStatus, root: Path) -> tuple[str, list[str]]:
     paths = FilePaths.for_people(root)
     kpi = status.kpi
     recorded = f"{with_unit(float(check_in.value), kpi.unit)} on {check_in.day}"
@@ -31,7 +44,29 @@ def check_in_lines(check_in: CheckIn, status: KpiStatus, root: Path) -> tuple[st
         notes.append(f"kpiframe: created {paths(_rel(root, created))}")
     if check_in.config_note and not any(str(c).endswith(("kpiframe.yaml",)) for c in check_in.created):
         notes.append(f"kpiframe: {check_in.config_note}")
-    return f"{head}; now {_state(status)}", notes
+    return head, notes
+
+
+def _health_head(check_in: HealthCheckIn, status: KpiStatus, root: Path, named: bool) -> str:
+    """What a health check-in set where (and what it replaced)."""
+    paths = FilePaths.for_people(root)
+    said = (f"{status.kpi.id}: " if named else "") + f"health {check_in.level} on {check_in.day}"
+    if check_in.note:
+        said += f" ({check_in.note})"
+    if check_in.already:
+        return f"{said} is already written ({paths(check_in.file)}); nothing written"
+    head = f"{said} written in {paths(check_in.file)}:{check_in.line}"
+    return head + (f", replacing {check_in.replaced}" if check_in.replaced else "")
+
+
+def state_with_health(status: KpiStatus) -> str:
+    """The status, and the owner's health when it is what course correction acts on, or disagrees."""
+    text = _state(status)
+    if status.from_health:
+        text += f"; {status.concern} by its owner's health"
+    elif status.health_disagrees and status.kpi.health is not None:
+        text += f"; its owner says {status.kpi.health.level}"
+    return text
 
 
 def _state(status: KpiStatus) -> str:

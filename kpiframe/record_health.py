@@ -1,0 +1,161 @@
+"""`kpiframe record KPI --health LEVEL`: the owner's assessment, set in the KPI's own document.
+
+`health` is one mapping on a KPI (`{level, date, note}`): the owner's latest judgement. Recording
+one replaces it; git keeps the earlier ones. :func:`plan_health` decides everything from a finished
+check (nothing is written); :func:`kpiframe.record.write_check_in` writes it like an actual.
+
+Decisions:
+
+* Refused, with the reason (exit 2), never written half: what `record` refuses for an actual
+  (an id that is not a KPI, with a did-you-mean; a KPI whose document has errors or that is
+  retired; a date that is not YYYY-MM-DD or is after today), a level that is not okay,
+  attention or problem (the command line says so, with a did-you-mean), and a date before the
+  health already written: an older judgement never replaces a newer one. The same level, date
+  and note again writes nothing and says so.
+* The edit is a few characters of the KPI's file, as `check --fix` makes them: an existing
+  `health:` value is replaced (comments inside it go with it), else one line
+  `health: {level: ..., date: ..., note: ...}` is added after the document's last field, at its
+  indentation. Every other byte stays. The edited text is read back: the document must hold the
+  new health and every other field unchanged, else the edit is refused (edit it by hand).
+* A document written as one flow mapping (`{kind: KPI, ...}`) is refused: a one-line edit
+  there would be unreadable.
+* The date defaults to today, as the check judges it (`--today`, `as_of`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kpiframe.check import CheckResult
+from kpiframe.record import CheckInRefused, check_in_day, not_a_kpi
+from kpiframe.textedit import Edit, apply_edits, line_end, newline_of
+
+LEVELS = ("okay", "attention", "problem")
+
+
+@dataclass(frozen=True)
+class HealthCheckIn:
+    """The health a check-in sets, the file it is written in, and what it replaces."""
+
+    kpi: str
+    level: str
+    day: date
+    note: str | None
+    file: str  # relative to the framework root
+    line: int  # where `health` is (after the edit)
+    replaced: str = ""  # the health written before, in words ('' when there was none)
+    already: bool = False  # the same health is already written: nothing to do
+    writes: tuple[tuple[Path, str], ...] = ()
+    created: tuple[Path, ...] = ()  # always empty: the KPI's file exists (write_check_in reads it)
+
+
+def plan_health(result: CheckResult, kpi_id: str, level: str, day: str | None, note: str | None) -> HealthCheckIn:
+    """Decide the health check-in (see the module's decisions); raises :class:`CheckInRefused`."""
+    framework = result.framework
+    kpi = framework.kpis.get(kpi_id)
+    if kpi is None:
+        raise CheckInRefused(not_a_kpi(result, kpi_id))
+    if kpi.retired is not None:
+        raise CheckInRefused(f"KPI {kpi_id!r} is retired; a retired KPI takes no more assessments")
+    if level not in LEVELS:
+        raise CheckInRefused(f"--health {level!r} is not one of {', '.join(LEVELS)}")
+    when = check_in_day(day, result.today)
+    note = " ".join(note.split()) if note and note.strip() else None
+    new: dict[str, Any] = {"level": level, "date": when, **({"note": note} if note else {})}
+    old = kpi.health
+    if old is not None and old.date is not None and old.date > when:
+        raise CheckInRefused(f"KPI {kpi_id!r} already has a later health ({old.level} on {old.date}); "
+                             f"an assessment for {when} would replace a newer one")
+    rel = kpi.origin.file
+    if old is not None and (old.level, old.date, old.note) == (level, when, note):
+        return HealthCheckIn(kpi_id, level, when, note, rel, kpi.origin.line, already=True)
+    path = result.root / rel
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CheckInRefused(f"cannot read {rel}: {getattr(exc, 'strerror', None) or exc}") from None
+    new_text, line = _with_health(text, rel, kpi.origin.index, kpi_id, new)
+    replaced = ""
+    if old is not None:
+        replaced = old.level + (f" on {old.date}" if old.date else "") + (f" ({old.note})" if old.note else "")
+    return HealthCheckIn(kpi_id, level, when, note, rel, line, replaced=replaced, writes=((path, new_text),))
+
+
+def _with_health(text: str, rel: str, index: int, kpi_id: str, new: dict[str, Any]) -> tuple[str, int]:
+    """``text`` with the document's health set to ``new``, and the 1-based line of `health`."""
+    body = text.lstrip("\ufeff")
+    offset = len(text) - len(body)
+    mapping = _document(body, rel, index, kpi_id)
+    flow = yaml.safe_dump(new, default_flow_style=True, sort_keys=False, allow_unicode=True,
+                          width=1_000_000).strip()
+    health = next(((key, value) for key, value in mapping.value if key.value == "health"), None)
+    if health is not None:
+        key, value = health
+        start = key.end_mark.index
+        if body[start:start + 1] != ":":
+            raise CheckInRefused(f"{rel}:{key.start_mark.line + 1}: `health` is written in a way this command "
+                                 "cannot edit safely; set it by hand")
+        edit = Edit(offset + start, offset + _end(value), f": {flow}")
+        line = key.start_mark.line + 1
+    else:
+        last_key, last_value = mapping.value[-1]
+        end = _end(last_value)
+        at = end if body[end - 1:end] == "\n" else line_end(body, end)
+        newline = newline_of(body)
+        prefix = newline if at == len(body) and not body.endswith("\n") else ""  # a last line without its break
+        indent = " " * last_key.start_mark.column
+        edit = Edit(offset + at, offset + at, f"{prefix}{indent}health: {flow}{newline}")
+        line = body.count("\n", 0, at) + 1 + (1 if prefix else 0)
+    edited = apply_edits(text, [edit])
+    _read_back(edited, mapping_data(mapping), rel, index, kpi_id, new)
+    return edited, line
+
+
+def _document(text: str, rel: str, index: int, kpi_id: str) -> yaml.MappingNode:
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        raise CheckInRefused(f"{rel} does not parse as YAML here; `kpiframe check` says why") from None
+    candidates = [documents[index]] if index < len(documents) else []
+    candidates += documents
+    for node in candidates:
+        if isinstance(node, yaml.MappingNode) and mapping_data(node).get("id") == kpi_id:
+            if node.flow_style:
+                raise CheckInRefused(f"{rel}:{node.start_mark.line + 1}: KPI {kpi_id!r} is written as one flow "
+                                     "mapping ({...}); add `health:` by hand")
+            if not node.value:
+                break
+            return node
+    raise CheckInRefused(f"KPI {kpi_id!r} is not found in {rel} as the check read it; check again")
+
+
+def _end(node: yaml.Node) -> int:
+    """Where the text of ``node`` ends: its last scalar's end for a block collection (a block's own
+    end mark lies at the next key and would take the comments before it along)."""
+    if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
+        return _end(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
+        return _end(node.value[-1])
+    return node.end_mark.index
+
+
+def mapping_data(node: yaml.MappingNode) -> dict[Any, Any]:
+    data = yaml.SafeLoader("").construct_document(node)
+    return data if isinstance(data, dict) else {}
+
+
+def _read_back(edited: str, before: dict[Any, Any], rel: str, index: int, kpi_id: str, new: dict[str, Any]) -> None:
+    """The edited document must hold the new health and every other field as it was."""
+    try:
+        after = mapping_data(_document(edited.lstrip("\ufeff"), rel, index, kpi_id))
+    except CheckInRefused:
+        after = {}
+    expected = {key: value for key, value in before.items() if key != "health"}
+    if after.get("health") != new or {key: value for key, value in after.items() if key != "health"} != expected:
+        raise CheckInRefused(f"{rel}: KPI {kpi_id!r} could not be edited safely (its layout is unusual); "
+                             f"add `health: {{level: {new['level']}, date: {new['date']}}}` by hand")
