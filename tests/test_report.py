@@ -114,6 +114,10 @@ def assert_mermaid_plausible(block: str) -> tuple[dict[str, str], list[tuple[str
         elif line.startswith("    class "):
             members = line.split()[1].split(",")
             assert all(n in nodes for n in members), line
+        elif re.fullmatch(r"    n_[A-Za-z0-9_]+( ~~~ n_[A-Za-z0-9_]+)+", line):  # a column: invisible links
+            chain = line.split(" ~~~ ")
+            assert all(n.strip() in nodes for n in chain), line
+            edges += [(a.strip(), "~~~", b.strip()) for a, b in zip(chain, chain[1:])]
         elif line.startswith("    linkStyle "):
             link_indices += [int(i) for i in line.split()[1].split(",")]
         else:
@@ -158,9 +162,11 @@ def test_examples_have_every_section_in_order_well_formed_tables_and_plausible_m
     assert positions == sorted(positions)
     assert assert_tables_well_formed(text) >= 4
     blocks = mermaid_blocks(text)
-    assert len(blocks) == 1  # both are under the size at which the picture is split
+    assert len(blocks) > 1  # both are split: too wide (silos) or too many nodes (acme) for one diagram
     for block in blocks:
-        assert_mermaid_plausible(block)
+        assert block.startswith("flowchart TD\n")
+        nodes, _ = assert_mermaid_plausible(block)
+        assert 0 < len(nodes) <= 40
 
 
 def test_acme_report_reads_as_a_healthy_framework_with_its_gaps_worst_first():
@@ -176,10 +182,20 @@ def test_acme_report_reads_as_a_healthy_framework_with_its_gaps_worst_first():
     assert order == ["gross-logo-churn", "on-time-go-lives", "opex-ratio", "services-gross-margin",
                      "pipeline-coverage", "support-first-response-hours"]
     assert "- **`bookings-vs-delivery`** between `new-arr-booked` (sales) and `on-time-go-lives` (operations)." in text
-    # The diagram draws every trade-off, distinctly from the alignment edges.
-    (block,) = mermaid_blocks(text)
-    _, edges = assert_mermaid_plausible(block)
-    assert sum(1 for _, arrow, _ in edges if "trade-off" in arrow) == 7
+    # One diagram per company goal, then the exceptions: the six KPIs behind, and nothing else.
+    picture = text.split("## Picture")[1].split("## Appendix")[0]
+    assert re.findall(r"^### (.*)$", picture, flags=re.M) == [
+        "Grow ARR from 48.0M to 60.0M USD", "Keep customers live, successful and expanding (NRR of 112% or better)",
+        "Reach an 8% non-GAAP operating margin while growing",
+        "Deliver what we sell, on the date we promised, on a reliable platform",
+        "Keep the people who build Acme and hire the ones we need", "Exceptions"]
+    blocks = mermaid_blocks(text)
+    nodes, edges = assert_mermaid_plausible(blocks[-1])
+    assert set(nodes) == {"n_gross_logo_churn", "n_on_time_go_lives", "n_opex_ratio", "n_services_gross_margin",
+                    "n_pipeline_coverage", "n_support_first_response_hours"}
+    # A trade-off is drawn where both its KPIs are (here: both under Grow ARR), distinctly from alignment edges.
+    _, edges = assert_mermaid_plausible(blocks[0])
+    assert [(a, b) for a, arrow, b in edges if "trade-off" in arrow] == [("n_marketing_qualified_leads", "n_win_rate")]
 
 
 def test_silos_report_names_the_silo_failures_in_words():
@@ -192,11 +208,18 @@ def test_silos_report_names_the_silo_failures_in_words():
     assert "- Untraced goal **Be seen as the category leader** (`marketing-brand-leader`" in text
     assert "- **Customers who recommend us** (`delight-customers`, company goal, Alex Romero)" in text
     assert "| Delivery operating cost per month (`operating-cost`) | Morgan Hale | 🔴 off-track |" in text
-    (block,) = mermaid_blocks(text)
-    nodes, edges = assert_mermaid_plausible(block)
-    conflicts = [(a, b) for a, arrow, b in edges if "conflict" in arrow]
-    assert conflicts == [("n_new_deals_closed", "n_operating_cost"), ("n_new_deals_closed", "n_projects_on_time")]
-    assert "linkStyle 16,17 stroke:#d62728" in block  # the two conflict edges, drawn red
+    # The exceptions diagram draws each unresolved conflict along its path, through the driver, in red.
+    exceptions = mermaid_blocks(text.split("### Exceptions")[1])[0]
+    nodes, edges = assert_mermaid_plausible(exceptions)
+    assert nodes["n_delivery_workload"].endswith("<br/>driver")
+    path = [(a, arrow, b) for a, arrow, b in edges if arrow.startswith("-.")]
+    assert path == [("n_new_deals_closed", '-. "+" .->', "n_delivery_workload"),
+                    ("n_delivery_workload", '-. "+" .->', "n_operating_cost"),
+                    ("n_delivery_workload", '-. "-" .->', "n_projects_on_time")]
+    assert "linkStyle 0,1,2 stroke:#d62728" in exceptions
+    # The KPI judged only by its owner's health is drawn as what course correction acts on.
+    assert nodes["n_event_leads_cost"] == "Cost of a lead from<br/>events<br/>marketing<br/>no-direction, owner says problem"
+    assert "class n_projects_on_time,n_operating_cost,n_content_downloads,n_event_leads_cost off_track" in exceptions
 
 
 # --------------------------------------------------------------------------- escaping
@@ -251,8 +274,9 @@ def test_labels_with_quotes_brackets_pipes_and_non_ascii_survive(tmp_path: Path)
     nodes, edges = assert_mermaid_plausible(block)
     # 'end' is a Mermaid keyword and new-arr / new_arr would collide: ids are prefixed and made unique.
     assert {"n_end", "n_sales_goal", "n_new_arr", "n_new_arr_2"} == set(nodes)
-    assert nodes["n_end"].startswith("Grow #quot;fast#quot; [now] {ok} (yes) #lt;b#gt;bold#lt;/b#gt; #35;1 #amp; "
-                                     "#96;x#96; | pipe — Ünïcödé 中文")
+    # Wrapped at ~24 characters (a diagram stays narrow), each line escaped.
+    assert nodes["n_end"] == ("Grow #quot;fast#quot; [now] {ok}<br/>(yes) #lt;b#gt;bold#lt;/b#gt; #35;1 #amp;<br/>"
+                              "#96;x#96; | pipe — Ünïcödé 中文<br/>company goal")
     assert nodes["n_new_arr_2"].startswith("Line one line two")  # one line: a newline would end the statement
     assert ("n_new_arr", '-. "conflict" .->', "n_new_arr_2") in edges
     # In Markdown text the same title is escaped, not interpreted.
@@ -283,35 +307,55 @@ def _big_framework(companies: int = 3, departments: int = 3, kpis: int = 6) -> d
     return {"kpiframe.yaml": "organization: Big Co\n", "fw.yaml": "---\n".join(docs)}
 
 
-def test_a_big_framework_gets_one_diagram_per_company_goal_and_keeps_every_conflict(tmp_path: Path):
+def test_a_big_framework_gets_one_diagram_per_company_goal_and_an_exceptions_diagram(tmp_path: Path):
     text = markdown_of(write_tree(tmp_path / "fw", _big_framework()), "2026-06-30")  # 3 + 9 goals, 54 KPIs
-    blocks = mermaid_blocks(text)
-    assert len(blocks) == 3
     picture = text.split("## Picture")[1]
-    assert [h for h in re.findall(r"^### (.*)$", picture, flags=re.M)] == [
-        "Company goal 0", "Company goal 1", "Company goal 2"]
-    drawn_conflicts = set()
-    for block in blocks:
+    assert re.findall(r"^### (.*)$", picture, flags=re.M) == [
+        "Company goal 0", "Company goal 1", "Company goal 2", "Exceptions"]
+    blocks = mermaid_blocks(text)
+    for block in blocks[:3]:
         nodes, edges = assert_mermaid_plausible(block)
-        drawn_conflicts |= {(a, b) for a, arrow, b in edges if "conflict" in arrow}
-        assert "classDef external" in block  # the other tree's KPI of a conflict is drawn dashed
-    assert len(drawn_conflicts) == 9
+        assert len(nodes) == 22  # the company goal, its 3 department goals and their 18 KPIs
+        # Six KPIs under a goal are stacked in columns, so the picture is not one wide row.
+        assert sum(1 for _, arrow, _ in edges if arrow == "~~~") >= 9
+    # Every unresolved conflict is in the exceptions, with only the KPIs on its path.
+    nodes, edges = assert_mermaid_plausible(blocks[3])
+    assert len({(a, b) for a, arrow, b in edges if arrow == '-. "-" .->'}) == 9
+    assert len(nodes) == 9
 
 
-def test_a_company_goal_too_big_for_mermaid_is_drawn_with_its_goals_only(tmp_path: Path):
-    # Mermaid refuses more than 500 edges: 250 KPIs under one company goal would not render.
+def test_a_department_too_big_for_three_diagrams_is_drawn_with_its_goals_only(tmp_path: Path):
     files = _big_framework(companies=2, departments=2, kpis=3)
     files["more.yaml"] = "---\n".join(
         f"kind: KPI\nid: extra-{i}\nname: Extra {i}\ndepartment: dep0\nowner: O\nunit: x\n"
         f"direction: increase\nsupports: [c0.d0]\n" for i in range(250))
     text = markdown_of(write_tree(tmp_path / "fw", files), "2026-06-30")
-    big, small = mermaid_blocks(text)
-    nodes, edges = assert_mermaid_plausible(big)
-    assert set(nodes) == {"n_c0", "n_c0_d0", "n_c0_d1"}
+    picture = text.split("## Picture")[1]
+    # Company goal 0 is too big for one diagram: one per department under it.
+    assert re.findall(r"^### (.*)$", picture, flags=re.M) == [
+        "Company goal 0: dep0", "Company goal 0: dep1", "Company goal 1", "Exceptions"]
+    blocks = mermaid_blocks(text)
+    nodes, _ = assert_mermaid_plausible(blocks[0])
+    assert set(nodes) == {"n_c0", "n_c0_d0"}
     assert nodes["n_c0_d0"] == "Goal 0 of 0<br/>department goal · dep0<br/>253 KPIs, 0 behind"
     assert "Too many KPIs to draw here: its goals only" in text
-    nodes, _ = assert_mermaid_plausible(small)
-    assert "n_k1_0_0" in nodes  # the other company goal is small enough to draw in full
+    nodes, _ = assert_mermaid_plausible(blocks[1])
+    assert "n_k0_1_0" in nodes  # dep1 under the same company goal is small enough to draw in full
+    assert all(len(assert_mermaid_plausible(b)[0]) <= 40 for b in blocks)
+
+
+def test_a_department_of_a_company_goal_is_cut_into_parts_that_keep_the_goals_above(tmp_path: Path):
+    files = _big_framework(companies=1, departments=2, kpis=3)
+    files["more.yaml"] = "---\n".join(
+        f"kind: KPI\nid: extra-{i}\nname: Extra {i}\ndepartment: dep0\nowner: O\nunit: x\n"
+        f"direction: increase\nsupports: [c0.d0]\n" for i in range(60))
+    text = markdown_of(write_tree(tmp_path / "fw", files), "2026-06-30")
+    picture = text.split("## Picture")[1]
+    assert re.findall(r"^### (.*)$", picture, flags=re.M)[:3] == [
+        "Company goal 0: dep0 (part 1 of 2)", "Company goal 0: dep0 (part 2 of 2)", "Company goal 0: dep1"]
+    for block in mermaid_blocks(text)[:2]:
+        nodes, _ = assert_mermaid_plausible(block)
+        assert {"n_c0", "n_c0_d0"} <= set(nodes) and len(nodes) <= 40
 
 
 # --------------------------------------------------------------------------- writing
@@ -468,8 +512,10 @@ def test_json_has_the_same_content_as_data():
     assert [(c["a"], c["b"]) for c in data["conflicts"]["unresolved"]] == [
         ("new-deals-closed", "operating-cost"), ("new-deals-closed", "projects-on-time")]
     assert len(data["findings"]) == 32 and data["findings"][0]["code"] == "KF105"
-    (diagram,) = data["diagrams"]
-    assert {"source": "new-deals-closed", "target": "operating-cost", "kind": "conflict"} in diagram["edges"]
+    exceptions = data["diagrams"][-1]
+    assert exceptions["kind"] == "exceptions" and exceptions["title"] == "Exceptions"
+    assert {"source": "new-deals-closed", "target": "delivery-workload", "kind": "influence", "sign": 1} \
+        in exceptions["edges"]
 
 
 def test_json_report_of_an_empty_folder(tmp_path: Path):

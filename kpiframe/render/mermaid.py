@@ -103,6 +103,13 @@ class Flowchart:
             self._edge_styles.setdefault(style, []).append(self._edges)
         self._edges += 1
 
+    def stack(self, keys: Iterable[str]) -> None:
+        """Draw nodes one below the other: invisible links, which Mermaid numbers like any other."""
+        chain = [self.ids(key) for key in keys]
+        if len(chain) > 1:
+            self.lines.append("    " + " ~~~ ".join(chain))
+            self._edges += len(chain) - 1
+
     def text(self, class_defs: dict[str, str], link_styles: dict[str, str]) -> str:
         """The whole flowchart. ``class_defs``: class -> CSS; ``link_styles``: edge style -> CSS."""
         out = [f"flowchart {self.direction}", *self.lines]

@@ -18,6 +18,7 @@ is escaped, as GitHub documents for math.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
@@ -68,9 +69,11 @@ CLASS_DEFS = {
     "on_track": "fill:#d4edda,stroke:#28a745,color:#000000",
     "achieved": "fill:#c3e6cb,stroke:#1e7e34,color:#000000",
     "no_status": "fill:#f0f0f0,stroke:#999999,color:#000000",
+    "driver": "fill:#ffffff,stroke:#777777,color:#000000,stroke-dasharray:4 3",
     "external": "stroke-dasharray:4 3",
 }
 LINK_STYLES = {"conflict": "stroke:#d62728,stroke-width:2px", "tradeoff": "stroke:#888888,stroke-width:1px"}
+LABEL_WIDTH = 24  # characters per line of a diagram's label (report/diagram.py's layout assumes it)
 _STATUS_CLASS = {OFF_TRACK: "off_track", AT_RISK: "at_risk", ON_TRACK: "on_track", ACHIEVED: "achieved"}
 
 
@@ -455,18 +458,43 @@ def _diagrams(report: Report) -> list[str]:
     lines = ["## Picture", ""]
     if not any(d.nodes for d in report.diagrams):
         return lines + _none("Nothing to draw yet.")
+    split = len(report.diagrams) > 1
     lines.append("Goals at the top, the KPIs that measure them below, coloured by status. A red dotted arrow is "
                  "an unresolved conflict (it points at the KPI that is hurt); a grey dotted line is an agreed "
-                 "trade-off." + (" One diagram per company goal; a dashed KPI belongs to another diagram."
-                                 if len(report.diagrams) > 1 else ""))
+                 "trade-off. KPIs stacked in a column under a goal all measure it (the line goes to the first)." + (" One diagram per company goal, and per department where a goal has more than "
+                                 "a diagram can show; the last, *Exceptions*, holds only the KPIs behind (with their department) "
+                                 "and the unresolved conflicts, with every KPI or driver on their paths (+ raises, "
+                                 "- lowers)."
+                                 if split else ""))
     for diagram in report.diagrams:
         if diagram.title is not None:
-            lines += ["", f"### {md(diagram.title)}"]
+            lines += ["", f"### {_diagram_heading(report, diagram)}"]
         if diagram.goals_only:
             lines += ["", "Too many KPIs to draw here: its goals only, each with the number of KPIs that "
                           "measure it directly and how many of them are behind (the sections above list them)."]
+        if diagram.kind == "exceptions" and diagram.left_out and diagram.part == diagram.parts:
+            lines += ["", f"{diagram.left_out} more not drawn: the performance gaps and conflicts above list every one."]
         lines += ["", "```mermaid", mermaid_diagram(report, diagram).rstrip("\n"), "```"]
     return lines
+
+
+def _diagram_heading(report: Report, diagram: Diagram) -> str:
+    text = md(diagram.title)
+    if diagram.department is not None:
+        text += f": {md(report.department_name(diagram.department)) if diagram.department else 'no department'}"
+    if diagram.parts > 1:
+        text += f" (part {diagram.part} of {diagram.parts})"
+    return text
+
+
+def _wrapped(text: str, width: int = LABEL_WIDTH, lines: int = 3) -> list[str]:
+    """A label in lines of about ``width`` characters, at most ``lines`` of them (the rest cut, with an
+    ellipsis): a node's width stays what the diagrams' layout expects (report/diagram.py)."""
+    wrapped = textwrap.wrap(" ".join(str(text).split()), width, break_long_words=True) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][:width - 1].rstrip() + "…"
+    return wrapped
 
 
 def mermaid_diagram(report: Report, diagram: Diagram) -> str:
@@ -475,23 +503,37 @@ def mermaid_diagram(report: Report, diagram: Diagram) -> str:
         if node.kind == "kpi":
             kpi = report.kpis[node.id]
             state = kpi.status + (f" {percent(kpi.progress_pct)}" if kpi.progress_pct is not None else "")
-            chart.node(node.id, [kpi.name, state], _STATUS_CLASS.get(kpi.status, "no_status"))
+            if kpi.health is not None and kpi.concern and kpi.concern != kpi.status:
+                state += f", owner says {kpi.health.level}"  # coloured by what course correction acts on
+            where = [report.department_name(kpi.department)] if diagram.kind == "exceptions" else []
+            chart.node(node.id, [*_wrapped(("★ " if kpi.key else "") + kpi.name), *where, state],
+                       _STATUS_CLASS.get(kpi.concern or kpi.status, "no_status"))
             if node.external:
                 chart.node_class(node.id, "external")
+        elif node.kind == "driver":
+            chart.node(node.id, [*_wrapped(report.names.get(node.id, node.id)), "driver"], "driver")
         else:
             goal = report.goals[node.id]
-            lines = [goal.title, f"{goal.level} goal"
+            lines = [*_wrapped(goal.title), f"{goal.level} goal"
                      + (f" · {report.department_name(goal.department)}" if goal.department else "")]
             if node.kpis is not None:
                 lines.append(f"{node.kpis} KPIs, {node.behind} behind")
             chart.node(node.id, lines, node.kind)
+    below_the_top = {(column[0], node) for column in diagram.columns for node in column[2:]}
     for edge in diagram.edges:
+        if (edge.source, edge.target) in below_the_top:
+            continue  # the column's first node carries the edge (report/diagram.py, Diagram.columns)
         if edge.kind == "conflict":
             chart.edge(edge.source, edge.target, arrow="-.->", label="conflict", style="conflict")
+        elif edge.kind == "influence":
+            chart.edge(edge.source, edge.target, arrow="-.->", label="+" if (edge.sign or 0) > 0 else "-",
+                       style="conflict")
         elif edge.kind == "tradeoff":
             chart.edge(edge.source, edge.target, arrow="-.-", label="trade-off", style="tradeoff")
         else:
             chart.edge(edge.source, edge.target)
+    for column in diagram.columns:
+        chart.stack(column[1:])
     return chart.text(CLASS_DEFS, LINK_STYLES)
 
 

@@ -114,7 +114,7 @@ def build_report(result: CheckResult, *, include_retired: bool = False, key_only
         execution=execution,
         conflicts=conflicts,
         departments=_departments(result, kpis),
-        diagrams=_diagrams(alignment, goals, kpis, conflicts),
+        diagrams=_diagrams(alignment, goals, kpis, conflicts, gaps, frozenset(framework.drivers)),
         findings=tuple(finding_row(f) for f in (*result.findings, *result.suppressed)),
         goals=goals, kpis=kpis, plans=plans, names=names,
     )
@@ -469,7 +469,7 @@ def finding_row(finding: Finding) -> FindingRow:
 
 
 def _diagrams(alignment: Alignment, goals: dict[str, GoalView], kpis: dict[str, KpiView],
-              conflicts: Conflicts) -> tuple[Diagram, ...]:
+              conflicts: Conflicts, behind_order: list[KpiView], drivers: frozenset[str]) -> tuple[Diagram, ...]:
     data = DiagramInput(
         goal_parents={g.id: g.parent for g in goals.values()},
         goal_levels={g.id: g.level for g in goals.values()},
@@ -479,6 +479,11 @@ def _diagrams(alignment: Alignment, goals: dict[str, GoalView], kpis: dict[str, 
         conflicts=[(c.a, c.b) for c in conflicts.unresolved],
         tradeoffs=[(t.between[0], t.between[1]) for t in conflicts.tradeoffs
                    if len(set(t.between)) == 2 and all(k in kpis for k in t.between)],
+        goal_departments={g.id: g.department for g in goals.values()},
+        kpi_departments={k.id: k.department for k in kpis.values()},
+        behind_order=[k.id for k in behind_order],
+        conflict_paths=[(c.path, c.signs) for c in conflicts.unresolved if all(n in kpis or n in drivers for n in c.path)],
+        drivers=drivers,
     )
     return build_diagrams(data)
 
