@@ -450,3 +450,39 @@ def test_gitlab_corpus_key_health_and_thresholds_come_from_the_source_and_nothin
     assert by_name["Support Satisfaction (SSAT)"]["threshold"] == {"value": 95}
     undefined = [d for d in documents.values() if "< 5% change in proportion" in d["description"]]
     assert len(undefined) == 1 and "threshold" not in undefined[0] and "direction" not in undefined[0]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="GitLab corpus not present next to the repository")
+def test_readme_case_study_is_a_real_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The README's GitLab case study shows what import, check and report print on the 2022 snapshot."""
+    from kpiframe.cli import app
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    study = readme[readme.index("### Case study: GitLab"):]
+    block = study[study.index("```text\n") + 8:]
+    block = block[:block.index("```")]
+    commands = re.split(r"^\$ (.*)\n", block, flags=re.M)[1:]
+    shown = dict(zip(commands[::2], commands[1::2]))
+    monkeypatch.chdir(tmp_path)
+    env = {"NO_COLOR": "1", "COLUMNS": "200"}
+    runner = CliRunner()
+    outputs = {}
+    for command in shown:
+        args = command.split()[1:]
+        if args[:2] == ["import", "gitlab-pi"]:
+            args[2] = str(CORPUS / args[2])
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code in (0, 1), result.output
+        outputs[command] = result.stdout
+    timing = re.compile(r", \d+\.\d\ds\)")
+    for command, text in shown.items():
+        printed = [line for line in outputs[command].splitlines() if not line.startswith("         ")]  # places
+        for line in text.splitlines():
+            if line != "...":
+                assert timing.sub("", line) in [timing.sub("", p) for p in printed], (command, line)
+    import_shown = shown[next(c for c in shown if " import " in f" {c} ")].splitlines()
+    import_printed = [line for line in outputs[next(c for c in shown if " import " in f" {c} ")].splitlines()
+                      if not line.startswith("         ")]
+    assert import_shown == import_printed  # the whole summary, in order
+    verdict = study[study.index("> **Verdict:**") + 2:].splitlines()[0]
+    assert verdict in (tmp_path / "gap-report.md").read_text(encoding="utf-8")
