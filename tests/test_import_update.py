@@ -422,3 +422,26 @@ def test_gitlab_2022_import_edited_then_updated_from_the_2023_snapshot(tmp_path:
     assert again.exit_code == 0, again.output
     assert tree_bytes(out) == updated
     assert "Nothing to change" in again.output
+
+
+def test_csv_rows_are_matched_by_the_registers_id_column_so_a_renamed_kpi_is_refreshed(tmp_path: Path):
+    register = tmp_path / "register.csv"
+    register.write_text("KPI,Team,Owner\nChurn rate,CS,Raj\nNPS,CS,Raj\n", encoding="utf-8")
+    out = tmp_path / "framework"
+    assert run("import", "csv", str(register), "--out", str(out)).exit_code == 0
+    # the register gains an id column: rows are still the same KPIs (matched by name once)
+    register.write_text("ID,KPI,Team,Owner\nK-1,Churn rate,CS,Raj\nK-2,NPS,CS,Raj\n", encoding="utf-8")
+    gained = run("import", "csv", str(register), "--out", str(out), "--update", "--format", "json")
+    assert gained.exit_code == 0, gained.output
+    assert json.loads(gained.stdout)["counts"]["added"] == 0
+    record = json.loads((out / RECORD_FILE).read_text(encoding="utf-8"))
+    assert sorted(record["entries"]) == ["kpi:id k-1", "kpi:id k-2"]
+    # then a row is renamed: its id says it is the same KPI
+    register.write_text("ID,KPI,Team,Owner\nK-1,Customer churn,CS,Raj\nK-2,NPS,CS,Mei\n", encoding="utf-8")
+    renamed = run("import", "csv", str(register), "--out", str(out), "--update")
+    assert renamed.exit_code == 0, renamed.output
+    kpis = documents(out / "kpis" / "cs.yaml")
+    assert list(kpis) == ["churn-rate", "nps"]
+    assert kpis["churn-rate"]["name"] == "Customer churn" and "ID: K-1" in kpis["churn-rate"]["description"]
+    assert kpis["nps"]["owner"] == "Mei"
+    assert "added:           0 documents" in renamed.output and "absent from this source: 0" in renamed.output

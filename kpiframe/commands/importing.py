@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the importers and rich load only when an import runs: `kpif
 
 # The fields `--map` accepts (kpiframe.importers.csv_register.FIELDS; a test keeps the two equal).
 MAP_FIELDS = ("name", "department", "owner", "goal", "unit", "direction", "higher_is_better", "baseline",
-              "baseline_date", "target", "target_date", "review", "source", "description")
+              "baseline_date", "target", "target_date", "review", "source", "description", "ref")
 
 app = typer.Typer(
     help="Import a KPI register (a spreadsheet export or GitLab performance-indicator YAML) "

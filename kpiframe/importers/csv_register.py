@@ -45,6 +45,9 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "review": ("review", "review cadence", "frequency", "cadence", "review frequency", "reporting frequency"),
     "source": ("source", "data source", "source of data", "system"),
     "description": ("description", "definition", "notes", "note", "comments", "comment"),
+    # The register's own id for a row: `import --update` matches rows by it (else by name), and it
+    # is kept in the description. It is not the kpiframe id, which stays a slug of the name.
+    "ref": ("id", "kpi id", "ref", "reference", "kpi ref", "code", "kpi code"),
 }
 FIELDS = tuple(HEADER_NAMES)
 
@@ -202,7 +205,8 @@ def _write(out: Path, state: Register, register: Path, update: bool) -> None:
         spellings = state.departments.get(department, [])
         header = [f"Imported by `kpiframe import csv` from {state.name}",
                   f"Department '{department}'" + (f" ({', '.join(spellings)})" if spellings else "")]
-        departments[department] = ImportedFile(header, state.kpis[department])
+        documents = state.kpis[department]
+        departments[department] = ImportedFile(header, documents, [state.refs.get(d["id"]) for d in documents])
     lines = [f"  {d}: {', '.join(state.departments.get(d, [])) or '(no department given)'}"
              for d in summary.departments]
     config_header = [f"Imported by `kpiframe import csv` from {state.name}. Department ids and the names they came "

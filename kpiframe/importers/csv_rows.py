@@ -68,6 +68,7 @@ class Register:
         self.goals: dict[str, dict[str, Any]] = {}  # casefolded title -> Goal document
         self.departments: dict[str, list[str]] = {}  # id -> spellings
         self.kpis: dict[str, list[dict[str, Any]]] = {}  # department id -> KPI documents
+        self.refs: dict[str, str] = {}  # KPI id -> the register's own id for the row (its `ref` column)
 
     def cell(self, row: Row, name: str) -> str:
         index = self.columns.fields.get(name)
@@ -107,6 +108,10 @@ def row_to_kpi(state: Register, row: Row) -> dict[str, Any]:
     if kpi_id != base_id:
         state.flag(row, "name", "name already used (by a KPI or a goal): id given a number suffix",
                    f"the id '{base_id}' is already taken, so this KPI is '{kpi_id}'")
+    ref = " ".join(state.cell(row, "ref").split())
+    if ref:
+        state.refs[kpi_id] = ref
+        state.keep(row, "ref")
     department = _department(state, row)
     owner = state.cell(row, "owner")
     if not owner:

@@ -8,11 +8,14 @@ of each field: what the record says the import wrote (the base), what the file s
 user's), and what the source says now. The loader skips files whose names start with a dot,
 so the record is never read as part of the framework.
 
-Source keys are how the source itself names an entry, not the generated id: the indicator's
-name (GitLab's handbook anchor is made from it), or the KPI name of a CSV row, casefolded with
-its spaces collapsed; a goal is keyed by its title. A name given twice in one source gets its
-department after it (``"ux debt @ ux-department"``), then a number; the first keeps the bare
-name, so an indicator that moved to another org still matches.
+Source keys are how the source itself names an entry, not the generated id: a CSV row's own id
+(its ``ref`` column: "ID", "KPI ID", "Ref", "Code") when the register has one, else the
+indicator's or row's name (GitLab's handbook anchor is made from the name), casefolded with its
+spaces collapsed; a goal is keyed by its title. A key given twice in one source gets its
+department after it (``"kpi:ux debt @ ux-department"``), then a number; the first keeps the bare
+key, so an indicator that moved to another org still matches. An entry whose key is not in the
+record is matched by its name to a recorded entry of the same kind that nothing else matched
+(a register that gained or renumbered its id column, the 2023 file of a 2022 indicator).
 """
 
 from __future__ import annotations
@@ -91,14 +94,22 @@ def config_fields(config: dict[str, Any]) -> dict[str, Any]:
     return {"organization": canonical(config["organization"])}
 
 
-def source_keys(documents: list[dict[str, Any]]) -> list[str]:
-    """Each document's source key (see the module's docstring), in the documents' order."""
+def name_key(document: dict[str, Any]) -> str:
+    """``kpi:<name>`` (``goal:<title>``), casefolded with spaces collapsed."""
+    kind = str(document.get("kind", ""))
+    label = document.get("title") if kind == "Goal" else document.get("name")
+    return f"{kind.lower()}:{' '.join(str(label or document.get('id')).split()).casefold()}"
+
+
+def source_keys(documents: list[dict[str, Any]], refs: list[str | None] | None = None) -> list[str]:
+    """Each document's source key (see the module's docstring), in the documents' order:
+    ``kpi:id <ref>`` where the source gives its own id, else the name key."""
     keys: list[str] = []
     taken: set[str] = set()
-    for document in documents:
+    for document, ref in zip(documents, refs or [None] * len(documents)):
         kind = str(document.get("kind", ""))
-        label = document.get("title") if kind == "Goal" else document.get("name")
-        base = f"{kind.lower()}:{' '.join(str(label or document.get('id')).split()).casefold()}"
+        base = (f"{kind.lower()}:id {' '.join(ref.split()).casefold()}" if ref and ref.strip()
+                else name_key(document))
         key = base
         if key in taken:
             key = f"{base} @ {document.get('department', '')}"
@@ -111,9 +122,10 @@ def source_keys(documents: list[dict[str, Any]]) -> list[str]:
     return keys
 
 
-def new_record(importer: str, documents: list[dict[str, Any]], config: dict[str, Any]) -> ImportRecord:
+def new_record(importer: str, documents: list[dict[str, Any]], config: dict[str, Any],
+               refs: list[str | None] | None = None) -> ImportRecord:
     record = ImportRecord(importer, config=config_fields(config))
-    for key, document in zip(source_keys(documents), documents):
+    for key, document in zip(source_keys(documents, refs), documents):
         record.entries[key] = RecordEntry(str(document["kind"]), str(document["id"]), document_fields(document))
     return record
 

@@ -48,6 +48,7 @@ from kpiframe.importers.provenance import (
     RecordProblem,
     canonical,
     document_fields,
+    name_key,
     read_record,
     source_keys,
 )
@@ -94,6 +95,7 @@ class _FilePlan:
     refreshed: list[Fields] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     departments: set[str] = field(default_factory=set)  # departments the written documents name
+    rekeyed: list[str] = field(default_factory=list)  # record keys replaced by a new key (matched by name)
 
 
 def update_framework(out: Path, summary: ImportSummary, *, files: dict[str, ImportedFile],
@@ -111,18 +113,21 @@ def update_framework(out: Path, summary: ImportSummary, *, files: dict[str, Impo
     summary.update = report
     located, framework_files = _scan(out)
     placed = [(rel, document) for rel, imported in files.items() for document in imported.documents]
-    keys = source_keys([document for _, document in placed])
+    refs = [ref for imported in files.values() for ref in imported.ref_list()]
+    keys = source_keys([document for _, document in placed], refs)
+    matched = _match(record, keys, [document for _, document in placed])
     plans: dict[str, _FilePlan] = {}
-    new_ids = _final_ids(record, keys, placed, located)
-    seen: set[str] = set()
-    for key, (rel, imported_document) in zip(keys, placed):
-        seen.add(key)
+    new_ids = _final_ids(record, matched, placed, located)
+    for key, recorded_key, (rel, imported_document) in zip(keys, matched, placed):
         document = _with_ids(imported_document, new_ids)
-        entry = record.entries.get(key)
-        if entry is None or entry.kind != document.get("kind"):
+        if recorded_key is None:
             _plan_added(plans, framework_files, out, rel, key, document)
             continue
-        _plan_refresh(plans, report, located.get(entry.id, []), key, entry, document)
+        entry = record.entries[recorded_key]
+        plan = _plan_refresh(plans, report, located.get(entry.id, []), key, entry, document)
+        if plan is not None and recorded_key != key:
+            plan.rekeyed.append(recorded_key)
+    seen = {recorded_key for recorded_key in matched if recorded_key is not None}
     for key, entry in sorted(record.entries.items()):
         if key not in seen:
             places = located.get(entry.id, [])
@@ -172,15 +177,33 @@ def _line(where: _Located | None) -> int:
 # --- matching ------------------------------------------------------------------------------------
 
 
-def _final_ids(record: ImportRecord, keys: list[str], placed: list[tuple[str, dict[str, Any]]],
+def _match(record: ImportRecord, keys: list[str], documents: list[dict[str, Any]]) -> list[str | None]:
+    """For each document, the key of the recorded entry it is (None: a new entry). By source key
+    first; then a document left over takes the one left-over entry of its kind and name."""
+    result: list[str | None] = [key if key in record.entries and record.entries[key].kind == document.get("kind")
+                                else None for key, document in zip(keys, documents)]
+    used = {key for key in result if key is not None}
+    by_name: dict[str, list[str]] = {}
+    for key, entry in record.entries.items():
+        if key not in used:
+            by_name.setdefault(name_key({**entry.fields, "kind": entry.kind, "id": entry.id}), []).append(key)
+    for index, document in enumerate(documents):
+        if result[index] is None:
+            candidates = [key for key in by_name.get(name_key(document), []) if key not in used]
+            if len(candidates) == 1:
+                result[index] = candidates[0]
+                used.add(candidates[0])
+    return result
+
+
+def _final_ids(record: ImportRecord, matched: list[str | None], placed: list[tuple[str, dict[str, Any]]],
                located: dict[str, list[_Located]]) -> dict[str, str]:
     """Fresh id -> the id the document has (matched) or gets (new: one no document has)."""
     taken = set(located) | {entry.id for entry in record.entries.values()}
     ids: dict[str, str] = {}
-    for key, (_, document) in zip(keys, placed):
-        entry = record.entries.get(key)
-        if entry is not None and entry.kind == document.get("kind"):
-            ids[document["id"]] = entry.id
+    for recorded_key, (_, document) in zip(matched, placed):
+        if recorded_key is not None:
+            ids[document["id"]] = record.entries[recorded_key].id
     for _, document in placed:
         fresh = str(document["id"])
         if fresh in ids:
@@ -228,24 +251,25 @@ def _plan_added(plans: dict[str, _FilePlan], files: dict[str, YamlFile], out: Pa
 
 
 def _plan_refresh(plans: dict[str, _FilePlan], report: UpdateReport, places: list[_Located], key: str,
-                  entry: RecordEntry, document: dict[str, Any]) -> None:
+                  entry: RecordEntry, document: dict[str, Any]) -> _FilePlan | None:
+    """Plan the refresh of one matched document; the plan of its file (None: it cannot be refreshed)."""
     if not places:
         report.removed.append(Place(entry.id, "", 0, "no longer in the framework (removed, or its id changed): "
                                                      "not added again"))
-        return
+        return None
     where = places[0]
     line = _line(where)
     if len(places) > 1:
         others = ", ".join(f"{p.file.rel}:{_line(p)}" for p in places)
         report.unreconciled.append(Place(entry.id, where.file.rel, line,
                                          f"{len(places)} documents have this id ({others}); keep one, then update again"))
-        return
+        return None
     node, current = where.document.node, where.document.data
     if not is_block_mapping(node) or current.get("kind") != entry.kind:
         why = (f"it is now a {current.get('kind')}, not a {entry.kind}" if current.get("kind") != entry.kind
                else "written as a flow mapping ({...}); kpiframe edits only block mappings")
         report.unreconciled.append(Place(entry.id, where.file.rel, line, why))
-        return
+        return None
     new_fields = document_fields(document)
     plan = _plan_for(plans, where.file.rel, where.file)
     text = where.file.text
@@ -288,6 +312,7 @@ def _plan_refresh(plans: dict[str, _FilePlan], report: UpdateReport, places: lis
     elif not kept and not conflicts:
         report.unchanged += 1
     plan.entries[key] = RecordEntry(entry.kind, entry.id, new_fields)
+    return plan
 
 
 def _merged_insertions(edits: list[Edit]) -> list[Edit]:
@@ -325,6 +350,8 @@ def _finish(plans: dict[str, _FilePlan], record: ImportRecord, report: UpdateRep
                 report.unreconciled.append(Place(document_id, rel, 0, problem))
             failed.append(rel)
             continue
+        for old_key in plan.rekeyed:
+            del record.entries[old_key]
         record.entries.update(plan.entries)
         report.refreshed.extend(plan.refreshed)
         report.added.extend(Place(document_id, rel, 0) for document_id in plan.added)

@@ -22,10 +22,17 @@ EDIT_FREELY = "Edit freely: importing again with --update keeps your edits (--fo
 
 @dataclass(frozen=True)
 class ImportedFile:
-    """The documents of one file, and the header lines that say where they came from."""
+    """The documents of one file, and the header lines that say where they came from.
+
+    ``refs`` are the source's own ids for the documents, where it has them (a register's id
+    column), in the documents' order: ``import --update`` matches entries by them."""
 
     header: list[str]
     documents: list[dict[str, Any]]
+    refs: list[str | None] | None = None
+
+    def ref_list(self) -> list[str | None]:
+        return list(self.refs) if self.refs is not None else [None] * len(self.documents)
 
 
 
@@ -87,7 +94,7 @@ def write_framework(out: Path, summary: ImportSummary, *, departments: dict[str,
         files[GOALS_FILE] = ImportedFile([*goals.header, EDIT_FREELY], goals.documents)
     for department in sorted(departments):
         file = departments[department]
-        files[f"kpis/{department}.yaml"] = ImportedFile([*file.header, EDIT_FREELY], file.documents)
+        files[f"kpis/{department}.yaml"] = ImportedFile([*file.header, EDIT_FREELY], file.documents, file.refs)
     config = {"organization": summary.organization, "departments": sorted(departments)}
     if update:
         from kpiframe.importers.update import update_framework  # only an update needs the text editor
@@ -97,7 +104,8 @@ def write_framework(out: Path, summary: ImportSummary, *, departments: dict[str,
     written = [(out / rel, render_documents(file.header, file.documents)) for rel, file in files.items()]
     written.append((out / CONFIG_FILE, render_config(config_header, config)))
     documents = [document for file in files.values() for document in file.documents]
-    written.append((out / RECORD_FILE, new_record(summary.importer, documents, config).to_text()))
+    refs = [ref for file in files.values() for ref in file.ref_list()]
+    written.append((out / RECORD_FILE, new_record(summary.importer, documents, config, refs).to_text()))
     write_outputs([(path, text) for path, text in written], inputs=inputs)
     summary.files_written += [path for path, _ in written]
 
