@@ -445,3 +445,19 @@ def test_csv_rows_are_matched_by_the_registers_id_column_so_a_renamed_kpi_is_ref
     assert kpis["churn-rate"]["name"] == "Customer churn" and "ID: K-1" in kpis["churn-rate"]["description"]
     assert kpis["nps"]["owner"] == "Mei"
     assert "added:           0 documents" in renamed.output and "absent from this source: 0" in renamed.output
+
+
+def test_a_file_that_is_not_valid_yaml_is_reported_and_nothing_in_it_is_re_added(tmp_path: Path):
+    source = tmp_path / "platform.yml"
+    source.write_text(SOURCE_V1, encoding="utf-8")
+    out = tmp_path / "framework"
+    assert run("import", "gitlab-pi", str(source), "--out", str(out)).exit_code == 0
+    kpis = out / "kpis" / "platform.yaml"
+    broken = kpis.read_text(encoding="utf-8").replace("name: Lead Time\n", "name: [Lead Time\n")
+    kpis.write_text(broken, encoding="utf-8")
+    result = run("import", "gitlab-pi", str(source), "--out", str(out), "--update")
+    assert result.exit_code == 0, result.output
+    assert "kpis/platform.yaml  (the whole file): not valid YAML (line" in result.output
+    assert "lead-time: not found (removed, its id changed, or in a file that cannot be read)" in result.output
+    assert "removed from the framework: 4 (not added again)" in result.output
+    assert kpis.read_text(encoding="utf-8") == broken

@@ -112,6 +112,10 @@ def update_framework(out: Path, summary: ImportSummary, *, files: dict[str, Impo
     report = UpdateReport()
     summary.update = report
     located, framework_files = _scan(out)
+    for rel, file in sorted(framework_files.items()):
+        if file.error:  # its documents cannot be found: those imported before read as removed
+            report.unreconciled.append(Place("(the whole file)", rel, 0, f"{file.error}: nothing in it was "
+                                                                         "updated; fix it, then update again"))
     placed = [(rel, document) for rel, imported in files.items() for document in imported.documents]
     refs = [ref for imported in files.values() for ref in imported.ref_list()]
     keys = source_keys([document for _, document in placed], refs)
@@ -127,6 +131,9 @@ def update_framework(out: Path, summary: ImportSummary, *, files: dict[str, Impo
         plan = _plan_refresh(plans, report, located.get(entry.id, []), key, entry, document)
         if plan is not None and recorded_key != key:
             plan.rekeyed.append(recorded_key)
+    if any(file.error for file in framework_files.values()):
+        report.removed = [Place(p.id, p.file, p.line, "not found (removed, its id changed, or in a file that "
+                                                      "cannot be read): not added again") for p in report.removed]
     seen = {recorded_key for recorded_key in matched if recorded_key is not None}
     for key, entry in sorted(record.entries.items()):
         if key not in seen:
