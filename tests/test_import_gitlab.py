@@ -486,3 +486,27 @@ def test_readme_case_study_is_a_real_run(tmp_path: Path, monkeypatch: pytest.Mon
     assert import_shown == import_printed  # the whole summary, in order
     verdict = study[study.index("> **Verdict:**") + 2:].splitlines()[0]
     assert verdict in (tmp_path / "gap-report.md").read_text(encoding="utf-8")
+
+
+def test_odd_is_key_health_and_dri_values_are_left_out_and_said(tmp_path: Path):
+    source = tmp_path / "odd.yml"
+    source.write_text("- name: Odd\n  org: Ops\n  is_key: maybe\n  dri: <a href=\"https://x.example\"></a>\n"
+                      "  health:\n    level: high\n    reasons: [<b>Fine</b> &amp; dandy]\n"
+                      "- name: Flat\n  org: Ops\n  is_key: true\n  health: 2\n"
+                      "- name: Linked\n  org: Ops\n  health:\n    level: 3\n"
+                      "    reasons:\n    - See <a href=\"https://x.example/d\">the dashboard</a> &amp; notes\n    - ''\n",
+                      encoding="utf-8")
+    summary = import_gitlab_pi([source], tmp_path / "out", force=False)
+    _, documents = load_framework(tmp_path / "out")
+    odd, flat = documents["odd"], documents["flat"]
+    assert not {"key", "owner", "health"} & set(odd)
+    assert flat["key"] is True and "health" not in flat
+    whys = {(a.line, a.why) for a in summary.attention}
+    assert (3, "is_key is not yes or no: `key` left out") in whys
+    assert (4, "DRI has no readable name: owner left out") in whys
+    assert (5, "health level high (not a level GitLab defines): no `health` written") in whys
+    assert (11, "no health level: no `health` written") in whys
+    assert "left out because the source does not state them: owner (the DRI names nobody), unit, direction" in odd[
+        "description"]
+    assert documents["linked"]["health"] == {"level": "okay", "note": "See the dashboard & notes"}  # tags removed
+    assert '- See <a href="https://x.example/d">the dashboard</a> &amp; notes' in documents["linked"]["description"]
