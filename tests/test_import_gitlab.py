@@ -510,3 +510,14 @@ def test_odd_is_key_health_and_dri_values_are_left_out_and_said(tmp_path: Path):
         "description"]
     assert documents["linked"]["health"] == {"level": "okay", "note": "See the dashboard & notes"}  # tags removed
     assert '- See <a href="https://x.example/d">the dashboard</a> &amp; notes' in documents["linked"]["description"]
+
+
+def test_the_json_summary_counts_thresholds_key_and_health(tmp_path: Path):
+    import json
+
+    result = CliRunner().invoke(cli(), ["import", "gitlab-pi", str(FIXTURES), "--out", str(tmp_path / "out"),
+                                        "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["targets_parsed"], data["thresholds_written"], data["key_written"], data["health_written"]) == (
+        7, 5, 4, 6)

@@ -74,7 +74,9 @@ def import_json(summary: ImportSummary) -> str:
     data = {"importer": summary.importer, "out": str(summary.out), "sources": summary.sources,
             "organization": summary.organization, "entries_read": summary.entries_read,
             "kpis_written": summary.kpis_written, "targets_parsed": summary.targets_parsed,
-            "targets_written": summary.targets_written, "departments": summary.departments,
+            "targets_written": summary.targets_written, "thresholds_written": summary.thresholds_written,
+            "key_written": summary.key_written, "health_written": summary.health_written,
+            "departments": summary.departments,
             "goals": summary.goals,
             "files_written": sorted(path.relative_to(summary.out).as_posix() for path in summary.files_written),
             "attention": [{"source": a.source, "line": a.line, "field": a.field, "text": a.text, "why": a.why}
