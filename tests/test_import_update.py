@@ -8,6 +8,7 @@ exists next to the repository, and skips otherwise.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -390,6 +391,16 @@ def test_gitlab_2022_import_edited_then_updated_from_the_2023_snapshot(tmp_path:
                                     "addresses: [meetups-per-month]\n", encoding="utf-8")
     edited = {rel: data for rel, data in tree_bytes(out).items() if rel in ("goals.yaml", "plans.yaml",
                                                                             "kpis/marketing.yaml")}
+    shutil.copytree(out, tmp_path / "copy")
+    shown = run("import", "gitlab-pi", str(CORPUS / "www-gitlab-com_via-CodeWizarz_2023"), "--out",
+                str(tmp_path / "copy"), "--update")
+    assert shown.exit_code == 0, shown.output
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    command = "$ kpiframe import gitlab-pi www-gitlab-com_via-CodeWizarz_2023 --out gitlab --update\n"
+    example = readme[readme.index(command) + len(command):].split("```")[0].splitlines()
+    printed = shown.output.replace(str(tmp_path / "copy"), "gitlab").splitlines()
+    assert example[-1].startswith("  files changed:   7 (") and printed[len(example) - 1].startswith(example[-1][:-4])
+    assert printed[: len(example) - 1] == example[:-1]  # the README's example is what the command prints
 
     result = run("import", "gitlab-pi", str(CORPUS / "www-gitlab-com_via-CodeWizarz_2023"), "--out", str(out),
                  "--update", "--format", "json")
@@ -461,3 +472,14 @@ def test_a_file_that_is_not_valid_yaml_is_reported_and_nothing_in_it_is_re_added
     assert "lead-time: not found (removed, its id changed, or in a file that cannot be read)" in result.output
     assert "removed from the framework: 4 (not added again)" in result.output
     assert kpis.read_text(encoding="utf-8") == broken
+
+
+def test_a_fresh_import_prints_its_summary_as_json(tmp_path: Path):
+    source = tmp_path / "platform.yml"
+    source.write_text(SOURCE_V1, encoding="utf-8")
+    result = run("import", "gitlab-pi", str(source), "--out", str(tmp_path / "fw"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["kpis_written"] == 4 and data["departments"] == ["platform"]
+    assert RECORD_FILE in data["files_written"] and "kpis/platform.yaml" in data["files_written"]
+    assert all({"source", "line", "field", "text", "why"} == set(item) for item in data["attention"])
