@@ -60,8 +60,6 @@ SOURCE_V2 = """\
   org: Platform
   definition: How long an outage lasts.
 """
-# (Entries keep their lines: each description ends "Imported from platform.yml, line N", so an
-# entry that moves in the source changes its description too.)
 
 
 GOALS = """\

@@ -308,7 +308,9 @@ def _description(state: Register, row: Row) -> str:
               if index >= len(state.headers) and cell.strip()]
     facts = [*dict.fromkeys(row.kept), *extras, *beyond]
     if texts or facts or row.notes:
-        facts.append(f"Imported from {state.name}, row {row.number}")
+        # No row number: a row inserted above would change every description below it, and
+        # `import --update` would call that a change from the source (the record keeps the rows).
+        facts.append(f"Imported from {state.name}")
     return join_paragraphs(["\n\n".join(t for t in texts if t), "\n".join(facts), describe_notes(row.notes)])
 
 

@@ -224,7 +224,9 @@ def _description(entry: Entry, org: str | None, notes: Notes) -> str:
             facts.append(_render(key, node))
     for key, line, node in entry.overridden:
         facts.append(_render(f"{key} (earlier value, line {line})", node))
-    facts.append(f"Imported from {entry.source}, line {entry.line}" + (f' (org "{org}")' if org else ""))
+    # No line number: an indicator added above would change every description below it, and
+    # `import --update` would call that a change from the source.
+    facts.append(f"Imported from {entry.source}" + (f' (org "{org}")' if org else ""))
     parts.append("\n".join(fact for fact in facts if fact))
     parts.append(describe_notes(notes.description_lines()))
     return join_paragraphs(parts)
