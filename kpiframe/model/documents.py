@@ -147,7 +147,10 @@ class Document(BaseModel):
     @property
     def origin(self) -> Any:
         """The :class:`kpiframe.load.RawDocument` this document was read from."""
-        return self._origin
+        # Read from pydantic's private store directly: `self._origin` goes through
+        # BaseModel.__getattr__ (a Python call), and rules ask for origins ~40,000 times at 10,000 KPIs.
+        private = self.__pydantic_private__
+        return private.get("_origin") if private is not None else None
 
     @property
     def label(self) -> str:

@@ -113,10 +113,10 @@ def unknown_department(ctx: RuleContext) -> Iterator[Problem]:
                           path=path, hint=hint, fix=_id_fix(document, path, name, allowed, path_text(path)))
 
 
-def _id_fix(document: Document, path: tuple, written: str, ids: Iterable[str], field: str) -> Fix | None:
+def _id_fix(document: Document, path: tuple, written: str, ids: Iterable[str] | Suggester, field: str) -> Fix | None:
     """A misspelt id one edit away from exactly one id of the right kind is that id: the fix
     writes it. Two ids one edit away, or only a farther one, are left to a person."""
-    near = one_edit_away(written, ids)
+    near = ids.one_edit_away(written) if isinstance(ids, Suggester) else one_edit_away(written, ids)
     if len(near) != 1:
         return None
     line, column = document.origin.position(path)
@@ -170,7 +170,7 @@ def dangling_reference(ctx: RuleContext) -> Iterator[Problem]:
             hint = f"did you mean '{close}'?" if close else f"define a {wanted} with id '{target}', or fix the id"
             yield problem(document, f"{document.label}: `{field}` refers to '{target}', which does not exist",
                           path=path, hint=hint, related=[target],
-                          fix=_id_fix(document, path, target, suggesters[kinds].candidates, field))
+                          fix=_id_fix(document, path, target, suggesters[kinds], field))
 
 
 def _references(document: Document) -> Iterable[tuple[tuple, str, tuple[type[Document], ...]]]:
