@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding
+from kpiframe.render.json_text import dumps_indented
 from kpiframe.render.locations import FilePaths
 
 JSON_VERSION = 1
@@ -25,7 +25,7 @@ def render_check_json(result: CheckResult, *, timings: bool = False, cwd: Path |
         "suppressed": [_finding(f, paths) for f in result.suppressed],
         "summary": summary,
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return dumps_indented(payload) + "\n"
 
 
 def _finding(finding: Finding, paths: FilePaths) -> dict:
