@@ -2,7 +2,8 @@
 
     python -m benchmarks.run [--sizes 100,1000,10000] [--dense] [--keep DIR] [--repeat 3]
                              [--timeout 1800] [--no-peers] [--peers-up-to N] [--no-startup] [--json OUT]
-    python -m benchmarks.run --targets      # every target of issue 8, judged in one run
+    python -m benchmarks.run --targets      # every target of issues 8 and 17, judged in one run
+    python -m benchmarks.run --views        # only issue 17's: text views and JSON on a messy register
 
 Every figure is one fresh child process (so imports and caches never leak between figures),
 timed from spawn to exit; peak memory is that child's ru_maxrss from os.wait4. Each time is
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import text_views
 from benchmarks.generate import GENERATOR_VERSION, MANIFEST_NAME
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -173,18 +175,21 @@ YAMLLINT = "yamllint -d relaxed"
 CHECK_JSONSCHEMA = "check-jsonschema, permissive schema"
 
 
-def prepare_tree(kpis: int, dense: bool, seed: int, workdir: Path, timeout: float) -> tuple[Path, dict[str, Any], float | None]:
+def prepare_tree(kpis: int, dense: bool, seed: int, workdir: Path, timeout: float,
+                 messy: bool = False) -> tuple[Path, dict[str, Any], float | None]:
     """Generate the tree, or reuse one in `workdir` made by this generator with the same arguments."""
-    root = workdir / f"kpis-{kpis}{'-dense' if dense else ''}-seed{seed}"
+    root = workdir / f"kpis-{kpis}{'-dense' if dense else ''}{'-messy' if messy else ''}-seed{seed}"
     manifest_path = root / MANIFEST_NAME
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         wanted = {"generator_version": GENERATOR_VERSION, "kpis": kpis, "dense": dense, "seed": seed}
-        if all(manifest.get(key) == value for key, value in wanted.items()):
+        if all(manifest.get(key) == value for key, value in wanted.items()) and manifest.get("messy", False) == messy:
             return root, manifest, None
     argv = [PYTHON, "-m", "benchmarks.generate", "--kpis", str(kpis), "--seed", str(seed), "--force", str(root)]
     if dense:
         argv.insert(3, "--dense")
+    if messy:
+        argv.insert(3, "--messy")
     run = run_child(argv, timeout)
     if run.returncode != 0:
         raise RuntimeError(f"generator failed: {run.last_error_line}")
@@ -386,6 +391,29 @@ def measure_size(kpis: int, dense: bool, args: argparse.Namespace, workdir: Path
     return result
 
 
+@dataclass
+class ViewsResult:
+    pairs: list[text_views.Pair]
+    findings: int | None
+    rounds: int
+
+
+def measure_views(args: argparse.Namespace, workdir: Path) -> ViewsResult:
+    """Issue 17: the text views against JSON, and JSON against the floor, on a messy register."""
+    kpis = text_views.MESSY_KPIS
+    log(f"[{kpis:,} messy] generating")
+    root, _, _ = prepare_tree(kpis, False, args.seed, workdir, args.timeout, messy=True)
+    commands = text_views.view_commands(args.kpiframe, [PYTHON, "-c", FLOOR_SCRIPT], root)
+
+    def run(argv: list[str]) -> ChildRun:
+        log(f"[{kpis:,} messy] {' '.join(argv[len(args.kpiframe):])[:60]}")
+        return run_child(argv, args.timeout)
+
+    pairs, outputs = text_views.measure_pairs(commands, args.repeat, run)
+    report = parse_report(ChildRun([], 0.0, 0, outputs.get("check --format json", ""), "", None))
+    return ViewsResult(pairs, len(report["findings"]) if report else None, args.repeat)
+
+
 def parse_report(run: ChildRun) -> dict[str, Any] | None:
     try:
         report = json.loads(run.stdout)
@@ -445,6 +473,15 @@ def conflict_seconds(result: SizeResult) -> tuple[float | None, str]:
             if needle in phase.name:
                 return phase.seconds, phase.name
     return seconds_of(result, CHECK), "whole check (no conflict phase reported)"
+
+
+def judge_view_targets(views: ViewsResult) -> list[Target]:
+    targets = []
+    for pair in views.pairs:
+        cpu, wall, judged = pair.cpu_ratio, pair.wall_ratio, text_views.judged_ratio(pair)
+        measured = "n/a" if judged is None else f"{cpu:.2f}x CPU, {wall:.2f}x wall"
+        targets.append(Target(text_views.target_text(pair), measured, None if judged is None else judged <= pair.limit))
+    return targets
 
 
 def judge_targets(results: list[SizeResult], startup: list[Figure]) -> list[Target]:
@@ -548,7 +585,7 @@ def startup_table(figures: list[Figure]) -> list[str]:
 
 
 def targets_table(targets: list[Target]) -> list[str]:
-    lines = ["### Targets (issue 8)", "", "| target | measured | status |", "|---|---:|---|"]
+    lines = ["### Targets (issues 8 and 17)", "", "| target | measured | status |", "|---|---:|---|"]
     for target in targets:
         status = "n/a" if target.met is None else ("met" if target.met else "NOT met")
         lines.append(f"| {target.text} | {target.measured} | {status} |")
@@ -576,6 +613,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--targets", action="store_true",
                         help="measure exactly what issue 8's targets need, in one run: 10,000 and 100,000 "
                              "KPIs, the dense 10,000, peers at 10,000, and start-up (about 7 minutes)")
+    parser.add_argument("--views", action="store_true",
+                        help="measure only issue 17's targets: the text views and `check --format json` on a "
+                             f"messy {text_views.MESSY_KPIS:,}-KPI register, alternating pairs (about 3 minutes)")
     parser.add_argument("--kpiframe", default=f"{shlex.quote(PYTHON)} -m kpiframe",
                         help="command that runs kpiframe (default: %(default)s)")
     parser.add_argument("--json", type=Path, help="also write the raw figures as JSON here")
@@ -597,20 +637,26 @@ def main(argv: list[str] | None = None) -> int:
     temporary = None if args.keep else tempfile.TemporaryDirectory(prefix="kpiframe-bench-")
     workdir = args.keep or Path(temporary.name)  # type: ignore[union-attr]
     workdir.mkdir(parents=True, exist_ok=True)
+    views = None
     try:
-        results = [measure_size(kpis, args.dense, args, workdir) for kpis in args.sizes]
+        results = [] if args.views else [measure_size(kpis, args.dense, args, workdir) for kpis in args.sizes]
         if args.targets:
             results.append(measure_size(10_000, True, args, workdir))
-        startup = measure_startup(args) if args.startup else []
+        if args.targets or args.views:
+            views = measure_views(args, workdir)
+        startup = measure_startup(args) if args.startup and not args.views else []
     finally:
         if temporary is not None:
             temporary.cleanup()
     lines = ["## kpiframe benchmark", "", f"Machine: {machine_description()}.", ""]
     for result in results:
         lines += size_table(result) + [""]
+    if views is not None:
+        lines += text_views.pairs_table(views.pairs, views.findings, views.rounds) + [""]
     if startup:
         lines += startup_table(startup) + [""]
-    lines += targets_table(judge_targets(results, startup))
+    targets = [] if args.views else judge_targets(results, startup)
+    lines += targets_table(targets + (judge_view_targets(views) if views is not None else []))
     print("\n".join(lines))
     if args.json:
         args.json.write_text(json.dumps({
@@ -619,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
                        "generated_seconds": r.generated_seconds, "notes": r.notes,
                        "figures": [vars(f) for f in r.figures]} for r in results],
             "startup": [vars(f) for f in startup],
+            "views": [vars(p) for p in views.pairs] if views is not None else [],
         }, indent=2) + "\n", encoding="utf-8")
     return 0
 
