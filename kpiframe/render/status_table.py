@@ -46,9 +46,24 @@ def print_status_table(loaded: LoadedFramework, rows: list[KpiStatus], unread: U
     sections = [i + 1 < len(rows) and (rows[i + 1].kpi.key != row.kpi.key
                                        or (grouped and rows[i + 1].kpi.department != row.kpi.department))
                 for i, row in enumerate(rows)]
+    if console.is_terminal and _natural_width(columns, cells) > console.width:
+        from kpiframe.render.status_narrow import print_narrow_table  # it imports STATUS_STYLE from here
+
+        if print_narrow_table(console, title, columns, cells, rows, sections):
+            console.print(_footer(rows, unread))  # wrapped at words, as the table is narrow
+            return
     if not _print_plain_table(console, title, columns, cells, sections):
         _print_rich_table(console, title, columns, cells, sections)
     console.print(_footer(rows, unread), soft_wrap=True)
+
+
+def _natural_width(columns: tuple[tuple[str, str], ...], rows: list[list[Text | str]]) -> int:
+    """The table's width with no cell cut (a terminal narrower than this gets the narrow layout)."""
+    widths = [cell_len(header) for header, _ in columns]
+    for row in rows:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], cell_len(value if isinstance(value, str) else value.plain))
+    return sum(widths) + 3 * (len(columns) - 1) + 2
 
 
 def _print_plain_table(console: Console, title: str, columns: tuple[tuple[str, str], ...],
