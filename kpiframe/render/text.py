@@ -6,6 +6,7 @@ import time
 from itertools import groupby
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
@@ -33,16 +34,19 @@ def print_check_text(result: CheckResult, console: Console, *, elapsed: float, t
     started = time.perf_counter()
     paths = FilePaths.for_people(result.root, cwd)
     printer = LinePrinter(console)
+    # A terminal wraps a long line at its edge; wrapped here instead, a message and its hint stay
+    # under each other. A pipe or a file gets one line per finding, for grep and editors.
+    wrap_at = console.width if console.is_terminal else None
     for file, group in groupby(result.findings, key=lambda f: f.file):
         findings = list(group)
         shown = paths(file) or "(framework)"
         places = [_place(shown, finding) for finding in findings]
         width = max(map(len, places))
         for place, finding in zip(places, findings):
-            _print_finding(printer, place.ljust(width), finding)
+            _print_finding(printer, place.ljust(width), finding, wrap_at)
         printer.blank()
     printer.flush()
-    console.print(summary_line(result, elapsed), soft_wrap=True)
+    console.print(summary_line(result, elapsed), soft_wrap=wrap_at is None)
     if timings:
         console.print(timings_line(result, render=time.perf_counter() - started), soft_wrap=True)
 
@@ -51,16 +55,40 @@ def _place(shown: str, finding: Finding) -> str:
     return f"{shown}:{finding.line}:{finding.column}" if finding.line else shown
 
 
-def _print_finding(printer: LinePrinter, place: str, finding: Finding) -> None:
+MESSAGE_INDENT = "    "
+HINT = "hint: "
+
+
+def _print_finding(printer: LinePrinter, place: str, finding: Finding, wrap_at: int | None = None) -> None:
     line = Text(place, style="bold")
     line.append("  ")
     line.append(f"{finding.severity.value:<7}", style=SEVERITY_STYLE[finding.severity])
     line.append(f"  {finding.code} ", style="bold")
     line.append(f"{finding.rule}  ", style="dim")
-    line.append(finding.message)
-    printer.print(line)
-    if finding.hint:
-        printer.print(Text(f"    hint: {finding.hint}", style="dim"))
+    if wrap_at is not None and cell_len(line.plain) + cell_len(finding.message) > wrap_at:
+        # Too long for the terminal: the message goes under the place, and its hint under it.
+        line.right_crop(2)
+        printer.print(line)
+        _print_wrapped(printer, Text(finding.message), MESSAGE_INDENT, MESSAGE_INDENT, wrap_at)
+    else:
+        line.append(finding.message)
+        printer.print(line)
+    if not finding.hint:
+        return
+    hint = Text(f"{MESSAGE_INDENT}{HINT}{finding.hint}", style="dim")
+    if wrap_at is None or cell_len(hint.plain) <= wrap_at:
+        printer.print(hint)
+    else:
+        _print_wrapped(printer, Text(finding.hint, style="dim"), MESSAGE_INDENT + HINT,
+                       " " * len(MESSAGE_INDENT + HINT), wrap_at, first_style="dim")
+
+
+def _print_wrapped(printer: LinePrinter, text: Text, first: str, rest: str, width: int, first_style: str = "") -> None:
+    """``text`` wrapped at words to ``width``, its first line after ``first``, the others after ``rest``."""
+    room = max(width - len(first), 20)  # a terminal narrower than the indent: let it wrap the rest
+    for i, line in enumerate(text.wrap(printer.console, room)):
+        line.rstrip()
+        printer.print(Text(rest if i else first, style=first_style) + line)
 
 
 def summary_line(result: CheckResult, elapsed: float) -> Text:
