@@ -167,6 +167,22 @@ class Analysis:
         return find_conflicts(self.signed_graph, self.kpi_poles, per_pair_cap=CONFLICTS_PER_PAIR,
                               settled={**self.held_back_harms, **self.settlement.settled})
 
+    @cached_property
+    def influence_effects(self) -> dict[tuple[str, str], int]:
+        """Each influence link's effect on the KPI it points at, by (source, target): +1 when it
+        helps (improving the source KPI, or raising a driver, moves the target the way its
+        `direction` wants), -1 when it works against it, 0 when that cannot be told (the target
+        is a driver, or the target or the source KPI has no direction)."""
+        kpis = self.framework.kpis
+        effects = {}
+        for source, target, data in self.graph.edges(data=True):
+            if data.get("rel") != "influences":
+                continue
+            goal = kpis[target].better if target in kpis else 0
+            pushed = kpis[source].better if source in kpis else 1
+            effects[source, target] = data["sign"] * pushed * goal
+        return effects
+
     @property
     def tradeoffs_settling(self) -> frozenset[str]:
         """The trade-offs that settle at least one harm (the others are stale)."""

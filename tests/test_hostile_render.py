@@ -220,11 +220,13 @@ def test_graph_mermaid_is_only_kpiframe_statements(root: Path):
 # --- DOT, SARIF, JUnit, GitLab, GitHub ------------------------------------------------------------
 
 DOT_STRING = r'"(?:[^"\\\n]|\\.)*"'
+DOT_ATTRIBUTES = rf"\[(?:\w+={DOT_STRING}(?:,\ )?)*\];"
 DOT_LINE = re.compile(rf"""^(?:
-    digraph\ kpiframe\ \{{ | \}}
-  | \ \ graph\ \[.*\];
-  | \ \ node\ \[.*\];
-  | \ \ {DOT_STRING}(?:\ ->\ {DOT_STRING})?\ \[(?:\w+={DOT_STRING}(?:,\ )?)*\];
+    digraph\ kpiframe\ \{{ | \}} | \ \ \}}
+  | \ \ (?:graph|node|edge)\ {DOT_ATTRIBUTES}
+  | \ \ subgraph\ {DOT_STRING}\ \{{
+  | \ \ \ \ graph\ {DOT_ATTRIBUTES}
+  | (?:\ \ |\ \ \ \ ){DOT_STRING}(?:\ ->\ {DOT_STRING})?\ {DOT_ATTRIBUTES}
 )$""", re.VERBOSE)
 
 

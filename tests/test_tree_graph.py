@@ -123,15 +123,16 @@ def _outside_quotes(dot: str) -> str:
 def test_dot_is_plausible_every_edge_names_declared_nodes():
     dot = graph_output("dot")
     bare = _outside_quotes(dot)
-    assert bare.count("{") == bare.count("}") == 1
+    assert bare.count("{") == bare.count("}") == 1 + 4 + 1  # the graph, a cluster per department, the legend
     assert dot.startswith("digraph kpiframe {\n") and dot.endswith("}\n")
-    declared = set(re.findall(r'^  "([^"]+)" \[', dot, flags=re.M))
+    declared = {node for node in re.findall(r'^ +"([^"]+)" \[', dot, flags=re.M) if not node.startswith("legend ")}
+    # Written from the node drawn above to the one below, the arrow turned back to point as the documents refer.
     edges = re.findall(r'^  "([^"]+)" -> "([^"]+)" \[(.*)\];$', dot, flags=re.M)
     assert len(declared) == 29 and len(edges) == 29  # silos: 12 KPIs
-    assert all(a in declared and b in declared for a, b, _ in edges)
-    influences = {(a, b): attrs for a, b, attrs in edges if 'rel="influences"' in attrs}
-    assert 'label="-", sign="-1"' in influences[("delivery-workload", "projects-on-time")]
-    assert 'label="+", sign="1"' in influences[("new-deals-closed", "delivery-workload")]
+    assert all(a in declared and b in declared and 'dir="back"' in attrs for a, b, attrs in edges)
+    influences = {(b, a): attrs for a, b, attrs in edges if 'rel="influences"' in attrs}
+    assert 'label="-", dir="back", sign="-1"' in influences[("delivery-workload", "projects-on-time")]
+    assert 'label="+", dir="back", sign="1"' in influences[("new-deals-closed", "delivery-workload")]
 
 
 def test_dot_quotes_labels_with_quotes_backslashes_and_newlines(framework):
@@ -139,7 +140,7 @@ def test_dot_quotes_labels_with_quotes_backslashes_and_newlines(framework):
     dot = graph_output("dot", root)
     assert '"g" [label="Say \\"hi\\" \\\\ {now}\\nand then\\n(g)"' in dot
     bare = _outside_quotes(dot)
-    assert bare.count("{") == bare.count("}") == 1
+    assert bare.count("{") == bare.count("}") == 2  # the graph and its legend
 
 
 def test_json_is_node_link_data_that_round_trips_through_networkx():

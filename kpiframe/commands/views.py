@@ -141,13 +141,20 @@ def graph(
     output: Path | None = typer.Option(
         None, "--output", "--output-file", "-o", metavar="FILE",
         help="Write the graph to FILE (atomically; - is standard output) instead of printing it."),
+    today: str | None = TodayOpt,
 ) -> None:
-    """Print the whole graph: goals, KPIs, drivers, plans, trade-offs and every link (influences with their sign)."""
-    from kpiframe.check import LoadOptions
-    from kpiframe.render.graph_export import RENDERERS, export_graph
+    """Print the whole graph: goals, KPIs, drivers, plans, trade-offs and every link (influences with their sign).
 
-    loaded = load(context, path, LoadOptions())
-    text = RENDERERS[output_format](export_graph(loaded.framework, loaded.graph))
+    As dot, KPIs are filled by their status at today and influences coloured by whether they help."""
+    from kpiframe.check import LoadOptions
+    from kpiframe.render.graph_export import RENDERERS, export_graph, graph_dot, graph_facts
+
+    loaded = load(context, path, LoadOptions(today=parse_today(today)))
+    exported = export_graph(loaded.framework, loaded.graph)
+    if output_format == "dot":
+        text = graph_dot(exported, graph_facts(loaded.analysis))
+    else:
+        text = RENDERERS[output_format](exported)
     if output is None or names_stdout(output):
         emit(text)
     else:

@@ -11,10 +11,14 @@ Output is deterministic: nodes sorted by id, edges by (source, target).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 
+from kpiframe.analysis import Analysis
 from kpiframe.model import ActionPlan, Document, Framework
+from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.mermaid import Flowchart
 
 # Node colours per kind, shared by DOT and Mermaid.
@@ -86,28 +90,119 @@ def _dot_attributes(attributes: dict) -> str:
     return ", ".join(f"{key}={dot_quote(value)}" for key, value in attributes.items())
 
 
-def graph_dot(g: nx.DiGraph) -> str:
+@dataclass(frozen=True)
+class GraphFacts:
+    """What the DOT picture shows beyond the graph, read from the analysis."""
+
+    statuses: Mapping[str, tuple[str, bool]]  # KPI id -> (the status it is judged by, judged by its owner's health)
+    effects: Mapping[tuple[str, str], int]  # influence (source, target) -> +1 helps, -1 works against, 0 unknown
+    department_names: Mapping[str, str]
+
+
+def graph_facts(analysis: Analysis) -> GraphFacts:
+    config = analysis.framework.config
+    departments = sorted({data["department"] for _, data in analysis.graph.nodes(data=True) if data.get("department")})
+    return GraphFacts(
+        statuses={kpi_id: (row.concern, row.from_health) for kpi_id, row in analysis.kpi_statuses.items()},
+        effects=analysis.influence_effects,
+        department_names={d: config.department_name(d) for d in departments},
+    )
+
+
+# (fill, font) per status a KPI is judged by; the statuses that are no judgement share grey.
+STATUS_FILLS = {ACHIEVED: ("#1b7837", "#ffffff"), ON_TRACK: ("#a6dba0", "#000000"),
+                AT_RISK: ("#fdb863", "#000000"), OFF_TRACK: ("#d6604d", "#ffffff")}
+NOT_JUDGED_FILL = ("#e0e0e0", "#000000")
+DOT_DRIVER_FILL = ("#ffffff", "#000000")  # white: a pale yellow driver read as a KPI at risk
+# (colour, style, words) of an influence by its effect on the KPI it points at.
+EFFECT_LOOKS = {1: ("#1a9850", "solid", "helps"), -1: ("#d73027", "solid", "works against"),
+                0: ("#999999", "dashed", "no direction to judge by")}
+LEGEND = "legend "  # legend nodes' ids start with a space-holding prefix no framework id can have
+
+
+def graph_dot(g: nx.DiGraph, facts: GraphFacts | None = None) -> str:
+    """Graphviz DOT, laid out top-down: company goals at the top, then department and team goals,
+    their KPIs, and the drivers and plans under the KPIs. Every edge is written from the node
+    drawn above to the one below with ``dir="back"``, so its arrow still points the way the
+    documents refer (a KPI to its goal, a driver to the KPI it influences).
+
+    With ``facts``: KPIs are filled by status, influences coloured by whether they help the KPI
+    they point at (by its `direction`, not by their sign), nodes grouped in a cluster per
+    department, and a legend. Framework text only ever appears inside quoted strings.
+    """
     lines = ["digraph kpiframe {"]
     title = g.graph.get("organization")
-    graph_attributes = {"rankdir": "BT"} | ({"label": title, "labelloc": "t"} if title else {})
+    graph_attributes = {"rankdir": "TB"} | ({"label": title, "labelloc": "t"} if title else {})
     lines.append(f"  graph [{_dot_attributes(graph_attributes)}];")
     lines.append('  node [style="filled", fontname="Helvetica"];')
+    lines.append('  edge [fontname="Helvetica"];')
+    clusters: dict[str, list[str]] = {}
     for node, data in g.nodes(data=True):
-        kind = data["kind"]
-        fill, font = KIND_COLOURS.get(kind, ("#ffffff", "#000000"))
-        attributes = {"label": f"{data['label']}\n({node})", "shape": DOT_SHAPES.get(kind, "box"),
-                      "fillcolor": fill, "fontcolor": font}
-        attributes.update({key: value for key, value in data.items() if key != "label"})
-        lines.append(f"  {dot_quote(node)} [{_dot_attributes(attributes)}];")
+        statement = f"{dot_quote(node)} [{_dot_attributes(_dot_node(node, data, facts))}];"
+        department = data.get("department") if facts is not None else None
+        if department:
+            clusters.setdefault(department, []).append(statement)
+        else:
+            lines.append("  " + statement)
+    for department, statements in sorted(clusters.items()):
+        name = facts.department_names.get(department, department) if facts is not None else department
+        lines.append(f"  subgraph {dot_quote('cluster_department_' + department)} {{")
+        lines.append(f"    graph [{_dot_attributes({'label': name, 'style': 'rounded', 'color': '#888888'})}];")
+        lines += ["    " + statement for statement in statements]
+        lines.append("  }")
     for source, target, data in g.edges(data=True):
-        attributes = {"rel": data["rel"], "label": data["rel"]}
+        attributes = {"rel": data["rel"], "label": data["rel"], "dir": "back"}
         if data["rel"] == "influences":
-            attributes.update(label="+" if data["sign"] > 0 else "-", sign=data["sign"], color=_SIGN_COLOURS[data["sign"]])
+            attributes.update(label="+" if data["sign"] > 0 else "-", sign=data["sign"])
+            if facts is None:
+                attributes["color"] = _SIGN_COLOURS[data["sign"]]
+            else:
+                colour, style, words = EFFECT_LOOKS[facts.effects.get((source, target), 0)]
+                attributes.update(effect=words, color=colour, fontcolor=colour, style=style)
         elif data["rel"] in _DOTTED_RELS:
             attributes["style"] = "dashed"
-        lines.append(f"  {dot_quote(source)} -> {dot_quote(target)} [{_dot_attributes(attributes)}];")
+        lines.append(f"  {dot_quote(target)} -> {dot_quote(source)} [{_dot_attributes(attributes)}];")
+    if facts is not None:
+        lines += _dot_legend()
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _dot_node(node: str, data: dict, facts: GraphFacts | None) -> dict:
+    kind = data["kind"]
+    fill, font = KIND_COLOURS.get(kind, ("#ffffff", "#000000"))
+    label = f"{data['label']}\n({node})"
+    if facts is not None and kind == "Driver":
+        fill, font = DOT_DRIVER_FILL
+    if facts is not None and kind == "KPI" and node in facts.statuses:
+        status, by_health = facts.statuses[node]
+        fill, font = STATUS_FILLS.get(status, NOT_JUDGED_FILL)
+        label += f"\n{status}" + (" (owner's health)" if by_health else "")
+    attributes = {"label": label, "shape": DOT_SHAPES.get(kind, "box"), "fillcolor": fill, "fontcolor": font}
+    attributes.update({key: value for key, value in data.items() if key != "label"})
+    if facts is not None and kind == "KPI" and node in facts.statuses:
+        attributes["kpi_status"] = facts.statuses[node][0]
+    return attributes
+
+
+def _dot_legend() -> list[str]:
+    """A cluster that says what the fills and the influence colours mean."""
+    lines = [f"  subgraph {dot_quote('cluster_' + LEGEND + 'kpiframe')} {{",
+             f"    graph [{_dot_attributes({'label': 'Legend', 'style': 'rounded', 'color': '#888888'})}];"]
+    entries = [*((status, STATUS_FILLS[status]) for status in (OFF_TRACK, AT_RISK, ON_TRACK, ACHIEVED)),
+               ("no data, target, baseline or direction to judge", NOT_JUDGED_FILL)]
+    for status, (fill, font) in entries:
+        attributes = {"label": f"KPI {status}", "shape": "ellipse", "fillcolor": fill, "fontcolor": font}
+        lines.append(f"    {dot_quote(LEGEND + status)} [{_dot_attributes(attributes)}];")
+    for effect in (1, -1, 0):
+        colour, style, words = EFFECT_LOOKS[effect]
+        ends = [dot_quote(f"{LEGEND}{words} {end}") for end in ("from", "to")]
+        for end in ends:
+            lines.append(f'    {end} [{_dot_attributes({"label": "", "shape": "point", "width": "0.05"})}];')
+        attributes = {"label": f"influence {words}", "color": colour, "fontcolor": colour, "style": style}
+        lines.append(f"    {ends[0]} -> {ends[1]} [{_dot_attributes(attributes)}];")
+    lines.append("  }")
+    return lines
 
 
 # --------------------------------------------------------------------------- Mermaid
