@@ -403,7 +403,8 @@ def measure_views(args: argparse.Namespace, workdir: Path) -> ViewsResult:
     kpis = text_views.MESSY_KPIS
     log(f"[{kpis:,} messy] generating")
     root, _, _ = prepare_tree(kpis, False, args.seed, workdir, args.timeout, messy=True)
-    commands = text_views.view_commands(args.kpiframe, [PYTHON, "-c", FLOOR_SCRIPT], root)
+    clean, _, _ = prepare_tree(kpis, False, args.seed, workdir, args.timeout)
+    commands = text_views.view_commands(args.kpiframe, [PYTHON, "-c", FLOOR_SCRIPT], root, clean)
 
     def run(argv: list[str]) -> ChildRun:
         log(f"[{kpis:,} messy] {' '.join(argv[len(args.kpiframe):])[:60]}")
@@ -478,6 +479,8 @@ def conflict_seconds(result: SizeResult) -> tuple[float | None, str]:
 def judge_view_targets(views: ViewsResult) -> list[Target]:
     targets = []
     for pair in views.pairs:
+        if pair.limit is None:
+            continue
         cpu, wall, judged = pair.cpu_ratio, pair.wall_ratio, text_views.judged_ratio(pair)
         measured = "n/a" if judged is None else f"{cpu:.2f}x CPU, {wall:.2f}x wall"
         targets.append(Target(text_views.target_text(pair), measured, None if judged is None else judged <= pair.limit))
