@@ -163,3 +163,14 @@ def test_check_in_a_pipe_keeps_one_line_per_finding():
     lines = plain(run(env, "check", str(EXAMPLES / "silos")).output)
     assert any(line.startswith("examples/silos/company.yaml:19:5") and line.endswith("is not measured by any KPI")
                for line in lines)
+
+
+def test_narrow_status_folds_an_id_too_long_for_the_width_and_keeps_it_whole(framework):
+    long_id = "accounts-renewed-on-time-in-the-quarter-by-the-customer-success-team"
+    files = {**FILES, "kpis.yaml": kpi(long_id, actuals="actuals: [{date: 2026-06-15, value: 150}]")}
+    lines = plain(run(NARROW_NO_COLOUR, "status", str(framework(files)), "--today", TODAY).output)
+    assert all(cell_len(line) <= 60 for line in lines)
+    start = next(i for i, line in enumerate(lines) if line.startswith(" accounts-"))
+    assert lines[start].endswith("✓ ok")
+    folded = [lines[start].split()[0], *(line.split()[0] for line in lines[start + 1:start + 3] if line.strip())]
+    assert "".join(folded) == long_id

@@ -27,7 +27,8 @@ SHORT_STATUS = {
 }
 LEGEND = ((OFF_TRACK, "✗ off-track"), (AT_RISK, "! at-risk"), (ON_TRACK, "✓ on-track"), (ACHIEVED, "◆ achieved"))
 HEALTH_MARK = " (health)"
-# Dropped in this order until the table fits; the KPI and its status always stay.
+MIN_KPI_WIDTH = 12  # narrower than this, an id folded over many lines reads worse than rich's table
+# Dropped in this order until the table fits; the KPI and its status always stay (a long id folded).
 DROP_ORDER = ("Unit", "Baseline", "Department", "Progress / expected", "Health", "Active plans", "Target", "Latest")
 
 
@@ -42,8 +43,9 @@ def short_status(row: KpiStatus) -> Text:
 
 def print_narrow_table(console: Console, title: str, columns: tuple[tuple[str, str], ...],
                        cells: list[list[Text | str]], rows: list[KpiStatus], sections: list[bool]) -> bool:
-    """The table with the columns that fit ``console.width``; False (nothing printed) when even the
-    KPI and its status do not fit, or a cell holds a line break or a tab."""
+    """The table with the columns that fit ``console.width``, an id too long for it folded onto the
+    next lines; False (nothing printed) when even that leaves the ids under ``MIN_KPI_WIDTH`` cells,
+    or a cell holds a line break or a tab."""
     status_at = [name for name, _ in columns].index("Status")
     texts = []
     for row, row_cells in zip(rows, cells):
@@ -60,8 +62,11 @@ def print_narrow_table(console: Console, title: str, columns: tuple[tuple[str, s
             break
         if name in names:
             kept.remove(names.index(name))
-    if _total(widths, kept) > console.width:
-        return False
+    kpi_at = names.index("KPI")
+    if _total(widths, kept) > console.width:  # only the KPI and its status are left: fold long ids
+        widths[kpi_at] -= _total(widths, kept) - console.width
+        if widths[kpi_at] < MIN_KPI_WIDTH:
+            return False
     console.print(Text(title, style="table.title"))
     console.print()
     printer = LinePrinter(console)
@@ -69,8 +74,13 @@ def print_narrow_table(console: Console, title: str, columns: tuple[tuple[str, s
     justify = [columns[i][1] for i in kept]
     printer.raw(_line(printer, header, [widths[i] for i in kept], justify))
     printer.raw(" " + "─" * (_total(widths, kept) - 2))
+    kept_widths = [widths[i] for i in kept]
     for row_texts, end_section in zip(texts, sections):
-        printer.raw(_line(printer, [row_texts[i] for i in kept], [widths[i] for i in kept], justify))
+        kpi = row_texts[kpi_at]
+        pieces = [kpi] if cell_len(kpi.plain) <= widths[kpi_at] else kpi.wrap(console, widths[kpi_at], overflow="fold")
+        for n, piece in enumerate(pieces):  # a long id goes on under itself, whole
+            shown = [piece if i == kpi_at else row_texts[i] if n == 0 else Text() for i in kept]
+            printer.raw(_line(printer, shown, kept_widths, justify))
         if end_section:
             printer.blank()
     printer.blank()
@@ -108,5 +118,5 @@ def _legend(rows: list[KpiStatus], width: int) -> list[Text]:
             lines[-1].append("  ")
             lines[-1].append_text(item)
         else:
-            lines.append(item)
+            lines.append(Text().append_text(item))  # the item's style on the item, not on the line
     return lines
