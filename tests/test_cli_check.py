@@ -187,7 +187,7 @@ def test_the_executable_delivers_its_whole_output_and_exit_code(tmp_path: Path):
     assert made.returncode == 0 and report.read_bytes() == in_process.read_bytes()
 
 
-@pytest.mark.parametrize("args", [("check",), ("check", "-f", "json"), ("status",)])
+@pytest.mark.parametrize("args", [("check",), ("check", "-f", "json"), ("status",), ("tree",)])
 def test_a_reader_that_goes_away_changes_neither_the_exit_code_nor_stderr(args):
     """`kpiframe check | head -1` in CI with pipefail: exit 0 still means a clean framework."""
     process = subprocess.Popen([sys.executable, "-m", "kpiframe", *args, str(EXAMPLES / "acme")],
