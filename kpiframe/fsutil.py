@@ -20,6 +20,13 @@ Decisions:
 * ``-`` means standard output.
 * A path that is one of the framework's inputs (same file, also through a link or a hard link)
   is refused before anything is written.
+* An existing file its owner may not write (no ``u+w`` bit: ``chmod 444``), or that this user
+  may not write, is refused before anything is written, as ``cp`` or an editor refuses it: the
+  atomic rename needs only the folder to be writable, so without this check ``record``,
+  ``--fix`` or ``import --update`` would silently replace a file someone made read-only (and,
+  for another user, take it over). Root may write anyone's file, so for root only the mode's
+  ``u+w`` bit decides (``os.access`` says yes to root). The same holds for a file the user names
+  with ``-o``: a read-only report is one they meant to keep (``cp`` refuses it too).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shlex
 import stat
 import sys
 import tempfile
@@ -69,6 +77,7 @@ def write_outputs(items: list[tuple[str | os.PathLike[str], str]], *,
         except OSError as exc:
             raise could_not_write(target, exc) from exc
         refuse_inputs(target, final, inputs)
+        refuse_read_only(target, final)
         plans.append((target, final, descriptor, text))
     for target, final, descriptor, text in plans:
         try:
@@ -119,6 +128,34 @@ def refuse_inputs(target: str | os.PathLike[str], final: str,
             same = "" if os.path.abspath(path) == os.path.abspath(target) else f" (the same file as {os.fspath(path)})"
             raise WriteFailed(f"will not write over {os.fspath(target)}: it is one of the framework's "
                               f"inputs{same}; write the output elsewhere")
+
+
+def refuse_read_only(target: str | os.PathLike[str], final: str) -> None:
+    """Raise :class:`WriteFailed` when ``final`` is a regular file that is read-only (no write
+    bit for its owner) or that this user may not write; see the module's decisions."""
+    try:
+        found = os.stat(final)
+    except OSError:
+        return  # nothing there yet: it will be created
+    if not stat.S_ISREG(found.st_mode):
+        return  # a device or FIFO is written through: opening it says whether we may
+    mode = stat.S_IMODE(found.st_mode)
+    shown = os.fspath(target)
+    if not mode & stat.S_IWUSR:
+        raise WriteFailed(f"will not write {shown}: it is read-only (mode {mode:04o}); make it writable "
+                          f"(chmod u+w {shlex.quote(shown)}) if it should change, then run the command again")
+    if not os.access(final, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+        raise WriteFailed(f"will not write {shown}: you may not write it (owner {_owner(found.st_uid)}, mode "
+                          f"{mode:04o}); ask its owner to make it writable for you, then run the command again")
+
+
+def _owner(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
 
 
 def _is_special(path: str) -> bool:
