@@ -13,10 +13,16 @@ Decisions:
   health already written: an older judgement never replaces a newer one. The same level, date
   and note again writes nothing and says so.
 * The edit is a few characters of the KPI's file, as `check --fix` makes them: an existing
-  `health:` value is replaced (comments inside it go with it), else one line
-  `health: {level: ..., date: ..., note: ...}` is added after the document's last field, at its
-  indentation. Every other byte stays. The edited text is read back: the document must hold the
-  new health and every other field unchanged, else the edit is refused (edit it by hand).
+  `health:` value is replaced, else one line `health: {level: ..., date: ..., note: ...}` is
+  added after the document's last field, at its indentation. Every other byte stays. A one-line
+  value is replaced after its key, so a comment after it stays on its line; a value over several
+  lines (a block mapping, a folded note) is replaced from its key's line to its last line, and
+  the comments inside it move just above `health:`, in their order, as `import --update` keeps
+  them: a comment is never lost silently. The edited text is read back: the document must hold
+  the new health and every other field unchanged, else the edit is refused, and the refusal
+  gives the whole line to write by hand (note included, quoted as YAML needs).
+* `--note` keeps its line breaks (written as `\n` in a double-quoted YAML string, so the line
+  stays one line); spaces within a line are collapsed, as everywhere in a one-line note.
 * A document written as one flow mapping (`{kind: KPI, ...}`) is refused: a one-line edit
   there would be unreadable.
 * The date defaults to today, as the check judges it (`--today`, `as_of`).
@@ -34,6 +40,7 @@ import yaml
 from kpiframe.check import CheckResult
 from kpiframe.record import CheckInRefused, check_in_day, not_a_kpi
 from kpiframe.textedit import Edit, apply_edits, line_end, newline_of
+from kpiframe.yamlspans import field_span, kept_comments
 
 LEVELS = ("okay", "attention", "problem")
 
@@ -65,7 +72,7 @@ def plan_health(result: CheckResult, kpi_id: str, level: str, day: str | None, n
     if level not in LEVELS:
         raise CheckInRefused(f"--health {level!r} is not one of {', '.join(LEVELS)}")
     when = check_in_day(day, result.today)
-    note = " ".join(note.split()) if note and note.strip() else None
+    note = normalized_note(note)
     new: dict[str, Any] = {"level": level, "date": when, **({"note": note} if note else {})}
     old = kpi.health
     if old is not None and old.date is not None and old.date > when:
@@ -86,37 +93,73 @@ def plan_health(result: CheckResult, kpi_id: str, level: str, day: str | None, n
     return HealthCheckIn(kpi_id, level, when, note, rel, line, replaced=replaced, writes=((path, new_text),))
 
 
+def normalized_note(note: str | None) -> str | None:
+    """The note as written: outer space stripped, each line's spaces collapsed, line breaks kept."""
+    if note is None or not note.strip():
+        return None
+    return "\n".join(" ".join(line.split()) for line in note.strip().splitlines())
+
+
+class _HealthDumper(yaml.SafeDumper):
+    """A note with a line break is written double-quoted (``"a\\nb"``), so the health stays on one
+    line whatever its indentation; everything else as PyYAML's safe dumper writes it."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"' if "\n" in text else None)
+
+
+_HealthDumper.add_representer(str, _represent_text)
+
+
+def health_flow(new: dict[str, Any]) -> str:
+    """``{level: ..., date: ..., note: ...}`` as one line of YAML."""
+    return yaml.dump(new, Dumper=_HealthDumper, default_flow_style=True, sort_keys=False, allow_unicode=True,
+                     width=1_000_000).strip()
+
+
 def _with_health(text: str, rel: str, index: int, kpi_id: str, new: dict[str, Any]) -> tuple[str, int]:
     """``text`` with the document's health set to ``new``, and the 1-based line of `health`."""
     body = text.lstrip("\ufeff")
     offset = len(text) - len(body)
-    mapping = _document(body, rel, index, kpi_id)
-    flow = yaml.safe_dump(new, default_flow_style=True, sort_keys=False, allow_unicode=True,
-                          width=1_000_000).strip()
+    flow = health_flow(new)
+    mapping = _document(body, rel, index, kpi_id, flow)
     health = next(((key, value) for key, value in mapping.value if key.value == "health"), None)
+    newline = newline_of(body)
     if health is not None:
         key, value = health
         start = key.end_mark.index
         if body[start:start + 1] != ":":
             raise CheckInRefused(f"{rel}:{key.start_mark.line + 1}: `health` is written in a way this command "
-                                 "cannot edit safely; set it by hand")
-        edit = Edit(offset + start, offset + _end(value), f": {flow}")
+                                 f"cannot edit safely; {_by_hand(flow)}")
         line = key.start_mark.line + 1
+        if value.start_mark.line == key.start_mark.line and body.count("\n", start, _end(value)) == 0:
+            edit = Edit(offset + start, offset + _end(value), f": {flow}")  # a comment after it stays
+        else:
+            span_start, span_end = field_span(body, key, value)
+            comments = kept_comments(body, key, value, span_start, span_end, newline)
+            ends_line = body[span_end - 1:span_end] == "\n"
+            replacement = f"{comments}{' ' * key.start_mark.column}health: {flow}{newline if ends_line else ''}"
+            edit = Edit(offset + span_start, offset + span_end, replacement)
+            line += comments.count("\n") - body.count("\n", span_start, key.start_mark.index)
     else:
         last_key, last_value = mapping.value[-1]
         end = _end(last_value)
         at = end if body[end - 1:end] == "\n" else line_end(body, end)
-        newline = newline_of(body)
         prefix = newline if at == len(body) and not body.endswith("\n") else ""  # a last line without its break
         indent = " " * last_key.start_mark.column
         edit = Edit(offset + at, offset + at, f"{prefix}{indent}health: {flow}{newline}")
         line = body.count("\n", 0, at) + 1 + (1 if prefix else 0)
     edited = apply_edits(text, [edit])
-    _read_back(edited, mapping_data(mapping), rel, index, kpi_id, new)
+    _read_back(edited, mapping_data(mapping), rel, index, kpi_id, new, flow)
     return edited, line
 
 
-def _document(text: str, rel: str, index: int, kpi_id: str) -> yaml.MappingNode:
+def _by_hand(flow: str) -> str:
+    return f"set it by hand: `health: {flow}`"
+
+
+def _document(text: str, rel: str, index: int, kpi_id: str, flow: str) -> yaml.MappingNode:
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError:
@@ -127,7 +170,7 @@ def _document(text: str, rel: str, index: int, kpi_id: str) -> yaml.MappingNode:
         if isinstance(node, yaml.MappingNode) and mapping_data(node).get("id") == kpi_id:
             if node.flow_style:
                 raise CheckInRefused(f"{rel}:{node.start_mark.line + 1}: KPI {kpi_id!r} is written as one flow "
-                                     "mapping ({...}); add `health:` by hand")
+                                     f"mapping ({{...}}); {_by_hand(flow)}")
             if not node.value:
                 break
             return node
@@ -149,13 +192,14 @@ def mapping_data(node: yaml.MappingNode) -> dict[Any, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _read_back(edited: str, before: dict[Any, Any], rel: str, index: int, kpi_id: str, new: dict[str, Any]) -> None:
+def _read_back(edited: str, before: dict[Any, Any], rel: str, index: int, kpi_id: str, new: dict[str, Any],
+               flow: str) -> None:
     """The edited document must hold the new health and every other field as it was."""
     try:
-        after = mapping_data(_document(edited.lstrip("\ufeff"), rel, index, kpi_id))
+        after = mapping_data(_document(edited.lstrip("\ufeff"), rel, index, kpi_id, flow))
     except CheckInRefused:
         after = {}
     expected = {key: value for key, value in before.items() if key != "health"}
     if after.get("health") != new or {key: value for key, value in after.items() if key != "health"} != expected:
-        raise CheckInRefused(f"{rel}: KPI {kpi_id!r} could not be edited safely (its layout is unusual); "
-                             f"add `health: {{level: {new['level']}, date: {new['date']}}}` by hand")
+        raise CheckInRefused(f"{rel}: KPI {kpi_id!r} could not be edited safely (the edit did not read back as "
+                             f"intended); {_by_hand(flow)}")

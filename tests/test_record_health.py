@@ -65,12 +65,12 @@ def test_a_health_is_added_after_the_documents_last_field_and_the_status_printed
 def test_an_existing_health_is_replaced_and_every_other_byte_kept(fw: Path):
     result = run("record", "win-rate", "--health", "attention", "--date", "2026-06-15")
     assert result.exit_code == 0, result.output
-    assert result.stdout == ("win-rate: health attention on 2026-06-15 written in kpis.yaml:20, replacing okay on "
+    assert result.stdout == ("win-rate: health attention on 2026-06-15 written in kpis.yaml:21, replacing okay on "
                              "2026-05-31 (Pipeline is healthy); now no-target; at-risk by its owner's health\n")
     text = (fw / "kpis.yaml").read_text(encoding="utf-8")
     assert text == KPIS.replace(
         "health:\n  level: okay   # said in the May review\n  date: 2026-05-31\n  note: Pipeline is healthy\n",
-        "health: {level: attention, date: 2026-06-15}\n")
+        "# said in the May review\nhealth: {level: attention, date: 2026-06-15}\n")
     assert "review: monthly  # monthly call" in text
 
 
@@ -120,7 +120,7 @@ def test_a_kpi_written_as_one_flow_mapping_is_left_to_a_person(fw: Path):
                                   "unit: x, direction: increase, supports: [grow]}\n", encoding="utf-8")
     result = run("record", "new-arr", "--health", "okay")
     assert result.exit_code == 2
-    assert "written as one flow mapping" in result.stderr and "add `health:` by hand" in result.stderr
+    assert "written as one flow mapping" in result.stderr and "set it by hand: `health: {level: okay, date: 2026-06-30}`" in result.stderr
 
 
 def test_the_write_is_atomic_and_a_file_without_a_last_line_break_gets_one(fw: Path):
@@ -153,3 +153,59 @@ def test_with_health_alone_the_one_positional_after_the_kpi_may_be_the_framework
     (fw.parent / "150").mkdir()
     ambiguous = run("record", "new-arr", "150", "--health", "okay")
     assert ambiguous.exit_code == 2 and "'150' is both a number and a path here" in ambiguous.stderr
+
+
+# --- issue 16 trial, items 3, 4 and a note with a line break ------------------------------------
+
+BLOCK_HEALTH = (
+    "kind: KPI\nid: renewals\nname: Renewals\ndepartment: sales\nowner: Lee\nunit: \"%\"\n"
+    "direction: increase\nsupports: [grow]\n"
+    "health:   # owner's call\n"
+    "  level: attention   # was okay\n"
+    "  # reviewed monthly\n"
+    "  date: 2026-06-01\n"
+    "  note: renewals slipping  # per CS\n"
+    "review: monthly\n"
+)
+
+
+def test_comments_inside_a_block_health_move_above_it_none_is_lost(fw: Path):
+    (fw / "kpis.yaml").write_text(BLOCK_HEALTH, encoding="utf-8")
+    result = run("record", "renewals", "--health", "problem")
+    assert result.exit_code == 0, result.output
+    assert "written in kpis.yaml:13" in result.stdout
+    assert (fw / "kpis.yaml").read_text(encoding="utf-8") == BLOCK_HEALTH.replace(
+        "health:   # owner's call\n  level: attention   # was okay\n  # reviewed monthly\n  date: 2026-06-01\n"
+        "  note: renewals slipping  # per CS\n",
+        "# owner's call\n# was okay\n# reviewed monthly\n# per CS\nhealth: {level: problem, date: 2026-06-30}\n")
+
+
+def test_a_folded_note_is_an_ordinary_layout_and_is_replaced(fw: Path):
+    folded = BLOCK_HEALTH.replace("  note: renewals slipping  # per CS\n",
+                                  "  note: >\n    renewals slipping\n    in the north\n\n")
+    (fw / "kpis.yaml").write_text(folded, encoding="utf-8")
+    result = run("record", "renewals", "--health", "problem", "--note", 'He said: "no" # really')
+    assert result.exit_code == 0, result.output
+    text = (fw / "kpis.yaml").read_text(encoding="utf-8")
+    assert "health: {level: problem, date: 2026-06-30, note: 'He said: \"no\" # really'}\n\nreview: monthly\n" in text
+    assert documents(fw)["renewals"]["health"]["note"] == 'He said: "no" # really'
+    assert documents(fw)["renewals"]["review"] == "monthly"
+
+
+def test_a_refusal_gives_the_whole_line_to_add_by_hand_with_the_note_quoted(fw: Path):
+    (fw / "kpis.yaml").write_text("{kind: KPI, id: renewals, name: Renewals, department: sales, owner: Lee, "
+                                  "unit: x, direction: increase, supports: [grow]}\n", encoding="utf-8")
+    result = run("record", "renewals", "--health", "problem", "--note", 'He said: "no" # really')
+    assert result.exit_code == 2
+    hint = result.output.split("set it by hand: `", 1)[1].split("`", 1)[0]
+    assert yaml.safe_load(hint) == {"health": {"level": "problem", "date": date(2026, 6, 30),
+                                               "note": 'He said: "no" # really'}}
+
+
+def test_a_note_keeps_its_line_breaks_on_one_line_of_yaml(fw: Path):
+    result = run("record", "new-arr", "--health", "attention", "--note", "Two deals slipped\nQ3 at risk")
+    assert result.exit_code == 0, result.output
+    assert "(Two deals slipped Q3 at risk)" in result.stdout  # the status is one line
+    assert ('health: {level: attention, date: 2026-06-30, note: "Two deals slipped\\nQ3 at risk"}\n'
+            in (fw / "kpis.yaml").read_text(encoding="utf-8"))
+    assert documents(fw)["new-arr"]["health"]["note"] == "Two deals slipped\nQ3 at risk"

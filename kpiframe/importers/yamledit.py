@@ -31,6 +31,7 @@ import yaml
 
 from kpiframe.importers.writer import dump_yaml
 from kpiframe.textedit import Edit, line_end, newline_of
+from kpiframe.yamlspans import field_span, kept_comments
 
 
 @dataclass
@@ -110,15 +111,15 @@ def replace_field(text: str, node: yaml.MappingNode, key: str, value: Any) -> Ed
             and value_node.end_mark.index > value_node.start_mark.index):
         inline = rendered.strip()[len(_rendered_key(rendered, key)):].lstrip()
         return Edit(value_node.start_mark.index, value_node.end_mark.index, inline)
-    start, end = _field_span(text, key_node, value_node)
-    return Edit(start, end, _kept_comments(text, key_node, value_node, start, end, newline) + rendered)
+    start, end = field_span(text, key_node, value_node)
+    return Edit(start, end, kept_comments(text, key_node, value_node, start, end, newline) + rendered)
 
 
 def remove_field(text: str, node: yaml.MappingNode, key: str) -> Edit:
     pair = _pair(node, key)
     assert pair is not None
-    start, end = _field_span(text, *pair)
-    return Edit(start, end, _kept_comments(text, *pair, start, end, newline_of(text)))
+    start, end = field_span(text, *pair)
+    return Edit(start, end, kept_comments(text, *pair, start, end, newline_of(text)))
 
 
 def add_field(text: str, node: yaml.MappingNode, key: str, value: Any, after: list[str]) -> Edit:
@@ -130,7 +131,7 @@ def add_field(text: str, node: yaml.MappingNode, key: str, value: Any, after: li
         at = line_end(text, node.start_mark.index)
         column = node.start_mark.column
     else:
-        _, at = _field_span(text, *anchor)
+        _, at = field_span(text, *anchor)
         column = node.value[0][0].start_mark.column
     prefix = "" if at == 0 or text[at - 1] == "\n" else newline
     return Edit(at, at, prefix + render_field(key, value, column, newline))
@@ -160,67 +161,3 @@ def _rendered_key(rendered: str, key: str) -> str:
     """The ``key:`` the dumper wrote (it may have quoted the key)."""
     head = rendered.strip()
     return head[: head.index(":") + 1] if head.startswith(key) else head.split(": ", 1)[0] + ":"
-
-
-def _last_end(node: yaml.Node) -> int:
-    """Where a value's own text ends: a block collection's end mark lies after the comments and
-    blank lines that follow it, so its last item's end is used instead."""
-    if not isinstance(node, yaml.CollectionNode) or node.flow_style or not node.value:
-        return int(node.end_mark.index)
-    last = node.value[-1]
-    return _last_end(last[1] if isinstance(node, yaml.MappingNode) else last)
-
-
-def _field_span(text: str, key_node: yaml.Node, value_node: yaml.Node) -> tuple[int, int]:
-    """From the start of the key's line to the end of the value's last line (a block scalar's
-    trailing blank lines are left out: they separate, they are not the value)."""
-    start = text.rfind("\n", 0, key_node.start_mark.index) + 1
-    end = max(_last_end(value_node), int(key_node.end_mark.index))
-    if end > start and text[end - 1] == "\n":
-        while True:
-            previous = text.rfind("\n", start, end - 1) + 1
-            if previous <= start or text[previous:end].strip():
-                break
-            end = previous
-    else:
-        end = line_end(text, end)
-    return start, end
-
-
-def _scalar_spans(node: yaml.Node, spans: list[tuple[int, int]], depth: int = 0) -> None:
-    if depth > 64:
-        return
-    if isinstance(node, yaml.ScalarNode):
-        spans.append((node.start_mark.index, node.end_mark.index))
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _scalar_spans(key, spans, depth + 1)
-            _scalar_spans(value, spans, depth + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _scalar_spans(item, spans, depth + 1)
-
-
-def _kept_comments(text: str, key_node: yaml.Node, value_node: yaml.Node, start: int, end: int,
-                   newline: str) -> str:
-    """The comments inside a field's span, as comment lines at the key's column."""
-    if "#" not in text[start:end]:
-        return ""
-    spans: list[tuple[int, int]] = []
-    _scalar_spans(key_node, spans)
-    _scalar_spans(value_node, spans)
-    inside = [False] * (end - start)
-    for span_start, span_end in spans:
-        for index in range(max(span_start, start), min(span_end, end)):
-            inside[index - start] = True
-    comments = []
-    position = start
-    while position < end:
-        stop = min(line_end(text, position), end)
-        for index in range(position, stop):
-            if text[index] == "#" and not inside[index - start] and (index == position or text[index - 1] in " \t"):
-                comments.append(text[index:stop].rstrip("\r\n"))
-                break
-        position = stop
-    indent = " " * key_node.start_mark.column
-    return "".join(indent + comment.rstrip() + newline for comment in comments)

@@ -52,7 +52,7 @@ def _health_head(check_in: HealthCheckIn, status: KpiStatus, root: Path, named: 
     paths = FilePaths.for_people(root)
     said = (f"{status.kpi.id}: " if named else "") + f"health {check_in.level} on {check_in.day}"
     if check_in.note:
-        said += f" ({check_in.note})"
+        said += f" ({' '.join(check_in.note.split())})"  # one line: the file keeps the note's line breaks
     if check_in.already:
         return f"{said} is already written ({paths(check_in.file)}); nothing written"
     head = f"{said} written in {paths(check_in.file)}:{check_in.line}"
