@@ -191,8 +191,13 @@ class Analysis:
     @property
     def resolved_conflicts(self) -> int:
         """Cross-department conflicts that valid trade-offs settle, every way the pair hurts."""
+        return self.resolved_conflicts_of(None)
+
+    def resolved_conflicts_of(self, department: str | None) -> int:
+        """:attr:`resolved_conflicts`, only those with a KPI of ``department`` (None: all)."""
         settled = self.settlement.settled
         return sum(1 for c in self.conflict_scan.resolved if not c.same_department
+                   and (department is None or department in (c.department_a, c.department_b))
                    and (c.a, c.b) in settled and (not c.mutual or (c.b, c.a) in settled))
 
     # ------------------------------------------------------------------ execution

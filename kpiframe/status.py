@@ -321,12 +321,10 @@ def format_gap(gap_units: float | None, unit: str | None) -> str:
     return f"{with_unit(abs(gap_units), shown_unit)} {side}"
 
 
-def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Tolerances,
-               plans_with_errors: tuple[str, ...]) -> KpiStatus:
-    readings = readings_of(kpi, framework)
-    actuals, disputed = settle_readings(readings)
+def measure_of(kpi: KPI, actuals: list[tuple[date, float]]) -> Measure:
+    """What :func:`kpiframe.progress.assess` judges ``kpi`` by, given its settled actuals."""
     final = kpi.final_target
-    measure = Measure(
+    return Measure(
         direction=kpi.direction,
         baseline_value=kpi.baseline.value if kpi.baseline else None,
         baseline_date=kpi.baseline.date if kpi.baseline else None,
@@ -337,6 +335,13 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
         steps=tuple((step.date, step.value) for step in kpi.targets[:-1]) if kpi.target is None else (),
         threshold=kpi.threshold.value if kpi.threshold else None,
     )
+
+
+def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Tolerances,
+               plans_with_errors: tuple[str, ...]) -> KpiStatus:
+    readings = readings_of(kpi, framework)
+    actuals, disputed = settle_readings(readings)
+    measure = measure_of(kpi, actuals)
     progress = assess(measure, today, tolerances)
     staleness = is_stale(progress.latest_date, measure.baseline_date, kpi.review, today)
     plans = tuple(framework.plans_for(kpi.id))
@@ -351,6 +356,6 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
 __all__ = [
     "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_DIRECTION", "NO_TARGET", "OFF_TRACK", "ON_TRACK",
     "STATUS_ORDER", "DisputedReading", "KpiStatus", "Reading", "Unjudged", "actuals_of", "correcting", "has_current_numbers",
-    "format_number", "format_percent", "json_number", "kpi_statuses", "order_statuses", "status_counts",
+    "format_number", "format_percent", "json_number", "kpi_statuses", "measure_of", "order_statuses", "status_counts",
     "threshold_text", "unjudged", "with_unit",
 ]

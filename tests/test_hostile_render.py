@@ -154,11 +154,17 @@ def parsed_tokens(text: str):
         yield from token.children or ()
 
 
+# The only HTML the report writes: its own folds, whose summaries are counts and fixed words.
+OWN_HTML = re.compile(r"<details><summary>[\w ,]+</summary>\n|</details>\n")
+
+
 def test_markdown_report_has_no_link_image_html_or_math_from_framework_text(report: str):
     tokens = list(parsed_tokens(report))
     kinds = {t.type for t in tokens}
-    assert not kinds & {"link_open", "image", "html_inline", "html_block", "math_inline", "math_block",
+    assert not kinds & {"link_open", "image", "html_inline", "math_inline", "math_block",
                         "math_block_label", "math_inline_double"}, sorted(kinds)
+    html = [t.content for t in tokens if t.type == "html_block"]
+    assert html and all(OWN_HTML.fullmatch(block) for block in html), html
 
 
 def test_markdown_report_renders_no_mention_or_issue_reference(report: str):
@@ -187,6 +193,7 @@ MERMAID_LINE = re.compile(r"""^(?:
   | \ {4}n_\w+\ (?:-->|-\.->|-\.-)\ n_\w+                   # an edge
   | \ {4}n_\w+\ -->\|"[^"]*"\|\ n_\w+                       # an edge with a label
   | \ {4}n_\w+\ -\.\ "[^"]*"\ \.->?\ n_\w+                  # a dotted edge with a label
+  | \ {4}n_\w+(?:\ ~~~\ n_\w+)+                            # a column: invisible links
   | \ {4}classDef\ \w+\ [\w:#,.\-\ ]+
   | \ {4}class\ n_\w+(?:,n_\w+)*\ \w+
   | \ {4}linkStyle\ \d+(?:,\d+)*\ [\w:#,.\-\ ]+
@@ -194,7 +201,25 @@ MERMAID_LINE = re.compile(r"""^(?:
 
 
 def mermaid_blocks(report: str) -> list[str]:
-    return re.findall(r"```mermaid\n(.*?)```", report, re.S)
+    return [b for b in re.findall(r"```mermaid\n(.*?)```", report, re.S) if not b.startswith("%%{init")]
+
+
+# A trend chart: kpiframe's own directive, then dates and numbers only.
+XYCHART_LINE = re.compile(r"""^(?:
+    %%\{init:\ \{"xyChart":\ \{"width":\ 560,\ "height":\ 260\},\ "themeVariables":\ \{"xyChart":\ \{"plotColorPalette":\ "[\#0-9a-f,\ ]+"\}\}\}\}%%
+  | xychart-beta
+  | \ {4}x-axis\ \["\d{4}-\d\d-\d\d"(?:,\ "\d{4}-\d\d-\d\d")*\]
+  | \ {4}y-axis\ -?[\d.]+\ -->\ -?[\d.]+
+  | \ {4}(?:bar|line)\ \[-?[\d.]+(?:,\ -?[\d.]+)*\]
+)$""", re.VERBOSE)
+
+
+def test_trend_charts_hold_only_dates_and_numbers(report: str):
+    charts = [b for b in re.findall(r"```mermaid\n(.*?)```", report, re.S) if b.startswith("%%{init")]
+    assert charts
+    for chart in charts:
+        for line in chart.splitlines():
+            assert XYCHART_LINE.match(line), f"not a statement kpiframe writes: {line!r}"
 
 
 def assert_inert_mermaid(diagram: str) -> None:

@@ -24,7 +24,7 @@ from tests.conftest import EXAMPLES, REPO, write_tree
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 EXAMPLE_TODAY = "2026-09-30"  # both examples' as_of
-SECTIONS = ["# Gap report: ", "## Alignment", "## Performance gaps", "## Execution gaps", "## Conflicts",
+SECTIONS = ["# Gap report: ", "## Summary", "## Alignment", "## Performance gaps", "## Execution gaps", "## Conflicts",
             "## Departments", "## Picture", "## Appendix: findings"]
 ENV = {"NO_COLOR": "1", "KPIFRAME_TODAY": None, "COLUMNS": None, "FORCE_COLOR": None}
 
@@ -89,7 +89,13 @@ def assert_tables_well_formed(markdown: str) -> int:
 
 
 def mermaid_blocks(markdown: str) -> list[str]:
-    return re.findall(r"```mermaid\n(.*?)```", markdown, flags=re.S)
+    """The flowcharts (the pictures of goals and KPIs)."""
+    return [b for b in re.findall(r"```mermaid\n(.*?)```", markdown, flags=re.S) if b.startswith("flowchart")]
+
+
+def xychart_blocks(markdown: str) -> list[str]:
+    """The trend charts."""
+    return [b for b in re.findall(r"```mermaid\n(.*?)```", markdown, flags=re.S) if not b.startswith("flowchart")]
 
 
 NODE = re.compile(r'    (n_[A-Za-z0-9_]+)\["([^"]*)"\]')
@@ -490,7 +496,7 @@ def test_json_has_the_same_content_as_data():
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert list(data) == ["version", "header", "alignment", "performance_gaps", "execution", "conflicts",
-                          "departments", "diagrams", "findings", "goals", "kpis", "plans", "names"]
+                          "departments", "diagrams", "findings", "goals", "kpis", "plans", "names", "summary"]
     assert data["version"] == 1
     header = data["header"]
     assert header["organization"] == "Northgate Systems" and header["today"] == EXAMPLE_TODAY
@@ -512,6 +518,15 @@ def test_json_has_the_same_content_as_data():
     assert [(c["a"], c["b"]) for c in data["conflicts"]["unresolved"]] == [
         ("new-deals-closed", "operating-cost"), ("new-deals-closed", "projects-on-time")]
     assert len(data["findings"]) == 32 and data["findings"][0]["code"] == "KF105"
+    summary = data["summary"]
+    assert summary["key_basis"] == "largest-gaps" and summary["key_behind"] == data["performance_gaps"]
+    assert summary["uncorrected"] == ["projects-on-time", "operating-cost", "content-downloads", "event-leads-cost"]
+    assert summary["stale"] == ["payroll-cost"] and summary["kpis_without_owner"] == ["event-leads-cost"]
+    assert summary["trends"][0] == {
+        "kpi": "projects-on-time", "dates": ["2025-12-31", "2026-07-31", "2026-08-31", "2026-09-30"],
+        "actuals": [88, 81, 77, 74], "expected": [88.0, 92.07, 92.66, 93.24], "target": 95,
+        "target_date": "2026-12-31", "basis": "target", "earlier": 0}
+    assert (header["key_kpis"], header["behind_by_health"], header["department"]) == (0, 1, None)
     exceptions = data["diagrams"][-1]
     assert exceptions["kind"] == "exceptions" and exceptions["title"] == "Exceptions"
     assert {"source": "new-deals-closed", "target": "delivery-workload", "kind": "influence", "sign": 1} \

@@ -70,8 +70,11 @@ def report(
                                         help="Start with a section on what changed since this git revision."),
     show_all: bool = AllOpt,
     key_only: bool = KeyOpt,
+    department: str | None = typer.Option(
+        None, "--department", metavar="NAME",
+        help="Only this department: its KPIs, plans, conflicts and findings, and the goals they roll up to."),
 ) -> None:
-    """Write the gap report: alignment, performance and execution gaps, conflicts, a diagram, every finding.
+    """Write the gap report: a summary, alignment, performance and execution gaps, conflicts, diagrams, every finding.
 
     Exit 0 whatever the report finds: a report is not a check (use `kpiframe check` to fail a build).
     """
@@ -87,7 +90,8 @@ def report(
 
         comparison = compare_pair(load_pair(context, path, since, None, options, check_base=True))
         result = comparison.pair.head.checked
-    gap_report = build_report(result, include_retired=show_all, key_only=key_only)
+    require_department(result.analysis, department)
+    gap_report = build_report(result, include_retired=show_all, key_only=key_only, department=department)
     if output_format == "json":
         from kpiframe.render.report_json import render_report_json
 

@@ -17,16 +17,24 @@ is escaped, as GitHub documents for math.
 
 from __future__ import annotations
 
-import re
-import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
-from kpiframe.render.mermaid import Flowchart
-from kpiframe.report.diagram import Diagram
+from kpiframe.render.report_diagrams import diagrams_section
+from kpiframe.render.report_summary import summary_section
+from kpiframe.render.report_text import (
+    code,
+    dated,
+    kpi_state,
+    mark,
+    md,
+    none,
+    percent,
+    table,
+)
 from kpiframe.report.views import (
+    BEHIND,
+    SUMMARY_TOP,
     Alignment,
-    Dated,
     DepartmentRow,
     FindingRow,
     GoalEntry,
@@ -34,150 +42,30 @@ from kpiframe.report.views import (
     OverdueMilestone,
     PlanView,
     Report,
-    ScoreLine,
     TradeoffView,
 )
-from kpiframe.status import format_gap, format_number, format_percent, with_unit
+from kpiframe.status import format_gap, with_unit
 from kpiframe.words import KIND_WORDS
 
-STATUS_MARK = {OFF_TRACK: "🔴", AT_RISK: "🟠", ON_TRACK: "🟢", ACHIEVED: "✅"}
-NO_STATUS_MARK = "⚪"
-# What can turn free text into Markdown syntax, a table cell's end, a link, a mention or math.
-# '_' only at a word edge: inside a word (in_progress) GFM never reads it as emphasis, and the
-# source stays readable. A dot only where a host name has one (a letter follows), so 1.5 stays.
-_MD_ACTIVE = re.compile(r"""
-    (?P<ref>\#(?=\d))                   # #123: an issue reference on GitHub
-  | (?P<gh>(?<![\w-])(?i:GH)-(?=\d))     # GH-123: the same reference, written another way
-  | (?P<sha>(?<![\w-])(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,40}(?![\w-]))  # a commit SHA (digits and a-f)
-  | (?P<at>@(?=\w))                     # @user, @org/team, dana@acme.com
-  | (?P<punct>[\\`*\[\]<>|~$\#])       # syntax, HTML, math, headings
-  | (?P<edge>(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))
-  | (?P<dot>(?<=\w)\.(?=[^\W\d_]))       # acme.com, www.example: linkified hosts
-  | (?P<scheme>(?<=[A-Za-z]):(?=\S))     # https://, mailto:a@b (a scheme is letters and a colon)
-""", re.VERBOSE)
-_WORD_JOINER = "\u2060"
-_INERT = {"ref": "\\#" + _WORD_JOINER, "at": "@" + _WORD_JOINER}
-_WHITESPACE = re.compile(r"\s+")
-
-# Mermaid styles: goals in blues, KPIs by status, conflicts red, trade-offs grey.
-CLASS_DEFS = {
-    "company": "fill:#1f3b73,stroke:#1f3b73,color:#ffffff",
-    "department": "fill:#dbe4f3,stroke:#1f3b73,color:#000000",
-    "team": "fill:#eef2f9,stroke:#5b7bb5,color:#000000",
-    "off_track": "fill:#f8d7da,stroke:#d62728,color:#000000",
-    "at_risk": "fill:#fff3cd,stroke:#e0a800,color:#000000",
-    "on_track": "fill:#d4edda,stroke:#28a745,color:#000000",
-    "achieved": "fill:#c3e6cb,stroke:#1e7e34,color:#000000",
-    "no_status": "fill:#f0f0f0,stroke:#999999,color:#000000",
-    "driver": "fill:#ffffff,stroke:#777777,color:#000000,stroke-dasharray:4 3",
-    "external": "stroke-dasharray:4 3",
-}
-LINK_STYLES = {"conflict": "stroke:#d62728,stroke-width:2px", "tradeoff": "stroke:#888888,stroke-width:1px"}
-LABEL_WIDTH = 24  # characters per line of a diagram's label (report/diagram.py's layout assumes it)
-_STATUS_CLASS = {OFF_TRACK: "off_track", AT_RISK: "at_risk", ON_TRACK: "on_track", ACHIEVED: "achieved"}
-
-
-def md(text: object) -> str:
-    """Free text on one line, inert: it renders as written and never as syntax, a link, a
-    mention or math (safe in a table cell too)."""
-    return _MD_ACTIVE.sub(_inert, _WHITESPACE.sub(" ", str(text)).strip())
-
-
-def _inert(match: re.Match[str]) -> str:
-    kind, text = match.lastgroup or "", match.group()
-    if kind == "gh":
-        return text + _WORD_JOINER
-    if kind == "sha":  # GitHub links a run of 7 or more hex digits: keep every run shorter than that
-        return _WORD_JOINER.join(text[i:i + 6] for i in range(0, len(text), 6))
-    return _INERT.get(kind) or "\\" + text
-
-
-def code(identifier: str) -> str:
-    return f"`{identifier}`"
-
-
-def table(header: Sequence[str], rows: Iterable[Sequence[str]], align: Sequence[str] | None = None) -> list[str]:
-    """A GFM table; ``align`` per column: 'l' or 'r'. Cells must already be escaped."""
-    align = align or ["l"] * len(header)
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"]
-    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
-    return lines
+__all__ = ["findings_table", "md", "render_markdown", "table"]
 
 
 def render_markdown(report: Report) -> str:
     sections = [
-        _header(report), _alignment(report), _performance(report), _execution(report), _conflicts(report),
-        _departments(report), _diagrams(report), _appendix(report),
+        _header(report), summary_section(report), _alignment(report), _performance(report), _execution(report),
+        _conflicts(report), _departments(report), diagrams_section(report), _appendix(report),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
 
 
-# --------------------------------------------------------------------------- small formats
-
-
-def percent(value: float | None) -> str:
-    return "-" if value is None else format_percent(value)
-
-
-def _share(line: ScoreLine) -> str:
-    if line.percent is None:
-        return "n/a"
-    # Never round to 100% or 0% when the count says otherwise.
-    shown = round(line.percent)
-    if line.count < line.total:
-        shown = min(shown, 99)
-    if line.count > 0:
-        shown = max(shown, 1)
-    return f"{shown}%"
-
-
-def _dated(value: Dated | None, unit: str | None, word: str = "on") -> str:
-    if value is None:
-        return "-"
-    text = md(with_unit(value.value, unit))
-    return f"{text} {word} {value.date}" if value.date else text
-
-
-def _mark(status: str) -> str:
-    return STATUS_MARK.get(status, NO_STATUS_MARK)
-
-
-def _kpi_state(kpi: KpiView) -> str:
-    """'on-track at its last reading (2026-09-30): 72% of the way, 75% expected then'; 'stale' when
-    numbers are late; the threshold ('holds ≥ 95%') and the owner's health when there are."""
-    text = ("key KPI, " if kpi.key else "") + f"{_mark(kpi.status)} {kpi.status}"
-    if kpi.latest is not None and kpi.latest.date is not None:
-        text += f" at its last reading ({kpi.latest.date})"
-    if kpi.threshold_text and kpi.target is None:
-        text += f" against the threshold {md(kpi.threshold_text)}"
-    if kpi.progress_pct is not None:
-        text += f": {percent(kpi.progress_pct)} of the way"
-        if kpi.expected_pct is not None and kpi.status != ACHIEVED:
-            text += f", {percent(kpi.expected_pct)} expected then"
-    if kpi.stale:
-        text += ", numbers stale"
-    if kpi.health is not None:
-        text += f"; owner's health: {kpi.health.level}" + (f" ({kpi.health.date})" if kpi.health.date else "")
-        if kpi.health_disagrees:
-            text += ", which the numbers contradict"
-    return text
-
-
-def _plan_state(plan: PlanView) -> str:
-    text = f"{code(plan.id)} {plan.status.replace('_', ' ')}"
-    if plan.due is not None:
-        text += f", due {plan.due}"
-    if plan.overdue_days is not None:
-        text += f" ({plan.overdue_days} days overdue)"
-    return text
-
-
-def _plans_cell(report: Report, kpi: KpiView) -> str:
-    return "; ".join(_plan_state(report.plans[p]) for p in kpi.plans) or "none"
-
-
-def _none(text: str) -> list[str]:
-    return [text]
+def folded(lines: list[str], summary: str, over: int = SUMMARY_TOP) -> list[str]:
+    """``lines`` (a list or a table of more than ``over`` entries) folded under ``summary``: GitHub
+    shows the summary and opens the rest on a click. Shorter ones are shown as they are."""
+    entries = sum(1 for line in lines if line.startswith(("|", "- ", "  - ", "    - "))) - (
+        2 if lines and lines[0].startswith("|") else 0)
+    if entries <= over:
+        return lines
+    return [f"<details><summary>{summary}</summary>", "", *lines, "", "</details>"]
 
 
 # --------------------------------------------------------------------------- 1. header
@@ -186,18 +74,23 @@ def _none(text: str) -> list[str]:
 def _header(report: Report) -> list[str]:
     h = report.header
     counts = ", ".join(f"{n} {KIND_WORDS[kind][n != 1]}" for kind, n in h.documents.items() if n) or "no documents"
+    title = f"# Gap report: {md(h.title)}"
+    if h.department is not None:
+        title += f", {md(report.department_name(h.department))} only"
     lines = [
-        f"# Gap report: {md(h.title)}",
+        title,
         "",
         f"As of **{h.today}**. Generated by `kpiframe report` from {h.files} "
-        f"file{'' if h.files == 1 else 's'} ({counts}).",
+        f"file{'' if h.files == 1 else 's'} ({counts})."
+        + (f" This report covers the {md(report.department_name(h.department))} department: its KPIs and plans, "
+           "the goals they roll up to, its conflicts and its findings." if h.department is not None else ""),
         "",
         f"**Verdict:** {md(h.verdict_text)}",
-        "",
-        *table(["Framework health", "Share", "Count"],
-               ([md(line.label), _share(line), f"{line.count} of {line.total}"] for line in h.scorecard),
-               ["l", "r", "r"]),
     ]
+    if h.key_kpis:
+        behind = f"{h.key_behind} behind" if h.key_behind else "none behind"
+        total = len(report.kpis)
+        lines += ["", f"**Key KPIs** (`key: true`): {h.key_kpis} of {total} KPI{'' if total == 1 else 's'}, {behind}."]
     unread = [f"{n} {what}{'' if n == 1 else 's'}" for what, n in (("KPI", h.unread_kpis), ("file", h.unread_files)) if n]
     if unread:
         lines += ["", f"**Not included:** {' and '.join(unread)} could not be read; the appendix lists why."]
@@ -241,33 +134,38 @@ def _goal_text(report: Report, goal_id: str) -> str:
 def _kpi_text(report: Report, kpi_id: str) -> str:
     kpi = report.kpis[kpi_id]
     return (f"{md(kpi.name)} ({code(kpi.id)}, {md(report.department_name(kpi.department))}, "
-            f"{md(kpi.owner or 'no owner')}): {_kpi_state(kpi)}")
+            f"{md(kpi.owner or 'no owner')}): {kpi_state(kpi)}")
 
 
 def _tree(report: Report, entries: Sequence[GoalEntry]) -> list[str]:
     root = entries[0]
     goal = report.goals[root.goal]
-    lines = [f"### {md(goal.title)}", "", f"{code(goal.id)}, company goal" + (f", {md(goal.owner)}" if goal.owner else "")
-             + ("" if goal.measured else ". **Not measured by any KPI.**"), ""]
+    head = [f"### {md(goal.title)}", "", f"{code(goal.id)}, company goal" + (f", {md(goal.owner)}" if goal.owner else "")
+            + ("" if goal.measured else ". **Not measured by any KPI.**"), ""]
+    lines: list[str] = []
+    kpis = behind = 0
     for entry in entries:
         indent = "  " * entry.depth
         if entry.depth:
             measured = "" if report.goals[entry.goal].measured else " **Not measured by any KPI.**"
             lines.append(f"{'  ' * (entry.depth - 1)}- {_goal_text(report, entry.goal)}{measured}")
         lines += [f"{indent}- KPI {_kpi_text(report, k)}" for k in entry.kpis]
+        kpis += len(entry.kpis)
+        behind += sum(1 for k in entry.kpis if (report.kpis[k].concern or report.kpis[k].status) in BEHIND)
     if len(entries) == 1 and not root.kpis:
         lines.append("- No department goals or KPIs under it.")
-    return lines
+    return head + folded(lines, f"{len(entries) - 1} goals and {kpis} KPIs under it, {behind} of them behind")
 
 
 def _not_traced(report: Report, alignment: Alignment) -> list[str]:
     lines = ["### Not traced to a company goal", ""]
     if not (alignment.orphan_kpis or alignment.untraced_kpis or alignment.untraced_goals):
         return lines + ["None: every KPI and every goal leads up to a company goal."]
-    lines += [f"- Orphan KPI {_kpi_text(report, k)}. It supports no goal." for k in alignment.orphan_kpis]
-    lines += [f"- Untraced KPI {_kpi_text(report, u.id)}. It {md(u.reason)}." for u in alignment.untraced_kpis]
-    lines += [f"- Untraced goal {_goal_text(report, u.id)}: {md(u.reason)}." for u in alignment.untraced_goals]
-    return lines
+    listed = [f"- Orphan KPI {_kpi_text(report, k)}. It supports no goal." for k in alignment.orphan_kpis]
+    listed += [f"- Untraced KPI {_kpi_text(report, u.id)}. It {md(u.reason)}." for u in alignment.untraced_kpis]
+    listed += [f"- Untraced goal {_goal_text(report, u.id)}: {md(u.reason)}." for u in alignment.untraced_goals]
+    return lines + folded(listed, f"{len(alignment.orphan_kpis)} orphan KPIs, {len(alignment.untraced_kpis)} untraced "
+                                  f"KPIs, {len(alignment.untraced_goals)} untraced goals")
 
 
 # --------------------------------------------------------------------------- 3. performance gaps
@@ -277,37 +175,69 @@ def _performance(report: Report) -> list[str]:
     lines = ["## Performance gaps", ""]
     cannot = report.header.cannot_be_judged
     if not report.performance_gaps and cannot.total:  # not "none behind" while some cannot be judged
-        return lines + _none(f"No KPI that can be judged is off track or at risk; {cannot.phrase()}.")
+        return lines + none(f"No KPI that can be judged is off track or at risk; {cannot.phrase()}.")
     if not report.performance_gaps:
-        return lines + _none("No KPI is off track or at risk.")
-    lines += ["KPIs behind where they should have been at their last reading, worst first. Expected then is "
-              "where the KPI would have been on the date of its latest number had it moved from baseline to "
-              "target at an even pace (in brackets: that share of the way); the gap in points is how far behind "
-              "that share it was. How old the number is, is listed under execution gaps (stale numbers).", ""]
+        return lines + none("No KPI is off track or at risk.")
+    lines += ["Every KPI behind where it should have been at its last reading: key KPIs first, then worst first. "
+              "*Of the way*: how much of the distance from its starting point (baseline) to its target it has "
+              "covered. *Expected then*: where it would have been on the date of its latest number had it moved "
+              "at an even pace (or along its target path), and how far short of that it was. How old the number "
+              "is, is listed under execution gaps (stale numbers).", ""]
     rows = []
     for kpi_id in report.performance_gaps:
         kpi = report.kpis[kpi_id]
         rows.append([
-            ("★ " if kpi.key else "") + f"{md(kpi.name)} ({code(kpi.id)})", md(report.department_name(kpi.department)),
-            md(kpi.owner or "-"),
-            f"{_mark(kpi.concern or kpi.status)} {kpi.concern or kpi.status}"
-            + (f" (owner's health: {kpi.health.level})" if kpi.health and kpi.concern != kpi.status else ""),
-            _dated(kpi.baseline, kpi.unit), _dated(kpi.latest, kpi.unit),
-            md(with_unit(kpi.expected_value, kpi.unit)) + (f" ({percent(kpi.expected_pct)})" if kpi.expected_pct is not None else ""),
-            _target_cell(kpi), _gap(kpi), "-" if kpi.gap_pp is None else format_number(kpi.gap_pp),
+            ("★ " if kpi.key else "") + f"{md(kpi.name)} ({code(kpi.id)})",
+            md(kpi.owner or "no owner") + f", {md(report.department_name(kpi.department))}",
+            _gap_status(kpi), dated(kpi.latest, kpi.unit), _expected_cell(kpi), _target_cell(kpi),
             _plans_cell(report, kpi),
         ])
-    return lines + table(["KPI", "Department", "Owner", "Status", "Baseline", "Latest", "Expected then", "Target",
-                          "Gap", "Gap in progress (points)", "Plans"], rows,
-                         ["l", "l", "l", "l", "r", "r", "r", "r", "r", "r", "l"])
+    gaps = table(["KPI", "Owner", "Status", "Latest", "Expected then", "Target", "Plans"], rows,
+                 ["l", "l", "l", "r", "r", "r", "l"])
+    return lines + folded(gaps, f"All {len(rows)} KPIs behind")
+
+
+def _gap_status(kpi: KpiView) -> str:
+    """'🔴 off-track: 16% of the way, 75% expected by then'; by the owner's word when the numbers cannot judge."""
+    concern = kpi.concern or kpi.status
+    text = f"{mark(concern)} {concern}"
+    if kpi.health is not None and concern != kpi.status:
+        return text + f" by its owner's health ({kpi.health.level}); its numbers cannot judge it ({kpi.status})"
+    if kpi.progress_pct is not None:
+        text += f": {percent(kpi.progress_pct)} of the way"
+        if kpi.expected_pct is not None:
+            text += f", {percent(kpi.expected_pct)} expected by then"
+    return text
+
+
+def _expected_cell(kpi: KpiView) -> str:
+    if kpi.expected_value is None:
+        return "-"
+    expected = md(with_unit(kpi.expected_value, kpi.unit))
+    return f"{expected}: {_gap(kpi)}" if kpi.gap_units is not None else expected
 
 
 def _target_cell(kpi: KpiView) -> str:
-    """The dated target ('12 by 2026-12-31', with its path's steps counted), else the threshold."""
+    """'12 by 2026-12-31, from 8 on 2026-01-01' (with its path's steps counted), else the threshold."""
     if kpi.target is None and kpi.threshold_text:
-        return md(kpi.threshold_text)
-    text = _dated(kpi.target, kpi.unit, "by")
-    return text + (f" ({kpi.target_steps} steps)" if kpi.target_steps > 1 else "")
+        return "hold " + md(kpi.threshold_text)
+    text = dated(kpi.target, kpi.unit, "by")
+    text += f" ({kpi.target_steps} steps)" if kpi.target_steps > 1 else ""
+    return text + (f", from {dated(kpi.baseline, kpi.unit)}" if kpi.baseline is not None else "")
+
+
+def _plans_cell(report: Report, kpi: KpiView) -> str:
+    """Each plan by its title and owner: 'Renegotiate the contracts (Morgan Hale): in progress, 92 days overdue'."""
+    cells = []
+    for plan_id in kpi.plans:
+        plan = report.plans[plan_id]
+        text = f"{md(plan.title)} ({md(plan.owner or 'no owner')}): {plan.status.replace('_', ' ')}"
+        if plan.overdue_days is not None:
+            text += f", {plan.overdue_days} days overdue"
+        elif plan.due is not None and plan.status not in ("done", "cancelled"):
+            text += f", due {plan.due}"
+        cells.append(text)
+    return "; ".join(cells) or "none"
 
 
 def _gap(kpi: KpiView) -> str:
@@ -328,14 +258,14 @@ def _execution(report: Report) -> list[str]:
     lines += table(["KPI", "Department", "Owner", "Target"],
                    ([f"{md(kpis[k].name)} ({code(k)})", md(report.department_name(kpis[k].department)),
                      md(kpis[k].owner or "-"),
-                     _dated(kpis[k].target, kpis[k].unit, "by")] for k in ex.kpis_without_plan)
-                   ) if ex.kpis_without_plan else _none("None: every KPI with a target has a plan.")
+                     dated(kpis[k].target, kpis[k].unit, "by")] for k in ex.kpis_without_plan)
+                   ) if ex.kpis_without_plan else none("None: every KPI with a target has a plan.")
 
     lines += ["", "### Behind, and nobody correcting course", ""]
     lines += table(["KPI", "Owner", "Status", "Why no plan counts"],
                    ([f"{md(kpis[u.kpi].name)} ({code(u.kpi)})", md(kpis[u.kpi].owner or "-"),
-                     f"{_mark(u.status)} {u.status}", md(u.reason)] for u in ex.uncorrected)
-                   ) if ex.uncorrected else _none(
+                     f"{mark(u.status)} {u.status}", md(u.reason)] for u in ex.uncorrected)
+                   ) if ex.uncorrected else none(
         "None: every KPI that is behind has a planned or in-progress plan due ahead.")
 
     lines += ["", "### Overdue action plans", ""]
@@ -343,24 +273,24 @@ def _execution(report: Report) -> list[str]:
                    ([_plan_name(plans[p]), md(plans[p].owner or "-"), plans[p].status.replace("_", " "),
                      str(plans[p].due), f"{plans[p].overdue_days} days", _ids(plans[p].addresses)]
                     for p in ex.overdue_plans), ["l", "l", "l", "r", "r", "l"]
-                   ) if ex.overdue_plans else _none("None.")
+                   ) if ex.overdue_plans else none("None.")
 
     lines += ["", "### Blocked action plans", ""]
     lines += table(["Plan", "Owner", "Due", "Addresses"],
                    ([_plan_name(plans[p]), md(plans[p].owner or "-"), str(plans[p].due or "-"),
                      _ids(plans[p].addresses)] for p in ex.blocked_plans)
-                   ) if ex.blocked_plans else _none("None.")
+                   ) if ex.blocked_plans else none("None.")
 
     lines += ["", "### Overdue milestones", ""]
     lines += table(["Plan", "Milestone", "Due", "Overdue by"],
                    (_milestone_row(plans[m.plan], m) for m in ex.overdue_milestones), ["l", "l", "r", "r"]
-                   ) if ex.overdue_milestones else _none("None.")
+                   ) if ex.overdue_milestones else none("None.")
 
     lines += ["", "### Stale numbers", ""]
     lines += table(["KPI", "Owner", "Review", "Latest number", "Next was due"],
                    ([f"{md(kpis[k].name)} ({code(k)})", md(kpis[k].owner or "-"), kpis[k].review or "-",
-                     _dated(kpis[k].latest, kpis[k].unit), str(kpis[k].next_due or "-")] for k in ex.stale_kpis)
-                   ) if ex.stale_kpis else _none("None: every KPI's numbers are as current as its review cadence asks.")
+                     dated(kpis[k].latest, kpis[k].unit), str(kpis[k].next_due or "-")] for k in ex.stale_kpis)
+                   ) if ex.stale_kpis else none("None: every KPI's numbers are as current as its review cadence asks.")
     return lines
 
 
@@ -432,7 +362,7 @@ def _tradeoff(report: Report, t: TradeoffView) -> list[str]:
 def _departments(report: Report) -> list[str]:
     lines = ["## Departments", ""]
     if not report.departments:
-        return lines + _none("No departments.")
+        return lines + none("No departments.")
     lines += ["KPIs per department: traced to a company goal, with an active (planned or in-progress) plan, "
               "with current numbers, on track or achieved; and the check's findings on the department's "
               "goals, KPIs and plans.", ""]
@@ -454,98 +384,15 @@ def _department_cell(row: DepartmentRow) -> str:
 # --------------------------------------------------------------------------- 7. diagrams
 
 
-def _diagrams(report: Report) -> list[str]:
-    lines = ["## Picture", ""]
-    if not any(d.nodes for d in report.diagrams):
-        return lines + _none("Nothing to draw yet.")
-    split = len(report.diagrams) > 1
-    lines.append("Goals at the top, the KPIs that measure them below, coloured by status. A red dotted arrow is "
-                 "an unresolved conflict (it points at the KPI that is hurt); a grey dotted line is an agreed "
-                 "trade-off. KPIs stacked in a column under a goal all measure it (the line goes to the first)." + (" One diagram per company goal, and per department where a goal has more than "
-                                 "a diagram can show; the last, *Exceptions*, holds only the KPIs behind (with their department) "
-                                 "and the unresolved conflicts, with every KPI or driver on their paths (+ raises, "
-                                 "- lowers)."
-                                 if split else ""))
-    for diagram in report.diagrams:
-        if diagram.title is not None:
-            lines += ["", f"### {_diagram_heading(report, diagram)}"]
-        if diagram.goals_only:
-            lines += ["", "Too many KPIs to draw here: its goals only, each with the number of KPIs that "
-                          "measure it directly and how many of them are behind (the sections above list them)."]
-        if diagram.kind == "exceptions" and diagram.left_out and diagram.part == diagram.parts:
-            lines += ["", f"{diagram.left_out} more not drawn: the performance gaps and conflicts above list every one."]
-        lines += ["", "```mermaid", mermaid_diagram(report, diagram).rstrip("\n"), "```"]
-    return lines
-
-
-def _diagram_heading(report: Report, diagram: Diagram) -> str:
-    text = md(diagram.title)
-    if diagram.department is not None:
-        text += f": {md(report.department_name(diagram.department)) if diagram.department else 'no department'}"
-    if diagram.parts > 1:
-        text += f" (part {diagram.part} of {diagram.parts})"
-    return text
-
-
-def _wrapped(text: str, width: int = LABEL_WIDTH, lines: int = 3) -> list[str]:
-    """A label in lines of about ``width`` characters, at most ``lines`` of them (the rest cut, with an
-    ellipsis): a node's width stays what the diagrams' layout expects (report/diagram.py)."""
-    wrapped = textwrap.wrap(" ".join(str(text).split()), width, break_long_words=True) or [""]
-    if len(wrapped) > lines:
-        wrapped = wrapped[:lines]
-        wrapped[-1] = wrapped[-1][:width - 1].rstrip() + "…"
-    return wrapped
-
-
-def mermaid_diagram(report: Report, diagram: Diagram) -> str:
-    chart = Flowchart(direction="TD")
-    for node in diagram.nodes:
-        if node.kind == "kpi":
-            kpi = report.kpis[node.id]
-            state = kpi.status + (f" {percent(kpi.progress_pct)}" if kpi.progress_pct is not None else "")
-            if kpi.health is not None and kpi.concern and kpi.concern != kpi.status:
-                state += f", owner says {kpi.health.level}"  # coloured by what course correction acts on
-            where = [report.department_name(kpi.department)] if diagram.kind == "exceptions" else []
-            chart.node(node.id, [*_wrapped(("★ " if kpi.key else "") + kpi.name), *where, state],
-                       _STATUS_CLASS.get(kpi.concern or kpi.status, "no_status"))
-            if node.external:
-                chart.node_class(node.id, "external")
-        elif node.kind == "driver":
-            chart.node(node.id, [*_wrapped(report.names.get(node.id, node.id)), "driver"], "driver")
-        else:
-            goal = report.goals[node.id]
-            lines = [*_wrapped(goal.title), f"{goal.level} goal"
-                     + (f" · {report.department_name(goal.department)}" if goal.department else "")]
-            if node.kpis is not None:
-                lines.append(f"{node.kpis} KPIs, {node.behind} behind")
-            chart.node(node.id, lines, node.kind)
-    below_the_top = {(column[0], node) for column in diagram.columns for node in column[2:]}
-    for edge in diagram.edges:
-        if (edge.source, edge.target) in below_the_top:
-            continue  # the column's first node carries the edge (report/diagram.py, Diagram.columns)
-        if edge.kind == "conflict":
-            chart.edge(edge.source, edge.target, arrow="-.->", label="conflict", style="conflict")
-        elif edge.kind == "influence":
-            chart.edge(edge.source, edge.target, arrow="-.->", label="+" if (edge.sign or 0) > 0 else "-",
-                       style="conflict")
-        elif edge.kind == "tradeoff":
-            chart.edge(edge.source, edge.target, arrow="-.-", label="trade-off", style="tradeoff")
-        else:
-            chart.edge(edge.source, edge.target)
-    for column in diagram.columns:
-        chart.stack(column[1:])
-    return chart.text(CLASS_DEFS, LINK_STYLES)
-
-
 # --------------------------------------------------------------------------- 8. appendix
 
 
 def _appendix(report: Report) -> list[str]:
     lines = ["## Appendix: findings", ""]
     if not report.findings:
-        return lines + _none("No findings.")
+        return lines + none("No findings.")
     lines += ["Every finding of `kpiframe check` at this date; suppressed ones are marked.", ""]
-    return lines + findings_table(report.findings)
+    return lines + folded(findings_table(report.findings), f"All {len(report.findings)} findings")
 
 
 def findings_table(findings: Sequence[FindingRow]) -> list[str]:

@@ -1,3 +1,8 @@
-"""The gap report's data (`kpiframe report`): :mod:`.views` holds what it shows, :mod:`.model` computes
-it and :mod:`.diagram` lays out its diagrams; kpiframe.render.report_markdown and
-kpiframe.render.report_json format it."""
+"""The gap report's data (`kpiframe report`), computed once, formatted by kpiframe.render.report_*:
+
+* :mod:`.views`: what it shows (frozen dataclasses);
+* :mod:`.model`: builds the report (and `tree`'s view), one department's too;
+* :mod:`.items`: each goal, KPI and plan as the report shows it;
+* :mod:`.alignment`, :mod:`.gaps`, :mod:`.header`, :mod:`.summary`: its sections;
+* :mod:`.diagram`: which diagrams to draw and how to lay them out so they stay readable.
+"""

@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 NODE_LIMIT = 40  # goals + KPIs (+ drivers) in one diagram
 MAX_PARTS = 3  # a department needing more parts than this is drawn with its goals only
@@ -95,6 +96,21 @@ class DiagramInput:
     behind_order: Sequence[str] = ()  # the KPIs behind, worst first (the exceptions drawn first)
     conflict_paths: Sequence[tuple[tuple[str, ...], tuple[int, ...]]] = ()  # each conflict's path and signs
     drivers: frozenset[str] = frozenset()  # ids on conflict paths that are drivers
+
+    @cached_property
+    def goal_rank(self) -> dict[str, int]:
+        """Each goal's place in drawing order: the trees' pre-order, then the rest."""
+        order = [g for _, _, tree in self.trees for g in tree]
+        return {g: i for i, g in enumerate(dict.fromkeys([*order, *self.goal_parents]))}
+
+    @cached_property
+    def kpis_by_goal(self) -> dict[str, list[str]]:
+        """The KPIs supporting each goal, in the KPIs' order."""
+        index: dict[str, list[str]] = {}
+        for kpi, supports in self.kpi_supports.items():
+            for goal in dict.fromkeys(supports):
+                index.setdefault(goal, []).append(kpi)
+        return index
 
 
 def build_diagrams(data: DiagramInput, limit: int = NODE_LIMIT) -> tuple[Diagram, ...]:
@@ -263,14 +279,13 @@ def _with_ancestors(data: DiagramInput, goals: Iterable[str], universe: set[str]
 
 
 def _ordered(data: DiagramInput, goals: set[str]) -> list[str]:
-    order = [g for _, _, tree in data.trees for g in tree]
-    ranked = {g: i for i, g in enumerate(dict.fromkeys([*order, *data.goal_parents]))}
+    ranked = data.goal_rank
     return sorted(goals, key=lambda g: ranked.get(g, len(ranked)))
 
 
 def _kpis_under(data: DiagramInput, goals: Iterable[str]) -> list[str]:
-    wanted = set(goals)
-    return [k for k, supports in data.kpi_supports.items() if wanted.intersection(supports)]
+    found = {k for g in goals for k in data.kpis_by_goal.get(g, ())}
+    return [k for k in data.kpi_supports if k in found]
 
 
 def _diagram(data: DiagramInput, title: str | None, goal: str | None, goal_ids: Sequence[str],

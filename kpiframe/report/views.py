@@ -16,6 +16,9 @@ from kpiframe.report.diagram import Diagram
 from kpiframe.status import Unjudged
 
 REPORT_VERSION = 1
+SUMMARY_TOP = 10  # entries of each summary list shown; "and N more" says the rest
+DUE_WITHIN_DAYS = 30
+TREND_POINTS = 12  # readings drawn in a trend chart, the latest
 BEHIND = (OFF_TRACK, AT_RISK)
 ON_COURSE = (ON_TRACK, ACHIEVED)
 
@@ -50,6 +53,10 @@ class Header:
     unread_files: int  # files that could not be read
     scorecard: tuple[ScoreLine, ...]
     cannot_be_judged: Unjudged  # KPIs with no target, baseline or numbers: never counted as good
+    key_kpis: int = 0  # KPIs marked `key: true`, counted apart
+    key_behind: int = 0  # ... of them behind (by their numbers, else by their owner's health)
+    behind_by_health: int = 0  # KPIs the numbers cannot judge whose owner's health says behind
+    department: str | None = None  # `report --department`: the one department reported on
 
 
 @dataclass(frozen=True)
@@ -254,6 +261,49 @@ class FindingRow:
 
 
 @dataclass(frozen=True)
+class DueItem:
+    """A plan, or a milestone of a plan, that is still open and due in the next ``DUE_WITHIN_DAYS``."""
+
+    plan: str
+    milestone: str | None  # the milestone's title; None for the plan itself
+    due: date
+    days: int  # from today
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A KPI's readings for its chart: each date with its actual and where it was expected to be
+    then (its target path, or its threshold); the final target drawn as a level."""
+
+    kpi: str
+    dates: tuple[date, ...]
+    actuals: tuple[float, ...]
+    expected: tuple[float | None, ...]
+    target: float | None  # the final target's value (None for a threshold: ``expected`` is it)
+    target_date: date | None
+    basis: str  # target | threshold
+    earlier: int  # readings before the first one drawn (the chart shows the latest TREND_POINTS)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a leadership team reads first: full lists here, the report shows the first SUMMARY_TOP."""
+
+    key_behind: tuple[str, ...]  # key KPIs behind, worst first; without key KPIs, the largest gaps
+    key_basis: str  # key | largest-gaps
+    key_unjudged: int  # key KPIs the numbers cannot judge (and the owner's health does not put behind)
+    uncorrected: tuple[str, ...]  # behind, and nobody correcting course
+    due_soon: tuple[DueItem, ...]  # open plans and milestones due within DUE_WITHIN_DAYS, soonest first
+    due_until: date  # today + DUE_WITHIN_DAYS (the calendar's last day at most)
+    overdue_plans: int
+    overdue_milestones: int
+    stale: tuple[str, ...]
+    kpis_without_owner: tuple[str, ...]
+    plans_without_owner: tuple[str, ...]
+    trends: tuple[Trend, ...]  # of the first SUMMARY_TOP of key_behind
+
+
+@dataclass(frozen=True)
 class Report:
     version: int
     header: Header
@@ -268,6 +318,7 @@ class Report:
     kpis: dict[str, KpiView]
     plans: dict[str, PlanView]
     names: dict[str, str]  # every KPI's name and every driver's title, by id (for conflict paths)
+    summary: Summary
 
     @cached_property
     def _department_names(self) -> dict[str, str]:
