@@ -90,8 +90,10 @@ def _verdict(errors: int, warnings: int, empty: bool, kpis: dict[str, KpiView], 
                      if n]
             text += f"; {behind} of {_plural(len(kpis), 'KPI')} behind ({', '.join(parts)})"
         if by_health:
-            text += (f"{' and' if behind else ';'} {by_health} {'more ' if behind else ''}"
-                     f"behind by {'its' if by_health == 1 else 'their'} owner's health, which the numbers cannot judge")
+            whose = "its" if by_health == 1 else "their"
+            text += (f" and {by_health} more behind by {whose} owner's health" if behind else
+                     f"; {by_health} of {_plural(len(kpis), 'KPI')} behind by {whose} owner's health")
+            text += ", which the numbers cannot judge"
         uncorrected = len(execution.uncorrected)
         everyone = behind + by_health
         if not uncorrected:
