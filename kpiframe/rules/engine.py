@@ -84,18 +84,23 @@ def run_rules(context: RuleContext, selection: RuleSelection, stage: Stage | Non
     for r in all_rules():
         if r.check is not None and r.slug in selection.severities:
             stage.enter(f"running rule {r.code} {r.slug}")
-            findings += [to_finding(r, p) for p in r.check(context)]
+            severity = selection.severities[r.slug]
+            findings += [to_finding(r, p, severity) for p in r.check(context)]
     return findings
 
 
-def to_finding(r: Rule, p: Problem) -> Finding:
+def to_finding(r: Rule, p: Problem, severity: Severity | None = None) -> Finding:
+    """A rule's problem as a finding, with the rule's code and ``severity`` (its default when
+    None): made whole here, so that settling does not copy each of them again."""
+    severity = r.severity if severity is None else severity
     if p.document is not None:
         raw = p.document.origin
         line, column = raw.position(p.path, key=p.key)
         return Finding(rule=r.slug, message=p.message, file=raw.file, line=line, column=column,
-                       subject=p.document.id, related=p.related, hint=p.hint, fix=p.fix)
+                       subject=p.document.id, related=p.related, hint=p.hint, code=r.code, severity=severity,
+                       fix=p.fix)
     return Finding(rule=r.slug, message=p.message, file=p.file or "", line=p.line, column=p.column,
-                   subject=p.subject, related=p.related, hint=p.hint, fix=p.fix)
+                   subject=p.subject, related=p.related, hint=p.hint, code=r.code, severity=severity, fix=p.fix)
 
 
 def settle_findings(findings: list[Finding], framework: Framework,
@@ -105,8 +110,11 @@ def settle_findings(findings: list[Finding], framework: Framework,
     placed = []
     for f in findings:
         severity = selection.severities.get(f.rule)
-        if severity is not None:
-            placed.append(replace(f, code=rules[f.rule].code, severity=severity))
+        if severity is None:
+            continue
+        code = rules[f.rule].code
+        # Rules' findings arrive whole (to_finding); the loader's still need their code.
+        placed.append(f if f.code == code and f.severity is severity else replace(f, code=code, severity=severity))
     active: list[Finding] = []
     suppressed: list[Finding] = []
     used: set[tuple[str, int]] = set()
