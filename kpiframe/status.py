@@ -181,6 +181,28 @@ def unjudged(statuses: Any) -> Unjudged:
     return Unjudged(sum(parts), *parts)
 
 
+@dataclass(frozen=True)
+class StatusTotals:
+    """What `status` counts under its table and in its JSON, worked out here so that the
+    renderers only show it. Retired KPIs are in ``kpis`` when shown (--all) but never judged."""
+
+    kpis: int
+    counts: dict[str, int]  # every status of STATUS_ORDER, zeros too
+    cannot_be_judged: Unjudged
+    key_kpis: int
+    key_counts: dict[str, int]
+    judged_by_health: int  # no numbers to judge: the owner's health said it
+    stale: int
+
+
+def status_totals(rows: list[KpiStatus]) -> StatusTotals:
+    key_rows = [row for row in rows if row.kpi.key]
+    return StatusTotals(
+        kpis=len(rows), counts=status_counts(rows), cannot_be_judged=unjudged(rows), key_kpis=len(key_rows),
+        key_counts=status_counts(key_rows), judged_by_health=sum(1 for row in rows if row.from_health),
+        stale=sum(1 for row in rows if row.staleness.stale))
+
+
 def has_current_numbers(status: KpiStatus) -> bool:
     """A KPI with an actual that is not stale: one with no numbers at all is not current."""
     return status.progress.latest_date is not None and not status.staleness.stale

@@ -39,22 +39,23 @@ def status(
     """Show every KPI: baseline, latest actual, target, progress vs expected, status and active plans."""
     from kpiframe.analysis import unread
     from kpiframe.check import LoadOptions
-    from kpiframe.status import order_statuses
+    from kpiframe.status import order_statuses, status_totals
 
     loaded = load(context, path, LoadOptions(today=parse_today(today)))
     require_department(loaded.analysis, department)
     rows = order_statuses(loaded.analysis.kpi_statuses, sort, department, include_retired=show_all,
                           key_only=key_only)
     missing = unread(loaded.framework, loaded.settled_findings()[0])
+    totals = status_totals(rows)
     if output_format is CheckFormat.json:
         from kpiframe.render.status_json import render_status_json
 
-        emit(render_status_json(loaded, rows, missing, sort=sort, department=department))
+        emit(render_status_json(loaded, rows, totals, missing, sort=sort, department=department))
     else:
         from kpiframe.render.status_table import print_status_table
         from kpiframe.render.text import make_console
 
-        print_status_table(loaded, rows, missing, make_console(), grouped=sort == "department")
+        print_status_table(loaded, rows, totals, missing, make_console(), grouped=sort == "department")
 
 
 def report(

@@ -9,13 +9,13 @@ from typing import Any
 
 from kpiframe.analysis import Unread
 from kpiframe.check import LoadedFramework
-from kpiframe.status import KpiStatus, json_number, status_counts, unjudged
+from kpiframe.status import KpiStatus, StatusTotals, json_number
 
 STATUS_JSON_VERSION = 1
 
 
-def render_status_json(loaded: LoadedFramework, rows: list[KpiStatus], unread: Unread, *, sort: str,
-                       department: str | None) -> str:
+def render_status_json(loaded: LoadedFramework, rows: list[KpiStatus], totals: StatusTotals, unread: Unread, *,
+                       sort: str, department: str | None) -> str:
     payload = {
         "version": STATUS_JSON_VERSION,
         "root": str(loaded.root),
@@ -23,8 +23,8 @@ def render_status_json(loaded: LoadedFramework, rows: list[KpiStatus], unread: U
         "today": loaded.today.isoformat(),
         "sort": sort,
         "department": department,
-        "counts": status_counts(rows),
-        "cannot_be_judged": dataclasses.asdict(unjudged(rows)),
+        "counts": totals.counts,
+        "cannot_be_judged": dataclasses.asdict(totals.cannot_be_judged),
         "unread": unread.as_dict(),
         "kpis": [status_as_dict(row) for row in rows],
     }

@@ -15,7 +15,7 @@ from kpiframe.check import LoadedFramework
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.styled import LinePrinter
 from kpiframe.render.text import print_table
-from kpiframe.status import KpiStatus, format_number, format_percent, status_counts, threshold_text, unjudged
+from kpiframe.status import KpiStatus, StatusTotals, format_number, format_percent, threshold_text
 
 STATUS_STYLE = {ACHIEVED: "bold green", ON_TRACK: "green", AT_RISK: "yellow", OFF_TRACK: "bold red"}
 BAR_WIDTH = 10
@@ -27,8 +27,8 @@ COLUMNS = (("KPI", "left"), ("Department", "left"), ("Unit", "left"), ("Baseline
 UNIT_MAX_WIDTH = 10
 
 
-def print_status_table(loaded: LoadedFramework, rows: list[KpiStatus], unread: Unread, console: Console, *,
-                       grouped: bool = False) -> None:
+def print_status_table(loaded: LoadedFramework, rows: list[KpiStatus], totals: StatusTotals, unread: Unread,
+                       console: Console, *, grouped: bool = False) -> None:
     """The table, then a line of counts. ``grouped``: rows are sorted by department; separate them.
 
     Decisions: the table is laid out here, not by rich's ``Table``, whenever it fits as it is
@@ -50,11 +50,11 @@ def print_status_table(loaded: LoadedFramework, rows: list[KpiStatus], unread: U
         from kpiframe.render.status_narrow import print_narrow_table  # it imports STATUS_STYLE from here
 
         if print_narrow_table(console, title, columns, cells, rows, sections):
-            console.print(_footer(rows, unread))  # wrapped at words, as the table is narrow
+            console.print(_footer(totals, unread))  # wrapped at words, as the table is narrow
             return
     if not _print_plain_table(console, title, columns, cells, sections):
         _print_rich_table(console, title, columns, cells, sections)
-    console.print(_footer(rows, unread), soft_wrap=True)
+    console.print(_footer(totals, unread), soft_wrap=True)
 
 
 def _natural_width(columns: tuple[tuple[str, str], ...], rows: list[list[Text | str]]) -> int:
@@ -222,28 +222,24 @@ def _plans(row: KpiStatus) -> Text:
     return count
 
 
-def _footer(rows: list[KpiStatus], unread: Unread) -> Text:
-    counts = status_counts(rows)
-    text = Text(f"{len(rows)} KPI{'s' if len(rows) != 1 else ''}")
-    shown = [(status, n) for status, n in counts.items() if n]
+def _footer(totals: StatusTotals, unread: Unread) -> Text:
+    text = Text(f"{totals.kpis} KPI{'s' if totals.kpis != 1 else ''}")
+    shown = [(status, n) for status, n in totals.counts.items() if n]
     if shown:
         text.append(": ")
         for i, (status, n) in enumerate(shown):
             text.append(", " if i else "")
             text.append(f"{n} {status}", style=STATUS_STYLE.get(status, ""))
-    cannot = unjudged(rows)
-    if cannot.total:
-        text.append(f"; {cannot.phrase()}", style="yellow")
-    key_rows = [row for row in rows if row.kpi.key]
-    if key_rows and len(key_rows) != len(rows):
-        key_counts = [f"{n} {status}" for status, n in status_counts(key_rows).items() if n]
-        text.append(f"; key KPIs {len(key_rows)}" + (f": {', '.join(key_counts)}" if key_counts else ""), style="bold")
-    flagged = sum(1 for row in rows if row.from_health)
-    if flagged:
-        text.append(f"; {flagged} judged by the owner's health (no numbers to judge)", style="yellow")
-    stale = sum(1 for row in rows if row.staleness.stale)
-    if stale:
-        text.append(f"; {stale} stale", style="yellow")
+    if totals.cannot_be_judged.total:
+        text.append(f"; {totals.cannot_be_judged.phrase()}", style="yellow")
+    if totals.key_kpis and totals.key_kpis != totals.kpis:
+        key_counts = [f"{n} {status}" for status, n in totals.key_counts.items() if n]
+        text.append(f"; key KPIs {totals.key_kpis}" + (f": {', '.join(key_counts)}" if key_counts else ""),
+                    style="bold")
+    if totals.judged_by_health:
+        text.append(f"; {totals.judged_by_health} judged by the owner's health (no numbers to judge)", style="yellow")
+    if totals.stale:
+        text.append(f"; {totals.stale} stale", style="yellow")
     parts = [f"{n} {what}{'s' if n != 1 else ''}" for what, n in (("KPI", unread.kpis), ("file", unread.files)) if n]
     if parts:
         text.append(f". Not shown: {' and '.join(parts)} that could not be read; run `kpiframe check`", style="bold red")
