@@ -55,24 +55,39 @@ Decisions, in the order ``assess`` applies them:
 * Target path (`targets:`): the expected value (at ``judged_at``) follows baseline -> each step -> final target,
   straight between neighbours, instead of one straight line; expected % is then that value's
   share of the way from baseline to the final target (so a back-loaded path expects less early).
-* Threshold (a standing level, judged only when there is no dated target): ``no-data`` without
-  an actual, ``on-track`` when the latest meets it (at or above for increase, at or below for
-  decrease), else ``off-track``; ``expected_value`` is the threshold and ``gap_units`` the
-  distance to it. There is no expected progress.
+* Threshold (a standing level): ``no-data`` without an actual, ``on-track`` when the latest meets
+  it (at or above for increase, at or below for decrease), else ``off-track``; ``expected_value``
+  is the threshold and ``gap_units`` the distance to it. There is no expected progress.
+* Threshold *and* a dated target (or path): both are judged. A threshold is a floor, so a breach
+  makes the KPI ``off-track`` whatever the target says (``basis`` "threshold", and
+  ``target_status`` keeps what the target alone says); a met threshold leaves the judgement to
+  the target, unless the target cannot judge (no baseline), when the threshold does. Without an
+  actual neither can judge: the target's ``no-data``.
 * No direction: ``no-direction``, whatever the numbers (which way is better is unknown).
 
-Staleness: see ``is_stale``.
+Staleness: see ``is_stale`` (in :mod:`kpiframe.cadence`, re-exported here).
 """
 
 from __future__ import annotations
 
-import calendar
+import dataclasses
 import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
-from typing import Literal
+from datetime import date, datetime
+
+from kpiframe.cadence import (  # noqa: F401  (re-exported: progress and staleness are read together)
+    CADENCES,
+    GRACE_DAYS,
+    Cadence,
+    Staleness,
+    add_days,
+    add_months,
+    grace_period,
+    is_stale,
+    next_due,
+)
 
 # Status strings (exact; reports colour and sort by them, rules test for them).
 ACHIEVED = "achieved"
@@ -87,15 +102,6 @@ NO_DIRECTION = "no-direction"
 STATUSES: tuple[str, ...] = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NO_TARGET, NO_BASELINE, NO_DIRECTION)
 # The statuses that are a judgement of progress (the rest say why there is none).
 JUDGED_STATUSES: frozenset[str] = frozenset({ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK})
-
-Cadence = Literal["weekly", "monthly", "quarterly", "yearly"]
-CADENCES: tuple[str, ...] = ("weekly", "monthly", "quarterly", "yearly")
-
-# One cadence, in calendar months (weekly is the only one counted in days).
-_CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
-_WEEK = timedelta(days=7)
-# Half a cadence, as a fixed number of days: the grace after a number was due.
-GRACE_DAYS: dict[str, int] = {"weekly": 3, "monthly": 15, "quarterly": 45, "yearly": 182}
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ class Measure:
     review: str | None = None
     # The steps of a target path before the final one (target_value/target_date), dates ascending.
     steps: Sequence[tuple[date, float]] = field(default_factory=tuple)
-    threshold: float | None = None  # a standing level to hold, judged when there is no dated target
+    threshold: float | None = None  # a standing level to hold (a floor, beside a dated target too)
 
     def __post_init__(self) -> None:
         if self.direction is not None:
@@ -146,28 +152,9 @@ class Progress:
     # What the status judges against: "target" (a dated target or path), "threshold", or None.
     basis: str | None = None
     judged_at: date | None = None  # the latest actual's date; today when there is no actual
-
-
-@dataclass(frozen=True)
-class Staleness:
-    """Whether a KPI's numbers are current.
-
-    ``basis`` says what the due date was computed from: "actual" (the latest actual),
-    "baseline" (no actuals yet) or None (no cadence, or nothing dated to start from).
-    ``next_due`` is when the next number was (or will be) due; ``stale_after`` is the last
-    day it may arrive before the KPI counts as stale (next_due + grace, or next_due itself
-    when there are no actuals yet).
-    """
-
-    stale: bool
-    last_date: date | None
-    next_due: date | None
-    stale_after: date | None
-    basis: str | None
-    # The date one cadence cannot be added to without passing 9999-12-31, the calendar's last
-    # day: the next number is due after every date there is, so the KPI is not stale, and the
-    # stale-kpi rule says it could not extend that date.
-    beyond_calendar: date | None = None
+    threshold_met: bool | None = None  # whether the latest holds the threshold; None without either
+    # What the dated target alone says, when the KPI also has a threshold and the threshold decided.
+    target_status: str | None = None
 
 
 def direction_sign(direction: int | str) -> int:
@@ -197,7 +184,19 @@ def assess(measure: Measure, today: date, tolerances: Tolerances = Tolerances())
     sign = direction_sign(measure.direction)
     if target is None and threshold is not None:
         return _assess_threshold(sign, threshold, latest_date, latest_value, today)
+    by_target = _assess_target(measure, sign, baseline, target, latest_date, latest_value, today, tolerances)
+    if threshold is None or latest_value is None:
+        return by_target
+    by_threshold = _assess_threshold(sign, threshold, latest_date, latest_value, today)
+    if by_threshold.threshold_met and by_target.status in JUDGED_STATUSES:
+        return dataclasses.replace(by_target, threshold_met=True)
+    return dataclasses.replace(by_threshold, target_status=by_target.status)
 
+
+def _assess_target(measure: Measure, sign: int, baseline: float | None, target: float | None,
+                   latest_date: date | None, latest_value: float | None, today: date,
+                   tolerances: Tolerances) -> Progress:
+    """The judgement against the dated target or path alone (``no-target`` without one)."""
     judged_at = latest_date or today
     share = expected_share(measure.baseline_date, measure.target_date, judged_at)
     expected_pct = None if share is None else share * 100.0
@@ -237,10 +236,10 @@ def _assess_threshold(sign: int, threshold: float, latest_date: date | None, lat
     """A standing level: met or not by the latest actual; there is no path to be along."""
     if latest is None:
         return Progress(NO_DATA, None, None, None, None, None, None, None, basis="threshold", judged_at=today)
-    status = ON_TRACK if sign * (latest - threshold) >= 0 else OFF_TRACK
+    met = sign * (latest - threshold) >= 0
     gap = _finite(sign * (threshold - latest))
-    return Progress(status, latest, latest_date, None, None, threshold, gap, None, basis="threshold",
-                    judged_at=latest_date)
+    return Progress(ON_TRACK if met else OFF_TRACK, latest, latest_date, None, None, threshold, gap, None,
+                    basis="threshold", judged_at=latest_date, threshold_met=met)
 
 
 def meets_threshold(direction: int | str, threshold: float, value: float) -> bool:
@@ -365,79 +364,3 @@ def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else None
-
-
-# --- cadence arithmetic -------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date | None:
-    """``day`` moved by whole calendar months, clamping the day (Jan 31 + 1 month = Feb 28/29);
-    None past 9999-12-31, where the calendar ends."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    if not MINYEAR <= year <= MAXYEAR:
-        return None
-    month += 1
-    last_day = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last_day))
-
-
-def add_days(day: date, days: timedelta) -> date | None:
-    """``day + days``, or None past 9999-12-31."""
-    try:
-        return day + days
-    except OverflowError:
-        return None
-
-
-def next_due(last: date, cadence: str) -> date | None:
-    """When the number after one dated ``last`` is due: 7 days, or 1/3/12 calendar months later;
-    None when that is past 9999-12-31."""
-    cadence = _check_cadence(cadence)
-    if cadence == "weekly":
-        return add_days(last, _WEEK)
-    return add_months(last, _CADENCE_MONTHS[cadence])
-
-
-def grace_period(cadence: str) -> timedelta:
-    """Half a cadence, fixed in days: weekly 3, monthly 15, quarterly 45, yearly 182."""
-    return timedelta(days=GRACE_DAYS[_check_cadence(cadence)])
-
-
-def is_stale(
-    latest_actual_date: date | None,
-    baseline_date: date | None,
-    cadence: str | None,
-    today: date,
-) -> Staleness:
-    """Whether the numbers are older than the review cadence allows at ``today``.
-
-    * With an actual: stale when today is after next_due(latest) + half a cadence.
-    * Without actuals: stale when today is after next_due(baseline date), i.e. the baseline
-      is more than one cadence old and still no number has come in.
-    * No cadence, or neither date: never stale (nothing says when a number is due).
-    Callers pass the latest actual at or before today (``Progress.latest_date``); an actual
-    dated after today would simply make the KPI look current.
-    """
-    if cadence is None:
-        return Staleness(False, _as_date(latest_actual_date), None, None, None)
-    last = _as_date(latest_actual_date)
-    if last is not None:
-        due = next_due(last, cadence)
-        if due is None:
-            return Staleness(False, last, None, None, "actual", beyond_calendar=last)
-        stale_after = add_days(due, grace_period(cadence))  # None: after every day there is
-        return Staleness(stale_after is not None and today > stale_after, last, due, stale_after, "actual")
-    start = _as_date(baseline_date)
-    if start is not None:
-        due = next_due(start, cadence)
-        if due is None:
-            return Staleness(False, None, None, None, "baseline", beyond_calendar=start)
-        return Staleness(today > due, None, due, due, "baseline")
-    return Staleness(False, None, None, None, None)
-
-
-def _check_cadence(cadence: str) -> str:
-    if not isinstance(cadence, str) or cadence not in GRACE_DAYS:
-        raise ValueError(f"cadence must be one of {', '.join(CADENCES)}, not {cadence!r}")
-    return cadence

@@ -191,7 +191,7 @@ def test_status_json_shape(root):
         "baseline": {"value": 8, "date": "2026-01-01"}, "key": False, "target": {"value": 12, "date": "2026-12-31"},
         "targets": [], "threshold": None, "health": None, "health_disagrees": False,
         "latest": {"value": 9.6, "date": "2026-06-15"}, "status": "on-track", "judged_by": "target",
-        "concern": "on-track", "judged_at": "2026-06-15",
+        "threshold_met": None, "target_status": None, "concern": "on-track", "judged_at": "2026-06-15",
         "progress_pct": 40.0, "expected_pct": 45.33, "expected_value": 9.81, "gap": 0.21,
         "stale": False, "next_due": "2026-07-15",
         "plans": ["outbound"], "active_plans": ["outbound"], "correcting_plans": ["outbound"],

@@ -52,7 +52,9 @@ def status_as_dict(row: KpiStatus) -> dict[str, Any]:
         "health_disagrees": row.health_disagrees,
         "latest": _measurement(progress.latest_value, progress.latest_date) if progress.latest_date else None,
         "status": progress.status,
-        "judged_by": progress.basis,
+        "judged_by": progress.basis,  # "target", "threshold" (it decided, even beside a target) or None
+        "threshold_met": progress.threshold_met,
+        "target_status": progress.target_status,  # the target alone, when the threshold decided instead
         "concern": row.concern,
         "judged_at": _iso(progress.judged_at),  # the latest actual's date (today without one)
         "progress_pct": _round(progress.progress_pct),

@@ -161,12 +161,16 @@ def _cells(row: KpiStatus, department_name: Callable[[str], str]) -> list[Text |
     baseline = format_number(kpi.baseline.value) if kpi.baseline else "-"
     final = kpi.final_target
     if final is not None:
-        target = format_number(final.value) + (f" ({len(kpi.targets)} steps)" if kpi.targets else "")
+        steps = len(kpi.targets)
+        target = format_number(final.value) + (f" ({steps} step{'s' if steps != 1 else ''})" if steps else "")
+        target += f" · {threshold_text(kpi)}" if kpi.threshold else ""  # both are judged
     else:
         target = threshold_text(kpi) if kpi.threshold else "-"
     name = Text("★ ", style="bold") + Text(kpi.id) if kpi.key else Text(kpi.id)
+    # A breached threshold overrides the target beside it: say which of the two decided.
+    decided = " (threshold)" if final is not None and progress.basis == "threshold" else ""
     return [name, department_name(kpi.department), kpi.unit or "-", baseline, _latest(row), target, progress_bar(row),
-            Text(progress.status, style=STATUS_STYLE.get(progress.status, "dim")), _plans(row)]
+            Text(progress.status + decided, style=STATUS_STYLE.get(progress.status, "dim")), _plans(row)]
 
 
 HEALTH_STYLE = {"okay": "green", "attention": "yellow", "problem": "bold red"}

@@ -16,7 +16,7 @@ from kpiframe.model import KPI, ActionPlan
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import rule
-from kpiframe.status import format_gap, standing, threshold_text, with_unit
+from kpiframe.status import KpiStatus, format_gap, standing, threshold_text, with_unit
 
 EXAMPLE_TODAY = date(2026, 6, 30)
 
@@ -68,6 +68,17 @@ def _bar_field(kpi: KPI) -> tuple:
     return _target_field(kpi) if kpi.final_target is not None or kpi.threshold is None else ("threshold",)
 
 
+def _judged_field(kpi: KPI, status: KpiStatus) -> tuple:
+    """Where a finding about the KPI's judgement points: the threshold when it decided, else its bar."""
+    return ("threshold",) if status.progress.basis == "threshold" else _bar_field(kpi)
+
+
+def _beside_target(status: KpiStatus) -> str:
+    """'; its target alone says on-track' when a breached threshold overrode a dated target."""
+    alone = status.progress.target_status
+    return f"; its target alone says {alone}" if alone is not None and status.kpi.final_target is not None else ""
+
+
 def _still_open(plan: ActionPlan) -> bool:
     return plan.status not in ("done", "cancelled")
 
@@ -98,13 +109,16 @@ def missing_action_plan(ctx: RuleContext) -> Iterator[Problem]:
             continue
         if final is not None:
             message = f"{kpi.label} has a target ({with_unit(final.value, kpi.unit)} by {final.date})"
+            if breached:
+                message += (f" and does not hold its threshold ({threshold_text(kpi)}; latest "
+                            f"{with_unit(status.progress.latest_value, kpi.unit)} on {status.progress.latest_date})")
         else:
             message = (f"{kpi.label} does not hold its threshold ({threshold_text(kpi)}; latest "
                        f"{with_unit(status.progress.latest_value, kpi.unit)} on {status.progress.latest_date})")
         message += " but no action plan addresses it"
         if plans:
             message += " (only cancelled ones: " + ", ".join(f"'{p.id}'" for p in plans) + ")"
-        yield problem(kpi, message, path=_bar_field(kpi), key=True, related=[p.id for p in plans],
+        yield problem(kpi, message, path=_judged_field(kpi, status), key=True, related=[p.id for p in plans],
                       hint=f"add an ActionPlan with `addresses: [{kpi.id}]`, an owner and a due date")
 
 
@@ -349,13 +363,15 @@ def stale_kpi(ctx: RuleContext) -> Iterator[Problem]:
 
 @rule(
     code="KF311", slug="off-track-kpi", severity="warning",
-    summary="A KPI off track at its last reading: progress below expected then by more than the at-risk tolerance.",
+    summary="A KPI off track at its last reading: progress below expected then by more than the at-risk tolerance, "
+            "or a threshold it does not hold.",
     rationale="""
         Expected progress is the share of the time from baseline to target that had passed when
         the latest number was measured: a quarterly number read in March is judged against
         March, not against today (how old it is, is stale-kpi's business). A KPI further behind
         than the `at_risk` tolerance (25 percentage points by default) will not reach its target
-        without a change of course.
+        without a change of course. A threshold is a floor: a latest number that does not hold
+        it is off track, even when the KPI also has a dated target it is on course for.
     """,
     fix="Act on the gap: update or add the action plan that addresses the KPI, or revise the target with its owner.",
     failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 8.4}")),
@@ -371,7 +387,7 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
         if progress.basis == "threshold":
             yield problem(kpi, f"{kpi.label} is off track: latest {with_unit(progress.latest_value, kpi.unit)} on "
                                f"{progress.latest_date} does not hold its threshold ({threshold_text(kpi)}): "
-                               f"{format_gap(progress.gap_units, kpi.unit or '')}",
+                               f"{format_gap(progress.gap_units, kpi.unit or '')}{_beside_target(status)}",
                           path=("threshold",), key=True, related=[p.id for p in status.plans],
                           hint="act on the breach through the KPI's action plan, or revise the threshold with its owner")
             continue
@@ -414,7 +430,9 @@ def uncorrected_off_track(ctx: RuleContext) -> Iterator[Problem]:
             said = kpi.health.level + (f" on {kpi.health.date}" if kpi.health.date else "")
             what, where = f"{concern} by its owner's health ({said})", ("health", "level")
         else:
-            what, where = f"{concern} at its last reading ({status.progress.judged_at})", _bar_field(kpi)
+            what, where = f"{concern} at its last reading ({status.progress.judged_at})", _judged_field(kpi, status)
+            if status.progress.basis == "threshold":
+                what += f" against its threshold ({threshold_text(kpi)})"
         yield problem(kpi, f"{kpi.label} is {what} and nobody is correcting course: {why}",
                       path=where, key=True, related=[p.id for p in status.plans],
                       hint="add or renew a plan addressing it: status planned or in_progress, "
