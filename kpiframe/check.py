@@ -149,6 +149,16 @@ def resolve_today(explicit: date | None, config: Config, config_file: str | None
     return date.today(), "the system date"
 
 
+def today_for_folder(folder: Path, explicit: date | None, explicit_from: str = "--today") -> tuple[date, str]:
+    """Today as `check` takes it for the framework whose root is ``folder`` (its kpiframe.yaml's
+    `as_of`, when the folder has one): for a command that writes a framework, such as an import."""
+    config_path = folder / "kpiframe.yaml"
+    if explicit is not None or not config_path.is_file():
+        return resolve_today(explicit, Config(), explicit_from=explicit_from)
+    config, raw, _ = read_config(config_path, "kpiframe.yaml")
+    return resolve_today(explicit, config, (folder / "kpiframe.yaml").as_posix(), raw)
+
+
 @dataclass
 class FileLoad:
     """What parsing and validating one file gave. Kept so that a file that is the same in another

@@ -10,7 +10,9 @@ Decisions:
   readings of one date with the same value are one reading. Readings of one date that disagree
   are *disputed* (rule conflicting-actuals): none of them is used, whatever the order of the
   files, and the KPI is judged from the readings nobody disputes.
-* Readings dated after today are *ahead* (rule future-actual): they are not used at today.
+* Readings dated after today are *ahead* (rule future-actual): they are not used at today. So is
+  an owner's `health` dated after today (rule future-health): course correction and
+  health-disagrees read :attr:`KpiStatus.health`, which leaves it out until its date.
 * Tolerances come from the config's `tolerances:` (defaults 10 and 25 percentage points).
 * Course correction (rule uncorrected-off-track): a plan addressing the KPI whose status is
   `planned` or `in_progress` and whose due date has not passed (due >= today, the same
@@ -27,6 +29,7 @@ from datetime import date
 from typing import Any
 
 from kpiframe.model import KPI, ActionPlan, Framework
+from kpiframe.model.documents import Health
 from kpiframe.progress import (
     ACHIEVED,
     AT_RISK,
@@ -93,6 +96,12 @@ class KpiStatus:
     plans_with_errors: tuple[str, ...] = ()
     disputed: tuple[DisputedReading, ...] = ()  # readings that disagree with another of their date
     ahead: tuple[Reading, ...] = ()  # readings dated after today
+    health_ahead: bool = False  # the owner's health is dated after today: not used until then
+
+    @property
+    def health(self) -> Health | None:
+        """The owner's health as it stands at today: None when there is none, or it is dated later."""
+        return None if self.health_ahead else self.kpi.health
 
     @property
     def status(self) -> str:
@@ -107,7 +116,7 @@ class KpiStatus:
     def concern(self) -> str:
         """The status course correction acts on: the numbers' when they judge the KPI, else the
         owner's health (attention reads as at-risk, problem as off-track), else the status."""
-        health = self.kpi.health
+        health = self.health
         if not self.judged and health is not None and health.level in HEALTH_AS_STATUS:
             return HEALTH_AS_STATUS[health.level]
         return self.status
@@ -120,7 +129,7 @@ class KpiStatus:
     @property
     def health_disagrees(self) -> bool:
         """The owner says okay while the numbers say off-track, or problem while they say on track."""
-        health = self.kpi.health
+        health = self.health
         if health is None or not self.judged:
             return False
         return ((health.level == "okay" and self.status == OFF_TRACK)
@@ -372,6 +381,7 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
         active_plans=tuple(p for p in plans if p.is_active),
         correcting_plans=tuple(p for p in plans if correcting(p, today)), plans_with_errors=plans_with_errors,
         disputed=disputed, ahead=tuple(r for r in readings if r.date > today),
+        health_ahead=kpi.health is not None and kpi.health.date is not None and kpi.health.date > today,
     )
 
 

@@ -189,7 +189,7 @@ def test_status_json_shape(root):
         "id": "arr", "name": "ARR", "department": "sales", "owner": "Dana", "unit": "M USD",
         "direction": "increase", "review": "monthly", "file": "kpis.yaml",
         "baseline": {"value": 8, "date": "2026-01-01"}, "key": False, "target": {"value": 12, "date": "2026-12-31"},
-        "targets": [], "threshold": None, "health": None, "health_disagrees": False,
+        "targets": [], "threshold": None, "health": None, "health_ahead": False, "health_disagrees": False,
         "latest": {"value": 9.6, "date": "2026-06-15"}, "status": "on-track", "judged_by": "target",
         "threshold_met": None, "target_status": None, "concern": "on-track", "judged_at": "2026-06-15",
         "progress_pct": 40.0, "expected_pct": 45.33, "expected_value": 9.81, "gap": 0.21,

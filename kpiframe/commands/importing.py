@@ -67,6 +67,10 @@ AsOfOption = Annotated[str | None, typer.Option(
     help="The date the source describes (e.g. the snapshot's commit date): dates each health. "
          "Without it health entries have no date, as in the source.")]
 
+TodayOption = Annotated[str | None, typer.Option(
+    "--today", envvar="KPIFRAME_TODAY", metavar="YYYY-MM-DD",
+    help="Today, which --as-of may not be after (default: as_of in kpiframe.yaml at --out, else the system date).")]
+
 
 @app.command("csv")
 def csv_command(
@@ -103,11 +107,20 @@ def gitlab_pi_command(
     as_of: AsOfOption = None,
     update: UpdateOption = False,
     output_format: FormatOption = SummaryFormat.text,
+    today: TodayOption = None,
 ) -> None:
     """Import GitLab-style performance indicators (data/performance_indicators/*.yml)."""
+    from kpiframe.check import today_for_folder
+    from kpiframe.commands.common import parse_today
     from kpiframe.importers import import_gitlab_pi
 
     day = _parse_date("--as-of", as_of)
+    if day is not None:
+        # Every health would be dated after today, and `check` would not use one of them.
+        now, source = today_for_folder(out, parse_today(today))
+        if day > now:
+            _fail(f"--as-of {day} is after today ({now}, {source}): the files cannot describe a day that has "
+                  "not come yet; give the snapshot's own date (or --today if today is wrong)")
     _run(lambda: import_gitlab_pi(sources, out, force=force, organization=organization, as_of=day, update=update),
          output_format)
 

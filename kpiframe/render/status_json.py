@@ -49,6 +49,7 @@ def status_as_dict(row: KpiStatus) -> dict[str, Any]:
         "threshold": {"value": kpi.threshold.value} if kpi.threshold else None,
         "health": ({"level": kpi.health.level, "date": _iso(kpi.health.date), "note": kpi.health.note}
                    if kpi.health else None),
+        "health_ahead": row.health_ahead,  # dated after today: not used until then
         "health_disagrees": row.health_disagrees,
         "latest": _measurement(progress.latest_value, progress.latest_date) if progress.latest_date else None,
         "status": progress.status,

@@ -184,6 +184,8 @@ def health_text(row: KpiStatus) -> Text:
     text = Text(health.level, style=HEALTH_STYLE.get(health.level, ""))
     if health.date:
         text.append(f" {health.date}", style="dim")
+    if row.health_ahead:  # not used until its date (rule future-health)
+        text.append(" after today", style="yellow")
     if row.health_disagrees:
         text.append(" ≠ numbers", style="yellow")
     return text

@@ -16,6 +16,7 @@ from kpiframe.model import KPI, ActionPlan
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import rule
+from kpiframe.rules.snippets import ARR_BASELINE, ARR_TARGET, GOAL_2026, arr_kpi
 from kpiframe.status import KpiStatus, format_gap, standing, threshold_text, with_unit
 
 EXAMPLE_TODAY = date(2026, 6, 30)
@@ -26,22 +27,7 @@ def _docs(*parts: str) -> str:
     return "---\n".join(textwrap.dedent(part).strip("\n") + "\n" for part in parts)
 
 
-def _kpi(*extra: str, direction: str = "increase") -> str:
-    """The example KPI (new ARR, in millions of USD), with extra lines at the same indentation."""
-    return "\n".join([
-        "kind: KPI", "id: new-arr", "name: New ARR", "department: sales", "owner: Dana Kim",
-        "supports: [grow-revenue]", "unit: M USD", f"direction: {direction}", *extra])
-
-
-_BASELINE = "baseline: {value: 8, date: 2026-01-01}"
-_TARGET = "target: {value: 12, date: 2026-12-31}"
-_GOAL = """
-    kind: Goal
-    id: grow-revenue
-    title: Grow revenue 20%
-    level: company
-    period: {start: 2026-01-01, end: 2026-12-31}
-"""
+_kpi, _BASELINE, _TARGET, _GOAL = arr_kpi, ARR_BASELINE, ARR_TARGET, GOAL_2026
 
 
 def _plan(*extra: str, addresses: str = "addresses: [new-arr]") -> str:
@@ -324,44 +310,6 @@ def expired_target(ctx: RuleContext) -> Iterator[Problem]:
 
 
 @rule(
-    code="KF310", slug="stale-kpi", severity="warning",
-    summary="A KPI whose latest number is older than its review cadence allows (with half a cadence of grace).",
-    rationale="""
-        A KPI that is not measured is not managed: once the numbers stop coming in, nobody can
-        tell whether it is on track. A KPI is stale when its latest actual is more than one
-        cadence and a half old (weekly 7+3 days, monthly one month + 15 days, quarterly three
-        months + 45 days, yearly a year + 182 days), or when it has no actuals and its baseline
-        is more than one cadence old.
-    """,
-    fix="Add the latest actual (inline `actuals:` or a row in the actuals CSV), or change `review:` to the real cadence.",
-    failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "review: monthly", "actuals:", "  - {date: 2026-03-31, value: 9.1}")),
-    passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "review: monthly", "actuals:", "  - {date: 2026-05-31, value: 9.6}")),
-)
-def stale_kpi(ctx: RuleContext) -> Iterator[Problem]:
-    statuses = ctx.analysis.kpi_statuses
-    for kpi in ctx.framework.live_kpis.values():
-        staleness = statuses[kpi.id].staleness
-        if staleness.beyond_calendar is not None:
-            yield problem(kpi, f"{kpi.label}: cannot tell when the next number is due: one {kpi.review} review "
-                               f"after {staleness.beyond_calendar} is past 9999-12-31, the last date there is",
-                          path=("review",),
-                          hint=f"check the date {staleness.beyond_calendar}: a date this close to 9999-12-31 "
-                               "is usually a placeholder")
-            continue
-        if not staleness.stale:
-            continue
-        if staleness.basis == "actual":
-            message = (f"{kpi.label} is stale: the last number came in {staleness.last_date} and, "
-                       f"with a {kpi.review} review, the next was due {staleness.next_due}")
-        else:  # basis "baseline": the due date was counted from the baseline's date
-            since = kpi.baseline.date if kpi.baseline is not None else "?"
-            message = (f"{kpi.label} is stale: no number has come in since the baseline of "
-                       f"{since}; with a {kpi.review} review the first was due {staleness.next_due}")
-        yield problem(kpi, message, path=("review",),
-                      hint="add the latest actual (inline `actuals:` or the actuals CSV), or correct `review:`")
-
-
-@rule(
     code="KF311", slug="off-track-kpi", severity="warning",
     summary="A KPI off track at its last reading: progress below expected then by more than the at-risk tolerance, "
             "or a threshold it does not hold.",
@@ -445,29 +393,3 @@ def _why_not_correcting(plan: ActionPlan, today: date) -> str:
     if plan.due is None:
         return f"'{plan.id}' is {plan.status} with no due date"
     return f"'{plan.id}' is {plan.status} but was due {plan.due}"
-
-
-@rule(
-    code="KF313", slug="future-actual", severity="warning",
-    summary="An actual dated after today: it is not used until that date.",
-    rationale="""
-        A number from the future is usually a typo in the date (2027 for 2026) or a forecast
-        entered as an actual. It cannot judge the KPI today, and leaving it out silently would
-        hide the typo; saying so lets the owner correct the date, or check `--today` and `as_of`.
-    """,
-    fix="Correct the date of the actual, or remove a forecast from `actuals:`.",
-    failing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2027-06-15, value: 9.8}")),
-    passing=_docs(_GOAL, _kpi(_BASELINE, _TARGET, "actuals:", "  - {date: 2026-06-15, value: 9.8}")),
-)
-def future_actual(ctx: RuleContext) -> Iterator[Problem]:
-    for status in ctx.analysis.kpi_statuses.values():
-        kpi = status.kpi
-        for reading in status.ahead:
-            message = (f"{kpi.label} has an actual dated {reading.date}, after today ({ctx.today}); "
-                       "it is not used until that date")
-            hint = "correct the date, or remove a forecast from the actuals"
-            if reading.index is not None:
-                yield problem(kpi, message, path=("actuals", reading.index), hint=hint)
-            else:
-                yield problem(None, message, file=reading.file, line=reading.line, column=reading.column,
-                              subject=kpi.id, hint=hint)

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from kpiframe.rules import alignment, conflicts, execution, history, meta, queries, references, registers, syntax
+from kpiframe.rules import (
+    alignment,
+    conflicts,
+    execution,
+    history,
+    meta,
+    queries,
+    references,
+    registers,
+    syntax,
+    timeliness,
+)
 from kpiframe.rules.declare import Rule
 
 __all__ = ["FAMILY_MODULES", "RULES", "Rule", "all_rules", "did_you_mean_rule", "find_rule", "rules_matching"]
 
-FAMILY_MODULES: tuple[ModuleType, ...] = (syntax, references, registers, alignment, conflicts, execution, history,
-                                          queries, meta)
+FAMILY_MODULES: tuple[ModuleType, ...] = (syntax, references, registers, alignment, conflicts, execution, timeliness,
+                                          history, queries, meta)
 
 
 def declared_in(module: ModuleType) -> list[Rule]:
