@@ -76,6 +76,10 @@ def test_each_summary_list_shows_its_first_ten_and_says_how_many_more(tmp_path: 
     assert uncorrected.count("\n- ") == 11 and "- … and 3 more (see the execution gaps)." in uncorrected
     assert "**Without an owner** (7 KPIs, 1 plan):" in summary
     assert "- plan **Nobody's plan** (planned)" in summary
+    # Listed nowhere else: the rest of the list is folded in the summary itself.
+    many = markdown_of(write_tree(tmp_path / "many", behind_framework(24, owners=False)), "2026-06-30")
+    owners = section(many, "## Summary").split("**Without an owner** (12 KPIs, 1 plan):")[1].split("\n\n**")[0]
+    assert owners.count("\n- ") == 13 and "<details><summary>and 3 more</summary>" in owners
     # The full lists are folded below: the 14 KPIs behind in one table, opened on a click.
     gaps = section(text, "## Performance gaps")
     assert "<details><summary>All 14 KPIs behind</summary>" in gaps and gaps.rstrip().endswith("</details>")

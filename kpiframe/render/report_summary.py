@@ -27,14 +27,14 @@ def summary_section(report: Report) -> list[str]:
                            "the execution gaps", "**Behind, and nobody correcting course:** none.")]
     overdue = _overdue_note(s.overdue_plans, s.overdue_milestones)
     lines += ["", *_listed(f"**Due in the next {DUE_WITHIN_DAYS} days** ({len(s.due_soon)}){overdue}:", s.due_soon,
-                           lambda d: _due(report, d), "the action plans",
+                           lambda d: _due(report, d), "",
                            f"**Due in the next {DUE_WITHIN_DAYS} days** (to "
                            f"{s.due_until}): nothing{overdue}.")]
     lines += ["", *_listed(f"**Stale numbers** ({len(s.stale)}):", s.stale, lambda k: _stale(report, k),
                            "the execution gaps", "**Stale numbers:** none.")]
     owners = [("KPI", k) for k in s.kpis_without_owner] + [("plan", p) for p in s.plans_without_owner]
     lines += ["", *_listed(f"**Without an owner** ({_count(len(s.kpis_without_owner), 'KPI')}, "
-                           f"{_count(len(s.plans_without_owner), 'plan')}):", owners, lambda item: _unowned(report, *item), "the alignment and the plans",
+                           f"{_count(len(s.plans_without_owner), 'plan')}):", owners, lambda item: _unowned(report, *item), "",
                            "**Without an owner:** none: every KPI and plan names who answers for it.")]
     cannot = report.header.cannot_be_judged
     if cannot.total:
@@ -57,12 +57,18 @@ def _count(n: int, noun: str) -> str:
 
 
 def _listed(head: str, items: Iterable[T], line: Callable[[T], str], where: str, empty: str) -> list[str]:
+    """The first SUMMARY_TOP items; the rest counted, and pointed to in the section ``where`` that
+    lists them all (or, when no section does, folded here)."""
     items = list(items)
     if not items:
         return [empty]
     out = [head, ""] + [f"- {line(item)}" for item in items[:SUMMARY_TOP]]
-    if len(items) > SUMMARY_TOP:
-        out.append(f"- … and {len(items) - SUMMARY_TOP} more (see {where}).")
+    more = len(items) - SUMMARY_TOP
+    if more > 0 and where:
+        out.append(f"- … and {more} more (see {where}).")
+    elif more > 0:  # listed nowhere else in the report: the rest folded here
+        out += ["", f"<details><summary>and {more} more</summary>", "",
+                *(f"- {line(item)}" for item in items[SUMMARY_TOP:]), "", "</details>"]
     return out
 
 
