@@ -184,3 +184,6 @@ def test_key_only_report_counts_key_kpis():
     result = report(str(EXAMPLES / "acme"), "--today", EXAMPLE_TODAY, "--key")
     assert result.exit_code == 0
     assert "**Key KPIs** (`key: true`): 4 of 4 KPIs, 1 behind." in result.output
+    # The check's findings are the whole framework's; the KPIs counted are the key ones: each says so.
+    assert ("**Verdict:** Passes the check with 5 warnings (the whole framework); 1 of 4 key KPIs behind"
+            in result.output)

@@ -59,7 +59,10 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _verdict(errors: int, warnings: int, empty: bool, kpis: dict[str, KpiView], execution: Execution,
-             conflicts: Conflicts, cannot: Unjudged) -> tuple[str, str]:
+             conflicts: Conflicts, cannot: Unjudged, key_only: bool = False) -> tuple[str, str]:
+    # With --key the findings are still the whole framework's, but the KPIs are the key ones:
+    # each count says which it is, so that "5 warnings; 1 of 4 KPIs" does not read as one scope.
+    noun = "key KPI" if key_only else "KPI"
     if empty:
         return "empty", "Nothing to report yet: no framework documents were found."
     if errors:
@@ -69,6 +72,8 @@ def _verdict(errors: int, warnings: int, empty: bool, kpis: dict[str, KpiView], 
         verdict, text = "warn", f"Passes the check with {_plural(warnings, 'warning')}"
     else:
         verdict, text = "pass", "Passes the check with no warnings"
+    if key_only:
+        text += " (the whole framework)"
     counts = Counter(k.status for k in kpis.values())
     behind = counts[OFF_TRACK] + counts[AT_RISK]
     # Behind by the owner's health: the numbers cannot judge them (so they are also counted as
@@ -76,23 +81,23 @@ def _verdict(errors: int, warnings: int, empty: bool, kpis: dict[str, KpiView], 
     by_health = sum(1 for k in kpis.values() if k.concern in BEHIND and k.status not in BEHIND)
     judged = len(kpis) - cannot.total
     if not kpis:
-        text += "; there are no KPIs"
+        text += f"; there are no {noun}s"
     elif not behind and not by_health:
         if not judged:
-            text += "; no KPI can be judged yet"
+            text += f"; no {noun} can be judged yet"
         elif cannot.total:  # never "no KPI is behind" while some cannot be judged
-            text += f"; none of the {_plural(judged, 'KPI')} that can be judged is behind"
+            text += f"; none of the {_plural(judged, noun)} that can be judged is behind"
         else:
-            text += f"; no KPI is behind ({_plural(len(kpis), 'KPI')} in all)"
+            text += f"; no {noun} is behind ({_plural(len(kpis), noun)} in all)"
     else:
         if behind:
             parts = [f"{n} {label}" for n, label in ((counts[OFF_TRACK], "off track"), (counts[AT_RISK], "at risk"))
                      if n]
-            text += f"; {behind} of {_plural(len(kpis), 'KPI')} behind ({', '.join(parts)})"
+            text += f"; {behind} of {_plural(len(kpis), noun)} behind ({', '.join(parts)})"
         if by_health:
             whose = "its" if by_health == 1 else "their"
             text += (f" and {by_health} more behind by {whose} owner's health" if behind else
-                     f"; {by_health} of {_plural(len(kpis), 'KPI')} behind by {whose} owner's health")
+                     f"; {by_health} of {_plural(len(kpis), noun)} behind by {whose} owner's health")
             text += ", which the numbers cannot judge"
         uncorrected = len(execution.uncorrected)
         everyone = behind + by_health
@@ -116,14 +121,14 @@ def _verdict(errors: int, warnings: int, empty: bool, kpis: dict[str, KpiView], 
 
 def header_of(result: CheckResult, title: str, goals, kpis: dict[str, KpiView], execution: Execution,
               conflicts: Conflicts, cannot: Unjudged, findings: Sequence[Finding], suppressed: int,
-              department: str | None = None) -> Header:
+              department: str | None = None, *, key_only: bool = False) -> Header:
     """``findings``: those the report is about (the department's, with `--department`)."""
     summary = result.summary()
     organization = result.framework.config.organization
     severities = Counter(f.severity for f in findings)
     empty = not result.framework.documents and not result.findings
     verdict, verdict_text = _verdict(severities[Severity.ERROR], severities[Severity.WARNING], empty, kpis,
-                                     execution, conflicts, cannot)
+                                     execution, conflicts, cannot, key_only)
     missing = unread(result.framework, result.findings)
     return Header(
         title=title, organization=organization,

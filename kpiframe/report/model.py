@@ -103,7 +103,8 @@ def build_report(result: CheckResult, *, include_retired: bool = False, key_only
     return Report(
         version=REPORT_VERSION,
         header=header_of(result, view.title, drawn_goals, kpis, execution, conflicts,
-                         unjudged(analysis.kpi_statuses[k] for k in kpis), findings, len(suppressed), department),
+                         unjudged(analysis.kpi_statuses[k] for k in kpis), findings, len(suppressed), department,
+                         key_only=key_only),
         alignment=alignment,
         performance_gaps=tuple(k.id for k in gaps),
         execution=execution,
