@@ -1,18 +1,7 @@
 """The gap report as GitHub-flavoured Markdown: formats a :class:`Report`, computes nothing.
 
-Free text from the framework (titles, names, owners, units, resolutions, messages) goes through
-:func:`md`, which puts it on one line and makes it inert: Markdown punctuation is
-backslash-escaped, the table pipe included, so a title can neither break a table nor turn into
-a link, an image, HTML, math or a heading. Ids are written as code spans (they cannot hold a
-backtick or a pipe).
-
-Decisions: a report is pasted into pull requests and wikis, where more than CommonMark turns text
-into links. GFM and linkify make links of bare URLs, ``www.`` hosts and e-mail addresses, so the
-``:`` after a scheme (``https:``, ``mailto:``) and a host name's dots are escaped (``acme\\.com``
-renders as acme.com, and is no link). GitHub makes mentions of ``@user`` and ``@org/team``
-(notifying them) and issue links of ``#123`` in the rendered text, where an escape is already
-gone, so a WORD JOINER (U+2060, invisible) goes after ``@`` and between ``#`` and a digit. ``$``
-is escaped, as GitHub documents for math.
+Every piece of framework text goes through :func:`kpiframe.render.report_text.md`, which makes it
+inert (no syntax, link, mention, issue or commit reference, math); its docstring says how and why.
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@ into links. GFM and linkify make links of bare URLs, ``www.`` hosts and e-mail a
 ``:`` after a scheme (``https:``, ``mailto:``) and a host name's dots are escaped (``acme\\.com``
 renders as acme.com, and is no link). GitHub makes mentions of ``@user`` and ``@org/team``
 (notifying them) and issue links of ``#123`` in the rendered text, where an escape is already
-gone, so a WORD JOINER (U+2060, invisible) goes after ``@`` and between ``#`` and a digit. ``$``
-is escaped, as GitHub documents for math.
+gone, so a WORD JOINER (U+2060, invisible) goes after ``@`` and between ``#`` and a digit, after
+``GH-``, and every 6 characters of a run of 7 to 40 hex digits holding a digit and a letter (GitHub
+links a commit's SHA). ``$`` is escaped, as GitHub documents for math.
 """
 from __future__ import annotations
 
