@@ -13,8 +13,9 @@ from kpiframe.check import CheckOptions, load_framework, run_check
 from kpiframe.rules.registry import all_rules
 from tests.conftest import TODAY, by_rule, check_tree, write_tree
 
-# Failing examples that cannot be written as YAML text (a UTF-16 file); tested in test_loader.py.
-NOT_TEXT = {"unreadable-file"}
+# Failing examples that cannot be written as YAML text (a UTF-16 file, a symlink); tested in
+# test_loader.py and test_linked_files.py.
+NOT_TEXT = {"unreadable-file", "linked-file"}
 # A suppression is only judged stale when the rule it names runs too.
 ALSO_SELECT = {"unused-suppression": ("orphan-kpi",)}
 

@@ -117,6 +117,27 @@ UNREADABLE_FILE = declare(
     """,
 )
 
+LINKED_FILE = declare(
+    code="KF019", slug="linked-file", severity="info",
+    summary="A path that reaches a file or folder already read (a symlink inside the framework, a hard link): "
+            "read once, at its real place.",
+    rationale="""
+        A link is a way to show one file in two places, not two files. Reading it twice would
+        report every id in it as a duplicate of itself. kpiframe reads the file once, where it
+        really is (the path that is not a link), and notes the link so that nothing is decided
+        silently. Folder links are never walked, which also keeps link loops from hanging a check.
+    """,
+    fix="Nothing to do; remove the link if it is not needed. Findings about the documents name the real file.",
+    failing="""
+        # (kpis.yaml, a symlink to real/kpis.yaml)
+    """,
+    passing="""
+        kind: Driver
+        id: headcount
+        title: Headcount
+    """,
+)
+
 LIMIT_EXCEEDED = declare(
     code="KF010", slug="limit-exceeded", severity="error",
     summary="A file passes one of the documented limits (size, nesting depth, aliases, values per file).",
