@@ -166,7 +166,7 @@ def test_update_summary_as_json(edited):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["counts"] == {"refreshed": 2, "added": 1, "kept": 1, "conflicts": 1, "absent": 1,
-                              "removed": 0, "unreconciled": 0}
+                              "removed": 0, "unreconciled": 0, "ids_changed": 0}
     assert [c["field"] for c in data["conflicts"]] == ["owner"]
     assert data["conflicts"][0]["yours"] == "Dana Fox" and data["conflicts"][0]["source_now"] == "Cy Diaz"
     assert data["added"][0]["id"] == "mean-time-to-restore"
@@ -370,7 +370,8 @@ def test_csv_register_update(tmp_path: Path):
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="GitLab corpus not present next to the repository")
 def test_gitlab_2022_import_edited_then_updated_from_the_2023_snapshot(tmp_path: Path):
     out = tmp_path / "gitlab"
-    first = run("import", "gitlab-pi", str(CORPUS / "www-gitlab-com_2022-11-10"), "--out", str(out))
+    first = run("import", "gitlab-pi", str(CORPUS / "www-gitlab-com_2022-11-10"), "--out", str(out),
+                "--as-of", "2022-11-10")  # as the README's case study imports it
     assert first.exit_code == 0, first.output
     ids_before = {i for path in (out / "kpis").glob("*.yaml") for i in documents(path)}
     # the user's edits: goals, links to them, a target, comments, a plan

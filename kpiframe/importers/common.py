@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -34,6 +35,21 @@ class ImportRefused(ImportProblem):
 
 class ImportInputError(ImportProblem):
     """The register cannot be read: missing, not UTF-8, not the expected shape."""
+
+
+@dataclass(frozen=True)
+class DatingOption:
+    """A date option an import dates values with (``--as-of``, ``--baseline-date``,
+    ``--target-date``), the date it had and where that came from: ``given`` on the command line,
+    ``last import`` (kept in the import record by ``--update``), or ``''`` (none)."""
+
+    name: str  # as the import record keeps it: as_of, baseline_date, target_date
+    day: date | None
+    origin: str
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
 
 
 class Attention(NamedTuple):
@@ -72,6 +88,7 @@ class ImportSummary:
     goals: list[str] = field(default_factory=list)
     files_written: list[Path] = field(default_factory=list)
     attention: list[Attention] = field(default_factory=list)
+    dating: list[DatingOption] = field(default_factory=list)  # the date options, as used
     update: UpdateReport | None = None  # what `--update` refreshed, added, kept and could not reconcile
 
 

@@ -23,7 +23,7 @@ from kpiframe.importers.common import (
     source_name,
 )
 from kpiframe.importers.csv_rows import Columns, Register, Row, goal_titles, row_to_kpi, say_which_date_wins
-from kpiframe.importers.writer import ImportedFile, check_out_folder, write_framework
+from kpiframe.importers.writer import ImportedFile, check_out_folder, dated_by, write_framework
 
 DEFAULT_ORGANIZATION = "Unnamed organization"
 
@@ -86,7 +86,8 @@ def import_csv(register: Path, out: Path, *, mapping: dict[str, str] | None, for
                             organization=organization or DEFAULT_ORGANIZATION)
     columns = _match_columns(headers, mapping or {}, name, summary)
     check_out_folder(out, force, update)
-    given_dates = {"baseline_date": baseline_date, "target_date": target_date}
+    summary.dating = dated_by(out, {"baseline_date": baseline_date, "target_date": target_date}, update)
+    given_dates = {option.name: option.day for option in summary.dating}
     state = Register(name, headers, columns, summary, given_dates)
     say_which_date_wins(state)
     data_rows = [Row(number, {i: cell for i, cell in enumerate(cells)})

@@ -31,7 +31,7 @@ from kpiframe.importers.common import (
     source_name,
 )
 from kpiframe.importers.gitlab_fields import HEALTH_LEVELS, Entry, Notes, kpi_fields, text_of, yes_no
-from kpiframe.importers.writer import ImportedFile, check_out_folder, write_framework
+from kpiframe.importers.writer import ImportedFile, check_out_folder, dated_by, write_framework
 
 DEFAULT_ORGANIZATION = "GitLab"
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -67,6 +67,8 @@ def import_gitlab_pi(sources: list[Path], out: Path, *, force: bool,
     check_out_folder(out, force, update)
     summary = ImportSummary(importer="gitlab-pi", sources=[name for _, name in files], out=out,
                             organization=organization or DEFAULT_ORGANIZATION)
+    summary.dating = dated_by(out, {"as_of": as_of}, update)
+    as_of = summary.dating[0].day
     ids = IdAllocator()
     departments: dict[str, _Department] = {}
     for path, name in files:

@@ -26,6 +26,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kpiframe.importers.common import DatingOption
+
 RECORD_FILE = ".kpiframe-import.json"
 RECORD_FORMAT = 1
 # Fields that say what a document is rather than what the source says about it: never refreshed.
@@ -50,6 +52,7 @@ class RecordEntry:
 class ImportRecord:
     importer: str
     config: dict[str, Any] = field(default_factory=dict)  # the organization kpiframe.yaml was given
+    options: dict[str, str] = field(default_factory=dict)  # date options the import used: as_of -> ISO date
     entries: dict[str, RecordEntry] = field(default_factory=dict)  # source key -> entry
 
     def to_text(self) -> str:
@@ -58,6 +61,7 @@ class ImportRecord:
             "format": RECORD_FORMAT,
             "importer": self.importer,
             "config": self.config,
+            **({"options": dict(sorted(self.options.items()))} if self.options else {}),
             "entries": {key: {"kind": e.kind, "id": e.id, "fields": e.fields}
                         for key, e in sorted(self.entries.items())},
         }
@@ -123,8 +127,8 @@ def source_keys(documents: list[dict[str, Any]], refs: list[str | None] | None =
 
 
 def new_record(importer: str, documents: list[dict[str, Any]], config: dict[str, Any],
-               refs: list[str | None] | None = None) -> ImportRecord:
-    record = ImportRecord(importer, config=config_fields(config))
+               refs: list[str | None] | None = None, options: dict[str, str] | None = None) -> ImportRecord:
+    record = ImportRecord(importer, config=config_fields(config), options=dict(options or {}))
     for key, document in zip(source_keys(documents, refs), documents):
         record.entries[key] = RecordEntry(str(document["kind"]), str(document["id"]), document_fields(document))
     return record
@@ -146,7 +150,38 @@ def read_record(out: Path) -> ImportRecord:
                                 "it was written by another kpiframe version")
         entries = {str(key): RecordEntry(str(e["kind"]), str(e["id"]), dict(e["fields"]))
                    for key, e in data["entries"].items()}
-        return ImportRecord(str(data["importer"]), dict(data.get("config") or {}), entries)
+        options = {str(name): str(day) for name, day in dict(data.get("options") or {}).items()}
+        return ImportRecord(str(data["importer"]), dict(data.get("config") or {}), options, entries)
     except (AttributeError, KeyError, TypeError) as error:
         raise RecordProblem(f"{path}: not an import record ({error!r} missing or malformed); restore it from "
                             "version control or import into a new folder") from None
+
+
+def dating_options(out: Path, given: dict[str, date | None], update: bool) -> list[DatingOption]:
+    """The date options an import uses: each as given, else (``update``) as the last import used
+    it, kept in its record, so an update without ``--as-of`` does not strip the dates the last
+    import wrote. A record that cannot be read is left for the update to report."""
+    recorded: dict[str, str] = {}
+    if update:
+        try:
+            recorded = read_record(out).options
+        except RecordProblem:
+            pass
+    used = []
+    for name, day in given.items():
+        if day is not None:
+            used.append(DatingOption(name, day, "given"))
+        elif name in recorded:
+            try:
+                used.append(DatingOption(name, date.fromisoformat(recorded[name]), "last import"))
+            except ValueError:
+                raise RecordProblem(f"{out / RECORD_FILE}: options.{name} {recorded[name]!r} is not a date; "
+                                    "restore the record from version control, or give the option") from None
+        else:
+            used.append(DatingOption(name, None, ""))
+    return used
+
+
+def recorded_options(dating: list[DatingOption]) -> dict[str, str]:
+    """What the record keeps of the date options used: the ones that had a date."""
+    return {option.name: option.day.isoformat() for option in dating if option.day is not None}

@@ -14,13 +14,20 @@ Decisions:
 * The record, not a hash in each document, because it is one file a person can read (``git
   diff`` shows what the source said last time) and it leaves the documents as the user wants
   them. Documents are found by id in whichever file they are, so KPIs moved between files are
-  still updated in place. An id the user changed reads as a document removed: reported, and
-  the source entry is not added again.
+  still updated in place. An id the user changed is found by the name the record holds
+  (:mod:`kpiframe.importers.update_match`); when that is not certain it reads as a document
+  removed: reported, and the source entry is not added again.
 * Entries are matched by source key (the indicator's or row's name, see provenance), so a
   handbook file renamed upstream updates the same KPIs instead of adding ``-2`` copies.
-  New entries are added to the file a fresh import would write them to (``kpis/<department>.yaml``,
+  New entries are added to the file their department's imported KPIs are in now, when that is
+  one file; else to the file a fresh import would write them to (``kpis/<department>.yaml``,
   created with the usual header if missing), with ids that no document in the framework has.
   Entries absent from this source are reported and left as they are, with their record.
+* A field the importers leave out can mean a value (``ABSENT_MEANS``: no ``key`` is not key), so
+  ``key: false`` and a source without ``is_key`` agree instead of conflicting.
+* The date options (``--as-of``...) the last import used are kept in the record and used again
+  unless given (:func:`kpiframe.importers.provenance.dating_options`): an update without them
+  does not strip the dates the last import wrote.
 * A conflict is reported once: the record then holds what the source says now, so the next
   ``--update`` from the same source finds nothing to do and changes no byte.
 * Every edited file is read back; the documents must hold exactly the values intended, else
@@ -39,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from kpiframe.fsutil import write_outputs
-from kpiframe.importers.common import ImportRefused, ImportSummary, slugify
+from kpiframe.importers.common import ImportRefused, ImportSummary
 from kpiframe.importers.provenance import (
     IDENTITY_FIELDS,
     RECORD_FILE,
@@ -48,15 +55,24 @@ from kpiframe.importers.provenance import (
     RecordProblem,
     canonical,
     document_fields,
-    name_key,
     read_record,
+    recorded_options,
     source_keys,
 )
 from kpiframe.importers.update_config import refresh_config
+from kpiframe.importers.update_match import (
+    Located,
+    department_homes,
+    final_ids,
+    line_of,
+    match_changed_ids,
+    match_entries,
+    scan,
+    with_ids,
+)
 from kpiframe.importers.update_report import Conflict, Fields, Place, UpdateReport
 from kpiframe.importers.writer import ImportedFile, render_documents
 from kpiframe.importers.yamledit import (
-    YamlDocument,
     YamlFile,
     add_field,
     append_documents,
@@ -67,19 +83,12 @@ from kpiframe.importers.yamledit import (
     remove_field,
     replace_field,
 )
-from kpiframe.load.discover import discover_files
 from kpiframe.textedit import Edit, OverlappingEdits, apply_edits
 
 MISSING = object()
-# Fields that name other documents by id: an added document's references to documents matched
-# under another id are rewritten to that id.
-REFERENCE_FIELDS = ("supports",)
-
-
-@dataclass
-class _Located:
-    file: YamlFile
-    document: YamlDocument
+# What a field the importers leave out means: `key` absent is not key (an importer writes
+# `key: true` only; GitLab's is_key no or absent writes nothing), so `key: false` agrees with it.
+ABSENT_MEANS: dict[str, Any] = {"key": False}
 
 
 @dataclass
@@ -93,7 +102,7 @@ class _FilePlan:
     appended: list[dict[str, Any]] = field(default_factory=list)
     entries: dict[str, RecordEntry] = field(default_factory=dict)
     refreshed: list[Fields] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
+    added: list[tuple[str, str]] = field(default_factory=list)  # (id, why it went to that file, when to say)
     departments: set[str] = field(default_factory=set)  # departments the written documents name
     rekeyed: list[str] = field(default_factory=list)  # record keys replaced by a new key (matched by name)
 
@@ -111,7 +120,11 @@ def update_framework(out: Path, summary: ImportSummary, *, files: dict[str, Impo
                             f"the same importer (this is `{summary.importer}`)")
     report = UpdateReport()
     summary.update = report
-    located, framework_files = _scan(out)
+    record.options = recorded_options(summary.dating)
+    located, framework_files = scan(out)
+    report.ids_changed = [Place(changed.new, changed.file, changed.line, f"was {changed.old}")
+                          for changed in match_changed_ids(record, located)]
+    homes = department_homes(record, located)
     for rel, file in sorted(framework_files.items()):
         if file.error:  # its documents cannot be found: those imported before read as removed
             report.unreconciled.append(Place("(the whole file)", rel, 0, f"{file.error}: nothing in it was "
@@ -119,13 +132,13 @@ def update_framework(out: Path, summary: ImportSummary, *, files: dict[str, Impo
     placed = [(rel, document) for rel, imported in files.items() for document in imported.documents]
     refs = [ref for imported in files.values() for ref in imported.ref_list()]
     keys = source_keys([document for _, document in placed], refs)
-    matched = _match(record, keys, [document for _, document in placed])
+    matched = match_entries(record, keys, [document for _, document in placed])
     plans: dict[str, _FilePlan] = {}
-    new_ids = _final_ids(record, matched, placed, located)
+    new_ids = final_ids(record, matched, placed, located)
     for key, recorded_key, (rel, imported_document) in zip(keys, matched, placed):
-        document = _with_ids(imported_document, new_ids)
+        document = with_ids(imported_document, new_ids)
         if recorded_key is None:
-            _plan_added(plans, framework_files, out, rel, key, document)
+            _plan_added(plans, framework_files, out, _home(rel, document, homes), key, document)
             continue
         entry = record.entries[recorded_key]
         plan = _plan_refresh(plans, report, located.get(entry.id, []), key, entry, document)
@@ -139,7 +152,7 @@ def update_framework(out: Path, summary: ImportSummary, *, files: dict[str, Impo
         if key not in seen:
             places = located.get(entry.id, [])
             where = places[0] if places else None
-            report.absent.append(Place(entry.id, where.file.rel if where else "", _line(where)))
+            report.absent.append(Place(entry.id, where.file.rel if where else "", line_of(where)))
     record_ids = {entry.id for entry in record.entries.values()}
     for document_id, places in sorted(located.items()):
         if document_id not in record_ids:
@@ -160,83 +173,6 @@ def update_framework(out: Path, summary: ImportSummary, *, files: dict[str, Impo
     summary.kpis_written = sum(1 for place in report.added)
 
 
-# --- reading the framework -----------------------------------------------------------------------
-
-
-def _scan(out: Path) -> tuple[dict[str, list[_Located]], dict[str, YamlFile]]:
-    """Every document with an id, by id, wherever it is in the framework."""
-    found, _ = discover_files(out)
-    located: dict[str, list[_Located]] = {}
-    files: dict[str, YamlFile] = {}
-    for path, rel in found:
-        file = read_yaml_file(path, rel)
-        files[rel] = file
-        for document in file.documents:
-            if isinstance(document.data, dict) and isinstance(document.data.get("id"), str):
-                located.setdefault(document.data["id"], []).append(_Located(file, document))
-    return located, files
-
-
-def _line(where: _Located | None) -> int:
-    return where.document.node.start_mark.line + 1 if where is not None else 0
-
-
-# --- matching ------------------------------------------------------------------------------------
-
-
-def _match(record: ImportRecord, keys: list[str], documents: list[dict[str, Any]]) -> list[str | None]:
-    """For each document, the key of the recorded entry it is (None: a new entry). By source key
-    first; then a document left over takes the one left-over entry of its kind and name."""
-    result: list[str | None] = [key if key in record.entries and record.entries[key].kind == document.get("kind")
-                                else None for key, document in zip(keys, documents)]
-    used = {key for key in result if key is not None}
-    by_name: dict[str, list[str]] = {}
-    for key, entry in record.entries.items():
-        if key not in used:
-            by_name.setdefault(name_key({**entry.fields, "kind": entry.kind, "id": entry.id}), []).append(key)
-    for index, document in enumerate(documents):
-        if result[index] is None:
-            candidates = [key for key in by_name.get(name_key(document), []) if key not in used]
-            if len(candidates) == 1:
-                result[index] = candidates[0]
-                used.add(candidates[0])
-    return result
-
-
-def _final_ids(record: ImportRecord, matched: list[str | None], placed: list[tuple[str, dict[str, Any]]],
-               located: dict[str, list[_Located]]) -> dict[str, str]:
-    """Fresh id -> the id the document has (matched) or gets (new: one no document has)."""
-    taken = set(located) | {entry.id for entry in record.entries.values()}
-    ids: dict[str, str] = {}
-    for recorded_key, (_, document) in zip(matched, placed):
-        if recorded_key is not None:
-            ids[document["id"]] = record.entries[recorded_key].id
-    for _, document in placed:
-        fresh = str(document["id"])
-        if fresh in ids:
-            continue
-        base = slugify(fresh)
-        candidate, number = fresh, 1
-        while candidate in taken:
-            number += 1
-            candidate = f"{base}-{number}"
-        taken.add(candidate)
-        ids[fresh] = candidate
-    return ids
-
-
-def _with_ids(document: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
-    result = dict(document)
-    result["id"] = ids.get(str(document["id"]), document["id"])
-    for name in REFERENCE_FIELDS:
-        value = result.get(name)
-        if isinstance(value, str):
-            result[name] = ids.get(value, value)
-        elif isinstance(value, list):
-            result[name] = [ids.get(item, item) if isinstance(item, str) else item for item in value]
-    return result
-
-
 # --- planning ------------------------------------------------------------------------------------
 
 
@@ -244,8 +180,22 @@ def _plan_for(plans: dict[str, _FilePlan], rel: str, file: YamlFile | None) -> _
     return plans.setdefault(rel, _FilePlan(file))
 
 
-def _plan_added(plans: dict[str, _FilePlan], files: dict[str, YamlFile], out: Path, rel: str, key: str,
+def _home(rel: str, document: dict[str, Any], homes: dict[str, set[str]]) -> tuple[str, str]:
+    """(the file a new document goes to, why when that is not where its department's KPIs are):
+    see :mod:`kpiframe.importers.update_match`."""
+    department = document.get("department")
+    files = sorted(homes.get(department, set())) if isinstance(department, str) else []
+    if len(files) == 1:
+        return files[0], ""
+    if len(files) > 1 and rel not in files:
+        return rel, (f"{department}'s KPIs are in {len(files)} files ({', '.join(files)}), so it went to the "
+                     "file a fresh import writes")
+    return rel, ""
+
+
+def _plan_added(plans: dict[str, _FilePlan], files: dict[str, YamlFile], out: Path, home: tuple[str, str], key: str,
                 document: dict[str, Any]) -> None:
+    rel, why = home
     existing = files.get(rel)
     if existing is None and (out / rel).exists():
         existing = read_yaml_file(out / rel, rel)  # excluded from discovery, but there
@@ -253,11 +203,11 @@ def _plan_added(plans: dict[str, _FilePlan], files: dict[str, YamlFile], out: Pa
     if document.get("department"):
         plan.departments.add(str(document["department"]))
     plan.appended.append(document)
-    plan.added.append(str(document["id"]))
+    plan.added.append((str(document["id"]), why))
     plan.entries[key] = RecordEntry(str(document["kind"]), str(document["id"]), document_fields(document))
 
 
-def _plan_refresh(plans: dict[str, _FilePlan], report: UpdateReport, places: list[_Located], key: str,
+def _plan_refresh(plans: dict[str, _FilePlan], report: UpdateReport, places: list[Located], key: str,
                   entry: RecordEntry, document: dict[str, Any]) -> _FilePlan | None:
     """Plan the refresh of one matched document; the plan of its file (None: it cannot be refreshed)."""
     if not places:
@@ -265,9 +215,9 @@ def _plan_refresh(plans: dict[str, _FilePlan], report: UpdateReport, places: lis
                                                      "not added again"))
         return None
     where = places[0]
-    line = _line(where)
+    line = line_of(where)
     if len(places) > 1:
-        others = ", ".join(f"{p.file.rel}:{_line(p)}" for p in places)
+        others = ", ".join(f"{p.file.rel}:{line_of(p)}" for p in places)
         report.unreconciled.append(Place(entry.id, where.file.rel, line,
                                          f"{len(places)} documents have this id ({others}); keep one, then update again"))
         return None
@@ -284,9 +234,10 @@ def _plan_refresh(plans: dict[str, _FilePlan], report: UpdateReport, places: lis
     expected = {name: canonical(value) for name, value in current.items()}
     refreshed, kept, conflicts, edits = [], [], 0, []
     for name in [*ours, *(name for name in entry.fields if name not in document)]:
-        base = entry.fields.get(name, MISSING)
-        new = new_fields.get(name, MISSING)
-        mine = expected.get(name, MISSING)
+        absent = ABSENT_MEANS.get(name, MISSING)
+        base = entry.fields.get(name, absent)
+        new = new_fields.get(name, absent)
+        mine = expected.get(name, absent)
         if new == base:
             if mine != base:
                 kept.append(name)
@@ -299,10 +250,10 @@ def _plan_refresh(plans: dict[str, _FilePlan], report: UpdateReport, places: lis
                                              _shown(mine), _shown(base), _shown(new)))
             continue
         refreshed.append(name)
-        if new is MISSING:
+        if name not in new_fields:
             edits.append(remove_field(text, node, name))
             del expected[name]
-        elif mine is MISSING:
+        elif name not in expected:
             edits.append(add_field(text, node, name, document[name], ours[: ours.index(name)]))
             expected[name] = new
         else:
@@ -353,7 +304,7 @@ def _finish(plans: dict[str, _FilePlan], record: ImportRecord, report: UpdateRep
         if problem:
             for fields in plan.refreshed:
                 report.unreconciled.append(Place(fields.id, rel, fields.line, problem))
-            for document_id in plan.added:
+            for document_id, _ in plan.added:
                 report.unreconciled.append(Place(document_id, rel, 0, problem))
             failed.append(rel)
             continue
@@ -361,7 +312,7 @@ def _finish(plans: dict[str, _FilePlan], record: ImportRecord, report: UpdateRep
             del record.entries[old_key]
         record.entries.update(plan.entries)
         report.refreshed.extend(plan.refreshed)
-        report.added.extend(Place(document_id, rel, 0) for document_id in plan.added)
+        report.added.extend(Place(document_id, rel, 0, why) for document_id, why in plan.added)
         before = plan.file.text if plan.file is not None else None
         if text != before:
             writes.append((out / rel, text))

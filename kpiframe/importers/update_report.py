@@ -52,6 +52,7 @@ class UpdateReport:
     absent: list[Place] = field(default_factory=list)  # imported before, not in this source: left in place
     removed: list[Place] = field(default_factory=list)  # imported before, no longer in the framework: not re-added
     unreconciled: list[Place] = field(default_factory=list)  # could not be updated, with why
+    ids_changed: list[Place] = field(default_factory=list)  # imported documents whose id you changed (why: the old id)
     departments_added: list[str] = field(default_factory=list)  # to kpiframe.yaml's `departments:`
     config_refreshed: list[str] = field(default_factory=list)  # fields of kpiframe.yaml
     your_documents: dict[str, int] = field(default_factory=dict)  # kind -> count, never imported
@@ -65,5 +66,6 @@ class UpdateReport:
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["counts"] = {name: len(data[name]) for name in
-                          ("refreshed", "added", "kept", "conflicts", "absent", "removed", "unreconciled")}
+                          ("refreshed", "added", "kept", "conflicts", "absent", "removed", "unreconciled",
+                           "ids_changed")}
         return data

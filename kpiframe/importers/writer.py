@@ -5,14 +5,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kpiframe.fsutil import write_outputs
-from kpiframe.importers.common import ImportRefused, ImportSummary
-from kpiframe.importers.provenance import RECORD_FILE, new_record
+from kpiframe.importers.common import DatingOption, ImportRefused, ImportSummary
+from kpiframe.importers.provenance import RECORD_FILE, RecordProblem, dating_options, new_record, recorded_options
 
 CONFIG_FILE = "kpiframe.yaml"
 GOALS_FILE = "goals.yaml"
@@ -68,6 +69,9 @@ def check_out_folder(out: Path, force: bool, update: bool = False) -> None:
     if out.exists() and not out.is_dir():
         raise ImportRefused(f"{out} exists and is not a folder; choose another --out")
     if update:
+        if not out.exists():
+            raise ImportRefused(f"{out} does not exist: --update refreshes a framework an earlier import wrote "
+                                "there; check the path, or import without --update to create it")
         if not (out / RECORD_FILE).is_file():
             raise ImportRefused(f"{out} has no {RECORD_FILE} (the record an import writes), so --update cannot "
                                 "tell your edits from the source's; import into a new folder instead")
@@ -75,6 +79,15 @@ def check_out_folder(out: Path, force: bool, update: bool = False) -> None:
     if out.is_dir() and any(out.iterdir()) and not force:
         raise ImportRefused(f"{out} is not empty; choose an empty folder or pass --force to overwrite "
                             "(--update refreshes a framework an import wrote, keeping your edits)")
+
+
+def dated_by(out: Path, given: dict[str, date | None], update: bool) -> list[DatingOption]:
+    """The date options this import uses (:func:`provenance.dating_options`): an update keeps
+    the ones the last import used unless they are given again."""
+    try:
+        return dating_options(out, given, update)
+    except RecordProblem as problem:
+        raise ImportRefused(str(problem)) from None
 
 
 def write_framework(out: Path, summary: ImportSummary, *, departments: dict[str, ImportedFile],
@@ -105,7 +118,8 @@ def write_framework(out: Path, summary: ImportSummary, *, departments: dict[str,
     written.append((out / CONFIG_FILE, render_config(config_header, config)))
     documents = [document for file in files.values() for document in file.documents]
     refs = [ref for file in files.values() for ref in file.ref_list()]
-    written.append((out / RECORD_FILE, new_record(summary.importer, documents, config, refs).to_text()))
+    record = new_record(summary.importer, documents, config, refs, recorded_options(summary.dating))
+    written.append((out / RECORD_FILE, record.to_text()))
     write_outputs([(path, text) for path, text in written], inputs=inputs)
     summary.files_written += [path for path, _ in written]
 

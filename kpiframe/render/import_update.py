@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from kpiframe.importers.common import ImportSummary
+from kpiframe.importers.provenance import RECORD_FILE
 from kpiframe.importers.update_report import Fields, Place, UpdateReport
 from kpiframe.words import kinds, plural
 
@@ -34,6 +35,8 @@ def print_update(summary: ImportSummary, console: Console) -> None:
     say(Text.assemble(("Updated ", "bold"), (str(summary.out), "bold"),
                       f" from {plural(summary.entries_read, read[:-1], read)} in "
                       f"{plural(len(summary.sources), 'file')}"))
+    for line in dating_lines(summary):
+        say(line)
     fields = Counter(name for item in report.refreshed for name in item.fields)
     say("  refreshed:       " + plural(len(report.refreshed), "document")
         + (f" ({', '.join(f'{name} {count}' for name, count in fields.most_common())})" if fields else ""))
@@ -42,7 +45,9 @@ def print_update(summary: ImportSummary, console: Console) -> None:
     kept_fields = sum(len(item.fields) for item in report.kept)
     yours = ", ".join(kinds(count, kind) for kind, count in sorted(report.your_documents.items()))
     say(f"  kept:            {plural(kept_fields, 'field')} you changed, in {plural(len(report.kept), 'document')}"
-        + (f"; documents you added: {yours}" if yours else ""))
+        + (f"; {_strangers(report)}: {yours}" if yours else ""))
+    if report.ids_changed:
+        say(f"  id changed by you: {len(report.ids_changed)} (matched by the source's name, updated in place)")
     say(f"  conflicts:       {len(report.conflicts)}" + (" (your value kept)" if report.conflicts else ""))
     say(f"  absent from this source: {len(report.absent)}" + (" (left in place)" if report.absent else ""))
     if report.removed:
@@ -63,6 +68,7 @@ def print_update(summary: ImportSummary, console: Console) -> None:
     _fields("Your edits kept (the source did not change these fields):", report.kept, say)
     _places("Absent from this source (left in place):", report.absent, say)
     _places("Removed from the framework (not added again):", report.removed, say)
+    _places("Ids you changed (matched by the source's name, updated in place):", report.ids_changed, say)
     if summary.attention:
         say(f"{plural(len(summary.attention), 'value')} in the source "
             f"{'needs' if len(summary.attention) == 1 else 'need'} attention, as a fresh import would list "
@@ -76,7 +82,7 @@ def import_json(summary: ImportSummary) -> str:
             "kpis_written": summary.kpis_written, "targets_parsed": summary.targets_parsed,
             "targets_written": summary.targets_written, "thresholds_written": summary.thresholds_written,
             "key_written": summary.key_written, "health_written": summary.health_written,
-            "departments": summary.departments,
+            "departments": summary.departments, "dating": dating_json(summary),
             "goals": summary.goals,
             "files_written": sorted(path.relative_to(summary.out).as_posix() for path in summary.files_written),
             "attention": [{"source": a.source, "line": a.line, "field": a.field, "text": a.text, "why": a.why}
@@ -88,9 +94,36 @@ def update_json(summary: ImportSummary) -> str:
     report = summary.update
     assert report is not None
     data: dict[str, Any] = {"importer": summary.importer, "out": str(summary.out), "sources": summary.sources,
-                            "entries_read": summary.entries_read, **report.as_json(),
+                            "entries_read": summary.entries_read, "dating": dating_json(summary),
+                            **report.as_json(),
                             "attention": len(summary.attention)}
     return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def _strangers(report: UpdateReport) -> str:
+    """Documents no import wrote are the user's, unless an imported one is missing: then one of
+    them may be it, under an id and a name the user changed."""
+    return "documents the import did not write" if report.removed else "documents you added"
+
+
+def dating_lines(summary: ImportSummary) -> list[str]:
+    """Which date each date option had, and where it came from (an update keeps the last import's)."""
+    lines = []
+    for option in summary.dating:
+        label = f"  {option.option + ':':<17}"
+        if option.origin == "given":
+            lines.append(f"{label}{option.day} (given)")
+        elif option.origin == "last import":
+            lines.append(f"{label}{option.day}, the last import's (kept in {RECORD_FILE}; give {option.option} "
+                         "DATE when this source describes a later day)")
+        elif option.name == "as_of":
+            lines.append(f"{label}none: health is written without a date (give --as-of DATE to date it)")
+    return lines
+
+
+def dating_json(summary: ImportSummary) -> list[dict[str, Any]]:
+    return [{"option": option.option, "date": option.day.isoformat() if option.day else None,
+             "from": option.origin or None} for option in summary.dating]
 
 
 def _conflicts(report: UpdateReport, say: Say) -> None:
