@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from typer.testing import CliRunner
 
 from kpiframe import fsutil
 from kpiframe.cli import app
-from tests.conftest import REPO, write_tree
+from tests.conftest import write_tree
 from tests.test_import_update import SOURCE_V1, SOURCE_V2
 
 ENV = {"NO_COLOR": "1", "KPIFRAME_TODAY": "2026-06-30"}
@@ -107,23 +106,38 @@ def test_a_writable_file_is_still_written(fw: Path):
     assert "health: {level: problem" in (fw / "kpis.yaml").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("runuser") is None,
-                    reason="needs root and runuser to run kpiframe as another user")
-def test_another_user_cannot_take_over_a_root_owned_file(tmp_path: Path):
-    tmp_path.chmod(0o777)
-    root = write_tree(tmp_path / "fw", {"kpiframe.yaml": CONFIG, "goals.yaml": GOAL, "kpis.yaml": KPI,
-                                         "data/actuals.csv": "kpi,date,value\n"})
-    for folder in (root, root / "data"):
-        folder.chmod(0o777)  # the folder is writable: only the file's own mode protects it
-    for path in root.rglob("*"):
-        if path.is_file():
-            path.chmod(0o644)
-    before = (root / "kpis.yaml").read_bytes()
-    env = {**os.environ, **ENV, "PYTHONPATH": str(REPO)}
-    result = subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-m", "kpiframe", "record", "new-arr",
-                             str(root), "--health", "okay"], capture_output=True, text=True, env=env, timeout=120)
-    if "Permission denied" in result.stderr and "kpiframe" not in result.stderr:
-        pytest.skip(f"nobody cannot run this interpreter: {result.stderr.strip()}")
-    assert result.returncode == 2, result.stderr
-    assert "you may not write it (owner root, mode 0644)" in result.stderr
-    assert (root / "kpis.yaml").read_bytes() == before and (root / "kpis.yaml").stat().st_uid == 0
+@pytest.mark.skipif(not hasattr(os, "fork") or os.geteuid() != 0, reason="needs root to become another user")
+def test_another_user_cannot_take_over_a_root_owned_file_in_a_folder_anyone_may_write():
+    # The trial's case for real: a 0644 file of root's in a world-writable folder, and kpiframe run
+    # as nobody. A forked child drops to nobody (no new interpreter to start, so nothing else
+    # about the machine matters) and runs `record --health` through the command line.
+    folder = Path(tempfile.mkdtemp(prefix="kpiframe-ro-"))
+    try:
+        folder.chmod(0o777)
+        root = write_tree(folder / "fw", {"kpiframe.yaml": CONFIG, "goals.yaml": GOAL, "kpis.yaml": KPI,
+                                           "data/actuals.csv": "kpi,date,value\n"})
+        for path in [root, *root.rglob("*")]:
+            path.chmod(0o777 if path.is_dir() else 0o644)
+        before = (root / "kpis.yaml").read_bytes()
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            code = 70
+            try:
+                os.close(read_end)
+                os.setgid(65534)
+                os.setuid(65534)
+                result = run("record", "new-arr", str(root), "--health", "okay")
+                os.write(write_end, result.output.encode())
+                code = result.exit_code
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            output = pipe.read().decode()
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 2, output
+        assert "you may not write it (owner root, mode 0644)" in output
+        assert (root / "kpis.yaml").read_bytes() == before and (root / "kpis.yaml").stat().st_uid == 0
+    finally:
+        shutil.rmtree(folder)
