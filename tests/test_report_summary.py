@@ -187,3 +187,14 @@ def test_key_only_report_counts_key_kpis():
     # The check's findings are the whole framework's; the KPIs counted are the key ones: each says so.
     assert ("**Verdict:** Passes the check with 5 warnings (the whole framework); 1 of 4 key KPIs behind"
             in result.output)
+
+
+def test_a_sliced_report_names_both_owners_of_a_conflict_whose_other_side_it_leaves_out():
+    # silos: sales' new-deals-closed works against operations' KPIs, unresolved. A report of one
+    # department (or of the key KPIs) does not list the other side's KPI, but the conflict still
+    # says whose trade-off would settle it (this crashed with a KeyError on the left-out KPI).
+    for args in (("--department", "sales"), ("--department", "operations"), ("--key",)):
+        result = report(str(EXAMPLES / "silos"), "--today", EXAMPLE_TODAY, *args)
+        assert result.exit_code == 0, (args, result.output)
+        assert ("works against `operating-cost` (operations).**" in result.output
+                and "To settle it: a trade-off agreed by Jordan Pike and Morgan Hale." in result.output), args

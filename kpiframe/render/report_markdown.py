@@ -308,8 +308,8 @@ def _conflicts(report: Report) -> list[str]:
         text = (f"- **{code(conflict.a)} ({md(report.department_name(conflict.department_a))}) works against "
                 f"{code(conflict.b)} ({md(report.department_name(conflict.department_b))}).** {md(conflict.words)} "
                 f"Path: {code(conflict.arrows)}.")
-        owners = dict.fromkeys(report.kpis[k].owner or f"the owner of {k} (none is named)"
-                               for k in (conflict.a, conflict.b))
+        owners = dict.fromkeys(owner or f"the owner of {k} (none is named)"
+                               for k, owner in zip((conflict.a, conflict.b), conflict.owners))
         text += f" To settle it: a trade-off agreed by {md(' and '.join(owners))}."
         if conflict.suppressed:
             text += f" Accepted without a trade-off for now ({md(conflict.suppressed)})."

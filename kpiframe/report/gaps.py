@@ -93,7 +93,7 @@ def _conflict_view(conflict: Conflict, framework: Framework, names: dict[str, st
         a=conflict.a, b=conflict.b, department_a=conflict.department_a, department_b=conflict.department_b,
         path=conflict.path, signs=conflict.signs, arrows=format_path(conflict.path, conflict.signs),
         words=_path_in_words(conflict, framework, names), mixed=conflict.mixed, mutual=conflict.mutual,
-        suppressed=suppressed,
+        suppressed=suppressed, owners=(framework.kpis[conflict.a].owner, framework.kpis[conflict.b].owner),
     )
 
 

@@ -202,6 +202,9 @@ class ConflictView:
     mixed: bool
     mutual: bool
     suppressed: str | None  # the reason, when its finding is suppressed
+    # Who would agree a trade-off: a's and b's owners (None: not named). Carried here because a
+    # report of one department (or of key KPIs) does not list the other side's KPI.
+    owners: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass(frozen=True)
