@@ -21,6 +21,7 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 _ID_RE = re.compile(ID_PATTERN)
 _NUMBER_RE = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WHOLE_RE = re.compile(r"[-+]?\d+")
 _TRUE = frozenset({"true", "yes", "on"})
 _FALSE = frozenset({"false", "no", "off"})
 
@@ -56,7 +57,7 @@ def parse_number(value: Any) -> float | int:
                                   {"got": repr(text)})
     if not _NUMBER_RE.fullmatch(text):
         raise PydanticCustomError("kf_number", "must be a number, got {got}", {"got": repr(text)})
-    if re.fullmatch(r"[-+]?\d+", text):
+    if _WHOLE_RE.fullmatch(text):
         return _whole_number(text)
     number = float(text)
     if not math.isfinite(number):
