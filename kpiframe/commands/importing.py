@@ -58,14 +58,17 @@ OrganizationOption = Annotated[str | None, typer.Option("--organization", metava
                                                            help="Organization name for kpiframe.yaml.")]
 BaselineDateOption = Annotated[str | None, typer.Option(
     "--baseline-date", metavar="YYYY-MM-DD",
-    help="Date of the baselines of rows that give a value but no date (a row's own date wins).")]
+    help="Date of the baselines of rows that give a value but no date (a row's own date wins); "
+         "with --update, the last import's is used again unless given.")]
 TargetDateOption = Annotated[str | None, typer.Option(
     "--target-date", metavar="YYYY-MM-DD",
-    help="Date of the targets of rows that give a value but no date (a row's own date wins).")]
+    help="Date of the targets of rows that give a value but no date (a row's own date wins); "
+         "with --update, the last import's is used again unless given.")]
 AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", metavar="YYYY-MM-DD",
     help="The date the source describes (e.g. the snapshot's commit date): dates each health. "
-         "Without it health entries have no date, as in the source.")]
+         "Without it health entries have no date, as in the source; with --update, the last import's "
+         "--as-of is used again (the summary says so).")]
 
 TodayOption = Annotated[str | None, typer.Option(
     "--today", envvar="KPIFRAME_TODAY", metavar="YYYY-MM-DD",
