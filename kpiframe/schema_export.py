@@ -14,7 +14,9 @@ kpiframe accepts, as YAML 1.2 presents it:
 - ids: the id pattern, or a whole number (kpiframe reads ``supports: [2026]`` as the id "2026");
 - text: strings, and also numbers and true/false, which kpiframe keeps as the text typed
   (``name: 12``, ``unit: no``);
-- yes/no fields: booleans, or the words kpiframe accepts (``yes``, ``no``, ``on``, ``off``);
+- yes/no fields: booleans, or the words kpiframe accepts (``yes``, ``no``, ``on``, ``off``), quoted
+  or not (an editor cannot tell ``yes`` from ``"yes"``, so kpiframe does not either);
+- required text (a name, an owner, a unit): not empty and not only spaces;
 - lists: a list, or nothing (``supports:`` with no value means no entries), unless the list
   has a minimum length;
 - unknown fields are refused (``additionalProperties: false``), like the checker does.
@@ -56,6 +58,11 @@ def _text(inner: JsonSchemaValue) -> JsonSchemaValue:
     return schema
 
 
+def _nonempty_text(inner: JsonSchemaValue) -> JsonSchemaValue:
+    # Not empty and not only spaces; "pattern" applies to strings only, so 12 or true still pass.
+    return {"type": ["string", "number", "boolean"], "minLength": 1, "pattern": r"\S"}
+
+
 def _number(inner: JsonSchemaValue) -> JsonSchemaValue:
     return {"type": "number"}
 
@@ -85,6 +92,7 @@ def _mapping(inner: JsonSchemaValue) -> JsonSchemaValue:
 BY_VALIDATOR: dict[Callable[..., Any], Callable[[JsonSchemaValue], JsonSchemaValue]] = {
     types.parse_id: _id,
     types.parse_text: _text,
+    types.parse_nonempty_text: _nonempty_text,
     types.parse_number: _number,
     types.parse_count: _count,
     types.parse_date: _date,

@@ -285,7 +285,8 @@ def format_number(value: float | None) -> str:
 
 
 def json_number(value: float | None) -> float | None:
-    """A number for JSON output: two decimals (stable from run to run), but a tiny number keeps
+    """A number for JSON output: a whole number as an integer (160, however it is held), else two
+    decimals (stable from run to run), but a tiny number keeps
     three significant digits instead of becoming 0, and one past 15 digits is a float (1e+300),
     as JSON readers hold numbers anyway, never 300 digits written out."""
     if value is None or isinstance(value, bool):
@@ -296,6 +297,8 @@ def json_number(value: float | None) -> float | None:
         return float(f"{value:.6g}")
     if value and abs(value) < 0.01:
         return float(f"{value:.3g}")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 160, as written, not 160.0 (readings are held as floats)
     return round(value, 2) if isinstance(value, float) else value
 
 

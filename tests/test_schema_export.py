@@ -136,6 +136,8 @@ BROKEN = {
     "three KPIs in a trade-off": "kind: Tradeoff\nid: t\nbetween: [a, b, c]\nresolution: R\nowners: [A]\n",
     "yes/no field with a sentence": ("kind: ActionPlan\nid: p\ntitle: P\n"
                                      "milestones:\n  - {title: M, done: maybe}\n"),
+    "a blank unit": KPI.replace("unit: USD", 'unit: "  "'),
+    "an empty target path": KPI + "targets: []\n",
 }
 
 
@@ -156,6 +158,8 @@ ACCEPTED = {
     "yaml 1.2 numbers": KPI + "baseline: {value: 1.5e6, date: 2026-01-01}\ntarget: {value: 012, date: '2026-12-31'}\n",
     "yes as a flag": "kind: ActionPlan\nid: p\ntitle: P\naddresses: [new-arr]\nmilestones:\n  - {title: M, done: yes}\n"
                      "---\n" + KPI,
+    # An editor reads `yes` and "yes" alike (YAML 1.2 strings): so does the check.
+    "a quoted yes as a flag": KPI + 'key: "yes"\n',
 }
 
 

@@ -180,7 +180,8 @@ class KPI(Document):
     key: Flag = False
     baseline: MappingOf[Measurement] | None = None
     target: MappingOf[Measurement] | None = None
-    targets: ListOf[MappingOf[Measurement]] = []  # a target path: dated steps, the last one final
+    # A target path: dated steps, the last one final; an empty one is reported, not read as no target.
+    targets: Annotated[ListOf[MappingOf[Measurement]], Field(min_length=1)] = []
     threshold: MappingOf[Threshold] | None = None
     health: MappingOf[Health] | None = None
     review: Cadence | None = None

@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from kpiframe.load.document import Text
@@ -94,7 +94,8 @@ def parse_date(value: Any) -> date:
 def parse_flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and not isinstance(value, Text):
+    # A quoted "yes" is a yes too: an editor's schema reads `yes` and "yes" alike (YAML 1.2).
+    if isinstance(value, str):
         word = value.strip().lower()
         if word in _TRUE:
             return True
@@ -107,6 +108,16 @@ def parse_text(value: Any) -> str:
     if isinstance(value, str):
         return str(value)
     raise PydanticCustomError("kf_text", "must be text, got {got}", {"got": describe(value)})
+
+
+def parse_nonempty_text(value: Any) -> str:
+    """Text that says something: an empty or blank (only spaces) `owner` or `unit` is no value,
+    and would otherwise pass for one (no missing-owner, a unit of spaces)."""
+    text = parse_text(value)
+    if not text.strip():
+        raise PydanticCustomError("kf_blank", "must not be {what}",
+                                  {"what": "blank (only spaces)" if text else "empty"})
+    return text
 
 
 def parse_id(value: Any) -> str:
@@ -160,5 +171,5 @@ Count = Annotated[int, BeforeValidator(parse_count)]
 Day = Annotated[date, BeforeValidator(parse_date)]
 Flag = Annotated[bool, BeforeValidator(parse_flag)]
 Str = Annotated[str, BeforeValidator(parse_text)]
-NonEmptyStr = Annotated[str, BeforeValidator(parse_text), Field(min_length=1)]
+NonEmptyStr = Annotated[str, BeforeValidator(parse_nonempty_text)]
 Id = Annotated[str, BeforeValidator(parse_id)]

@@ -25,6 +25,7 @@ _HINTS = {
     "kf_list": "write a list: `- item` lines, or [a, b]",
     "kf_mapping": "write `key: value` lines, indented under the field",
     "kf_text": "write the text after the colon; `~`, `null` and an empty value mean nothing",
+    "kf_blank": "write a value, or leave the field out if it is optional",
     "kf_count": "write a whole number such as 5000000, or leave the setting out for its default",
     "kf_tolerances": "at_risk is the wider band, in points below expected progress: {on_track: 10, at_risk: 25}",
     "kf_pull_output": "for example `pull: {output: data/actuals-pulled.csv}`",
