@@ -47,7 +47,8 @@ def diagrams_section(report: Report) -> list[str]:
             lines += ["", "Too many KPIs to draw here: its goals only, each with the number of KPIs that "
                           "measure it directly and how many of them are behind (the sections above list them)."]
         if diagram.kind == "exceptions" and diagram.left_out and diagram.part == diagram.parts:
-            lines += ["", f"{diagram.left_out} more not drawn: the performance gaps and conflicts above list every one."]
+            more = "KPI" if diagram.left_out == 1 else "KPIs"
+            lines += ["", f"{diagram.left_out} more {more} behind not drawn: the performance gaps above list every one."]
         lines += ["", "```mermaid", mermaid_diagram(report, diagram).rstrip("\n"), "```"]
     return lines
 

@@ -10,8 +10,8 @@ A picture stays readable when it is small and about as tall as it is wide. So:
   up to). Goals and KPIs that trace to no company goal get their own diagrams, per department.
 * A department that would need more than ``MAX_PARTS`` parts is drawn with its goals only, each
   labelled with how many KPIs it has and how many are behind (the report lists the KPIs).
-* When the framework is split, an "exceptions" diagram holds only the KPIs behind and the
-  unresolved conflicts with every node on their influence paths.
+* When the framework is split, an "exceptions" diagram holds only the unresolved conflicts with
+  every node on their influence paths (all of them, drawn first) and the KPIs behind.
 * A tree fans out sideways: a goal with 20 KPIs drawn as one row is 20 boxes wide and one tall.
   The KPIs (and childless goals) under a goal are therefore stacked in columns (``Diagram.columns``,
   drawn with Mermaid's invisible links, the goal's edge to the top of each column), as few rows as
@@ -39,7 +39,7 @@ from functools import cached_property
 
 NODE_LIMIT = 40  # goals + KPIs (+ drivers) in one diagram
 MAX_PARTS = 3  # a department needing more parts than this is drawn with its goals only
-MAX_EXCEPTION_PARTS = 3  # the exceptions drawn at most (the report lists every one)
+MAX_EXCEPTION_PARTS = 3  # parts of KPIs behind drawn at most (every conflict is drawn; the report lists all)
 TARGET_RATIO = 2.0  # estimated width / height aimed at (the rendered limit is 3:1)
 COLUMN_PX = 260  # a node wrapped at ~24 characters, and the space beside it
 ROW_PX = 150  # a node of 2-4 lines, and the space below it
@@ -77,7 +77,7 @@ class Diagram:
     # The parent's edge is drawn to the first of them only: edges to the others would each run
     # down beside the column and widen the picture (they are still in ``edges``).
     columns: tuple[tuple[str, ...], ...] = ()
-    left_out: int = 0  # exceptions not drawn (beyond MAX_EXCEPTION_PARTS)
+    left_out: int = 0  # KPIs behind that no exceptions part draws (beyond MAX_EXCEPTION_PARTS)
 
 
 @dataclass(frozen=True)
@@ -226,16 +226,25 @@ def _goals_only(data: DiagramInput, title: str, goal: str | None, goals: list[st
 
 
 def _exceptions(data: DiagramInput, limit: int) -> list[Diagram]:
-    """The KPIs behind (worst first), then each unresolved conflict along its path."""
-    items: list[tuple[list[str], list[DiagramEdge]]] = [([k], []) for k in data.behind_order]
+    """Each unresolved conflict along its path first, then the KPIs behind (worst first) not on one.
+
+    Decisions: the conflicts are few and are what leadership must settle, so every one is drawn, in
+    as many parts as they need; the KPIs behind fill the rest, up to ``MAX_EXCEPTION_PARTS`` parts
+    in all. ``left_out`` counts the KPIs behind that no part draws (drawing the KPIs first lost the
+    conflicts of a framework with 120 KPIs behind: trial 17)."""
+    items: list[tuple[list[str], list[DiagramEdge]]] = []
     for path, signs in data.conflict_paths:
         items.append((list(dict.fromkeys(path)),
                       [DiagramEdge(a, b, "influence", sign) for a, b, sign in zip(path, path[1:], signs)]))
+    on_paths = {n for nodes, _ in items for n in nodes}
+    conflict_items = len(items)
+    items += [([k], []) for k in data.behind_order if k not in on_paths]
     if not items:
         return []
     parts: list[list[tuple[list[str], list[DiagramEdge]]]] = [[]]
     seen: set[str] = set()
-    for nodes, edges in items:
+    last_conflict_part = 0
+    for index, (nodes, edges) in enumerate(items):
         new = [n for n in nodes if n not in seen]
         if parts[-1] and len(seen) + len(new) > limit:
             parts.append([])
@@ -243,8 +252,10 @@ def _exceptions(data: DiagramInput, limit: int) -> list[Diagram]:
             new = list(nodes)
         seen.update(new)
         parts[-1].append((new, edges))
-    drawn = parts[:MAX_EXCEPTION_PARTS]
-    left_out = sum(len(part) for part in parts[MAX_EXCEPTION_PARTS:])
+        if index < conflict_items:
+            last_conflict_part = len(parts)
+    drawn = parts[:max(MAX_EXCEPTION_PARTS, last_conflict_part)]
+    left_out = sum(len(part) for part in parts[len(drawn):])  # KPIs behind only: every conflict is drawn
     return [_exception_diagram(data, part, i, len(drawn), left_out) for i, part in enumerate(drawn, 1)]
 
 
