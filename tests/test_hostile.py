@@ -103,6 +103,8 @@ CASES: dict[str, Case] = {
     "control-character.yaml": case(Expect("yaml-syntax", 4, "U+0007")),
     "nul-byte.yaml": case(Expect("yaml-syntax", 4, "U+0000")),
     "control-escape.yaml": case(Expect("invalid-value", 4, "control character U+001B")),
+    "bidi-override.yaml": case(Expect("invalid-value", 4, "bidirectional control U+202E, shown as \\u202e")),
+    "bidi-escape.yaml": case(Expect("invalid-value", 4, "bidirectional control U+2066, shown as \\u2066")),
     "unicode-line-separator.yaml": case(Expect("invalid-value", 9, "got 'up'")),
     # Schema mistakes people make.
     "kind-lowercase.yaml": case(Expect("unknown-kind", 2, "did you mean `KPI`")),

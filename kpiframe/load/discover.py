@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 
 from kpiframe.findings import Finding
+from kpiframe.load.nodes import escaped
 
 YAML_SUFFIXES = (".yaml", ".yml")
 CONFIG_NAMES = ("kpiframe.yaml", "kpiframe.yml")
@@ -146,10 +147,10 @@ def printable(name: str) -> str:
         name.encode("utf-8")
     except UnicodeEncodeError:
         name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
+    return _CONTROL.sub(lambda m: escaped(m.group()), name)
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # and bidi controls: \u202e
 
 
 def _inside(path: Path, real_root: Path) -> bool:

@@ -24,7 +24,18 @@ PLAIN_CORE_TAGS = frozenset(
 MAX_FINDINGS_PER_DOCUMENT = 50
 # Control characters other than tab and newline. YAML's reader refuses them in the file itself,
 # but a double-quoted scalar can still spell them as escapes.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Unicode's bidirectional controls (LRM, RLM, the embeddings and overrides U+202A-U+202E, the
+# isolates U+2066-U+2069) are printable to YAML, so they can also sit in any value, raw. Shown,
+# they reorder the text around them (a right-to-left override flips the figures and dates after
+# it: "Trojan Source"), so they are reported and kept visible as \u202e, as control characters are.
+BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escaped(char: str) -> str:
+    r"""How a control character is shown: \x1b, \u202e."""
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class Abort(Exception):
@@ -54,11 +65,14 @@ class Converter:
     """Node tree -> plain values, recording positions, within the file's budgets."""
 
     __slots__ = ("doc", "line_map", "findings", "limits", "max_depth", "nodes", "aliases", "duplicates", "controls",
-                 "seen", "open")
+                 "seen", "open", "bidi")
 
     def __init__(self, doc: RawDocument, findings: list[Finding], limits: Limits, max_depth: int,
-                 nodes_before: int = 0, line_map: LineMap | None = None):
+                 nodes_before: int = 0, line_map: LineMap | None = None, bidi: bool = False):
         self.doc = doc
+        # Whether the text holds a raw bidirectional control anywhere: one search of the file, so
+        # the unquoted scalars of the (nearly every) file without one are not searched one by one.
+        self.bidi = bidi
         self.line_map = line_map  # only for texts whose marks count lines differently from editors
         self.findings = findings
         self.limits = limits
@@ -135,7 +149,7 @@ class Converter:
             if key_node.tag not in PLAIN_CORE_TAGS:
                 self._refuse_tag(key_node)
             key = intern(key_node.value)  # the same few field names, millions of times: share them
-            if key_node.style == '"' and _CONTROL.search(key):
+            if (key_node.style == '"' and _UNSAFE.search(key)) or (self.bidi and BIDI.search(key)):
                 key = self._visible(key_node)
             child = path + (key,)
             self.nodes += 1  # keys count too, so a flood of (duplicate) keys stays within the budget
@@ -194,26 +208,33 @@ class Converter:
     def _scalar(self, node: ScalarNode) -> Any:
         if node.tag not in PLAIN_CORE_TAGS:
             self._refuse_tag(node)
+        if self.bidi and BIDI.search(node.value):
+            return self._visible(node) if not node.style else Text(self._visible(node))
         if not node.style:  # plain: libyaml says '', the pure-Python parser None
             value = node.value
             return None if value in NULL_WORDS else value
-        if node.style == '"' and _CONTROL.search(node.value):
+        if node.style == '"' and _UNSAFE.search(node.value):  # escapes can spell both, in any file
             return Text(self._visible(node))
         return Text(node.value)
 
     def _visible(self, node: ScalarNode) -> str:
         """A double-quoted scalar's escapes (\\e, \\x1b, \\r, ...) can put control characters in a
-        value, and from there into a terminal, where they can recolour, hide or rewrite the report.
-        They are reported and kept visible as \\xNN."""
+        value, and from there into a terminal, where they can recolour, hide or rewrite the report;
+        a bidirectional control (raw or escaped) reorders what is shown around it. They are
+        reported and kept visible as \\xNN or \\uNNNN."""
         self.controls += 1
         if self.controls <= MAX_FINDINGS_PER_DOCUMENT:
-            first = _CONTROL.search(node.value).group()  # type: ignore[union-attr]  # called when it has one
+            first = _UNSAFE.search(node.value).group()  # type: ignore[union-attr]  # called when it has one
             line, column = place_mark(node.start_mark, self.line_map)
-            self.findings.append(Finding(
-                rule="invalid-value", file=self.doc.file, line=line, column=column,
-                message=f"a quoted value holds the control character U+{ord(first):04X}, shown as \\x{ord(first):02x}",
-                hint="remove it; control characters in a report can change what a terminal shows"))
-        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", node.value)
+            if BIDI.match(first):
+                message = (f"a value holds the bidirectional control U+{ord(first):04X}, shown as {escaped(first)}")
+                hint = "remove it; it reverses or reorders how the text after it is displayed"
+            else:
+                message = f"a quoted value holds the control character U+{ord(first):04X}, shown as {escaped(first)}"
+                hint = "remove it; control characters in a report can change what a terminal shows"
+            self.findings.append(Finding(rule="invalid-value", file=self.doc.file, line=line, column=column,
+                                         message=message, hint=hint))
+        return _UNSAFE.sub(lambda m: escaped(m.group()), node.value)
 
     def _refuse_tag(self, node: Node) -> None:
         tag = node.tag

@@ -28,7 +28,7 @@ import yaml
 from kpiframe.findings import Finding
 from kpiframe.load.budgets import HARD_MAX_DEPTH, over_budget
 from kpiframe.load.document import Limits, LineMap, ParsedFile, RawDocument
-from kpiframe.load.nodes import MAX_FINDINGS_PER_DOCUMENT, Abort, Converter, new_document, node_id
+from kpiframe.load.nodes import BIDI, MAX_FINDINGS_PER_DOCUMENT, Abort, Converter, new_document, node_id
 from kpiframe.load.parse_errors import is_libyaml_depth_limit, reader_finding, syntax_finding
 from kpiframe.load.parser import NodeParser
 from kpiframe.load.reading import FileTooBig, NotARegularFile, decode_utf8, read_bounded
@@ -155,6 +155,7 @@ def _parse_documents(text: str, rel: str, limits: Limits, max_depth: int, line_m
                      state: _ParseState, documents: list[RawDocument], findings: list[Finding]) -> int | None:
     """Parse documents of ``text`` into ``documents``; on a syntax error, where to resume (or None)."""
     parser = NodeParser(text)
+    bidi = BIDI.search(text) is not None
     broken_from = 0  # where the document being parsed starts, at the latest
     try:
         while state.used <= limits.max_nodes and parser.check_node():
@@ -162,7 +163,7 @@ def _parse_documents(text: str, rel: str, limits: Limits, max_depth: int, line_m
             if node is None:
                 continue
             converter = Converter(new_document(node, rel, state.index, line_map), findings, limits, max_depth,
-                                  state.used, line_map)
+                                  state.used, line_map, bidi)
             before = len(findings)
             try:
                 documents.append(converter.run(node))

@@ -43,7 +43,9 @@ def config_from_bytes(data: bytes, rel: str) -> tuple[Config, RawDocument | None
     if problem is not None:
         return Config(), None, [Finding(rule="unreadable-file", file=rel, **problem)]
     parsed = parse_text(text, rel, limits)
-    if parsed.findings or not parsed.documents:
+    # A control character kept visible (invalid-value, the loader's only one) leaves the settings
+    # usable: dropping them all would turn one odd organization name into findings everywhere.
+    if not parsed.documents or any(f.rule != "invalid-value" for f in parsed.findings):
         return Config(), None, parsed.findings
     raw = parsed.documents[0]
     if raw.data is None:
