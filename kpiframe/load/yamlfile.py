@@ -155,7 +155,7 @@ def _parse_documents(text: str, rel: str, limits: Limits, max_depth: int, line_m
                      state: _ParseState, documents: list[RawDocument], findings: list[Finding]) -> int | None:
     """Parse documents of ``text`` into ``documents``; on a syntax error, where to resume (or None)."""
     parser = NodeParser(text)
-    bidi = BIDI.search(text) is not None
+    bidi = not text.isascii() and BIDI.search(text) is not None  # isascii: free for the usual file
     broken_from = 0  # where the document being parsed starts, at the latest
     try:
         while state.used <= limits.max_nodes and parser.check_node():
