@@ -80,3 +80,14 @@ def test_status_says_which_one_decided(framework):
     assert "60 · ≥ 99%" in line and "off-track (threshold)" in line
     [line] = [line for line in out.splitlines() if " held" in line]
     assert "60 · ≥ 52%" in line and "on-track" in line and "(threshold)" not in line
+
+
+def test_record_says_the_threshold_decided_and_what_the_target_alone_says(tmp_path, monkeypatch):
+    from tests.conftest import write_tree
+    root = write_tree(tmp_path / "fw", {
+        "kpiframe.yaml": "organization: T\ndepartments: [sales]\nactuals: [data/actuals.csv]\n",
+        "a.yaml": docs(GOAL, kpi("both", *BOTH[:3])), "data/actuals.csv": "kpi,date,value\n"})
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(app, ["record", "both", "56", "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    assert "now off-track (does not hold its threshold ≥ 99%; its target alone says on-track)" in result.stdout

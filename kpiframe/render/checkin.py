@@ -80,7 +80,8 @@ def _state(status: KpiStatus) -> str:
         text += f" (target {with_unit(kpi.final_target.value, kpi.unit)} by {kpi.final_target.date})"
     elif progress.basis == "threshold" and progress.latest_value is not None:
         holds = "holds" if progress.status != "off-track" else "does not hold"
-        text += f" ({holds} its threshold {threshold_text(kpi)})"
+        alone = f"; its target alone says {progress.target_status}" if progress.target_status else ""
+        text += f" ({holds} its threshold {threshold_text(kpi)}{alone})"
     if status.staleness.stale:
         text += f", stale (the next number was due {status.staleness.next_due})"
     return text
