@@ -1,6 +1,6 @@
 """Read KPI actuals from CSV files (columns kpi,date,value), as people export them from BI tools.
 
-Plain module: no pydantic, no other kpiframe imports. It never raises for file content or
+Plain module: no pydantic; of kpiframe only the bounded file read (load/reading) and words. It never raises for file content or
 file-system trouble; everything wrong comes back as a ``CsvProblem`` with a position.
 
 Decisions:

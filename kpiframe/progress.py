@@ -1,7 +1,7 @@
 """Progress and staleness arithmetic for KPIs: the one place reports and rules take it from.
 
-This module is deliberately plain (dataclasses and dates, no pydantic, no other kpiframe
-imports) so the arithmetic can be tested on its own and reused by every consumer.
+This module is deliberately plain (dataclasses and dates, no pydantic; of kpiframe only the
+cadence arithmetic in cadence.py) so the arithmetic can be tested on its own and reused by every consumer.
 It never looks at the real clock: ``today`` is always a parameter.
 
 Progress (issue 4), judged at the latest reading (issue 14)::

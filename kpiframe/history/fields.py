@@ -121,7 +121,6 @@ KPI_FIELDS: tuple[Comparable, ...] = (
     Comparable("health", _judge_plain),
     Comparable("retired", _judge_plain),
 )
-KPI_FIELD = {c.name: c for c in KPI_FIELDS}
 # The revision log's own `field:` names the field it revises; a target path is revised as `target`.
 REVISION_FIELD = {"target": "target", "targets": "target", "threshold": "threshold", "baseline": "baseline",
                   "direction": "direction"}

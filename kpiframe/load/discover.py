@@ -25,10 +25,10 @@ import re
 from pathlib import Path
 
 from kpiframe.findings import Finding
+from kpiframe.load.config import CONFIG_NAMES
 from kpiframe.load.nodes import escaped
 
 YAML_SUFFIXES = (".yaml", ".yml")
-CONFIG_NAMES = ("kpiframe.yaml", "kpiframe.yml")
 
 
 def is_excluded(rel: str, patterns: list[str] | tuple[str, ...]) -> bool:

@@ -248,13 +248,6 @@ def _parse_raw(fields: list[bytes]) -> Iterator[FileChange]:
                          None if old_sha == _NULL_SHA else old_sha, None if new_sha == _NULL_SHA else new_sha)
 
 
-def blob_id(data: bytes) -> str:
-    """The id git gives a file with these bytes (its blob sha-1), to tell unchanged files apart."""
-    import hashlib
-
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
 def join(prefix: str, rel: str) -> str:
     return f"{prefix}/{rel}" if prefix and rel else prefix or rel
 

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kpiframe.findings import Finding
-from kpiframe.load.config import CONFIG_NAMES, find_config_file
+from kpiframe.load.config import CONFIG_NAMES
 from kpiframe.load.discover import YAML_SUFFIXES, discover_files, is_excluded, printable
 from kpiframe.load.gitrepo import GitRepo, TreeEntry, join, parent_folders, relative
 from kpiframe.load.reading import FileTooBig, NotARegularFile, read_bounded
@@ -156,9 +156,6 @@ class GitTreeSource(FileSource):
                 entries[rel] = entry
         return cls(repo, commit, revision, prefix, config, entries)
 
-    def blob_ids(self) -> dict[str, str]:
-        return {rel: e.sha for rel, e in self.entries.items() if e.type == "blob"}
-
     def yaml_files(self, exclude: list[str]) -> tuple[Files, list[Finding]]:
         files: Files = []
         findings: list[Finding] = []
@@ -260,12 +257,6 @@ def _has_kpiframe_table(data: bytes) -> bool:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
     return isinstance(table.get("tool"), dict) and "kpiframe" in table["tool"]
-
-
-def disk_source(path: Path) -> DiskSource:
-    """The framework holding ``path`` on disk (its config is found by searching upward)."""
-    config_file = find_config_file(path)
-    return DiskSource(config_file.parent if config_file else path, config_file)
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:

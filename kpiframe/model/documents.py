@@ -240,4 +240,3 @@ class Tradeoff(Document):
 MODELS: dict[str, type[Document]] = {
     "Goal": Goal, "KPI": KPI, "Driver": Driver, "ActionPlan": ActionPlan, "Tradeoff": Tradeoff,
 }
-AnyDocument = Goal | KPI | Driver | ActionPlan | Tradeoff

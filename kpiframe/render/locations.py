@@ -80,9 +80,6 @@ class FilePaths:
             inside = _relative_inside(os.path.join(os.path.realpath(self.root), file), os.path.realpath(self.base))
         return Path(inside if inside is not None else given).as_posix()
 
-    def is_relative(self, shown: str) -> bool:
-        return bool(shown) and not os.path.isabs(shown)
-
 
 def _relative_inside(path: str, base: str) -> str | None:
     """``path`` relative to ``base`` when it is under it, else None."""
