@@ -165,14 +165,20 @@ def not_a_kpi(result: CheckResult, kpi_id: str) -> str:
     return f"no KPI {kpi_id!r}" + (f"; did you mean {near!r}?" if near else "; `kpiframe status` lists them")
 
 
-def check_in_day(day: str | None, today: date) -> date:
+# Why a check-in cannot be dated after today, by what is recorded.
+_NOT_YET = {"number": "a number cannot be recorded before it exists",
+            "health": "an owner's health cannot be dated before the owner judged (check would not use it "
+                      "until then: future-health)"}
+
+
+def check_in_day(day: str | None, today: date, what: str = "number") -> date:
     if day is None:
         return today
     when, problem = parse_iso_date(day.strip())
     if when is None:
         raise CheckInRefused(f"--date: {_fragment(problem)}")
     if when > today:
-        raise CheckInRefused(f"--date {when} is after today ({today}): a number cannot be recorded before it exists "
+        raise CheckInRefused(f"--date {when} is after today ({today}): {_NOT_YET[what]} "
                              "(give --today if the framework's date is behind)")
     return when
 

@@ -71,7 +71,7 @@ def plan_health(result: CheckResult, kpi_id: str, level: str, day: str | None, n
         raise CheckInRefused(f"KPI {kpi_id!r} is retired; a retired KPI takes no more assessments")
     if level not in LEVELS:
         raise CheckInRefused(f"--health {level!r} is not one of {', '.join(LEVELS)}")
-    when = check_in_day(day, result.today)
+    when = check_in_day(day, result.today, "health")
     note = normalized_note(note)
     new: dict[str, Any] = {"level": level, "date": when, **({"note": note} if note else {})}
     old = kpi.health

@@ -100,7 +100,8 @@ def test_a_value_and_a_health_together_one_line_both_written(fw: Path):
     (("old-metric", "--health", "okay"), "KPI 'old-metric' is retired"),
     (("new-arr", "--health", "atention"), "'atention' is not one of okay, attention, problem; did you mean "
                                           "'attention'?"),
-    (("new-arr", "--health", "okay", "--date", "2026-07-01"), "--date 2026-07-01 is after today (2026-06-30)"),
+    (("new-arr", "--health", "okay", "--date", "2026-07-01"),
+     "--date 2026-07-01 is after today (2026-06-30): an owner's health cannot be dated before the owner judged"),
     (("win-rate", "--health", "problem", "--date", "2026-05-01"),
      "KPI 'win-rate' already has a later health (okay on 2026-05-31); an assessment for 2026-05-01 would "
      "replace a newer one"),
