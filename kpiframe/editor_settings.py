@@ -178,8 +178,8 @@ def setup_vscode(framework_path: Path, schema_text: str, schema_output: Path | N
     """
     from kpiframe.check import UsageError, resolve_root
     from kpiframe.fsutil import write_output
+    from kpiframe.load.gitrepo import repository_root
     from kpiframe.model.configfile import read_config
-    from kpiframe.render.locations import FilePaths
 
     here = Path(cwd) if cwd is not None else Path.cwd()
     try:
@@ -187,7 +187,7 @@ def setup_vscode(framework_path: Path, schema_text: str, schema_output: Path | N
     except UsageError as exc:
         raise SettingsRefused(str(exc)) from None
     # the repository holding the framework, as CI paths use, else the current folder
-    workspace = Path(os.path.realpath(FilePaths.for_ci(root, here).base))
+    workspace = Path(os.path.realpath(repository_root(root) or here))
     exclude: list[str] = []
     if config_file is not None:
         config, _, problems = read_config(config_file, config_file.name)

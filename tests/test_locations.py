@@ -17,7 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kpiframe.cli import app
-from kpiframe.render.locations import FilePaths, repository_root
+from kpiframe.load.gitrepo import repository_root
+from kpiframe.render.locations import FilePaths
 from tests.conftest import write_tree
 
 # A framework in a sub-folder (`fw`) of a repository, its KPI file one level further down.

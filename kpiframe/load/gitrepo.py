@@ -248,6 +248,16 @@ def _parse_raw(fields: list[bytes]) -> Iterator[FileChange]:
                          None if old_sha == _NULL_SHA else old_sha, None if new_sha == _NULL_SHA else new_sha)
 
 
+def repository_root(start: Path) -> Path | None:
+    """The repository holding ``start``: the nearest folder at or above ``start`` that holds ``.git`` (a folder, or the
+    file a worktree or submodule has), else None. Walked, not asked of git (render/locations.py says why)."""
+    folder = Path(os.path.realpath(start))
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return None
+
+
 def join(prefix: str, rel: str) -> str:
     return f"{prefix}/{rel}" if prefix and rel else prefix or rel
 

@@ -30,15 +30,7 @@ from pathlib import Path
 
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding
-
-
-def repository_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds ``.git`` (folder or file), else None."""
-    folder = Path(os.path.realpath(start))
-    for candidate in (folder, *folder.parents):
-        if os.path.lexists(candidate / ".git"):
-            return candidate
-    return None
+from kpiframe.load.gitrepo import repository_root
 
 
 @dataclass(frozen=True)
