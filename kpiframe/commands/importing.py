@@ -13,16 +13,9 @@ import re
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
-
-from kpiframe.words import plural
-
-if TYPE_CHECKING:  # the importers and rich load only when an import runs: `kpiframe check` never needs them
-    from rich.console import Console
-
-    from kpiframe.importers import Attention, ImportSummary
 
 # The fields `--map` accepts (kpiframe.importers.csv_register.FIELDS; a test keeps the two equal).
 MAP_FIELDS = ("name", "department", "owner", "goal", "unit", "direction", "higher_is_better", "baseline",
@@ -34,9 +27,6 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help, as the main command's
 )
-
-MAX_PLACES_SHOWN = 40  # up to this many, every place is listed; each KPI's description has its own notes
-PLACES_PER_REASON = 3
 
 OutOption = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", file_okay=False,
                                          help="Folder to write the framework into (must be empty, "
@@ -113,19 +103,13 @@ def gitlab_pi_command(
     today: TodayOption = None,
 ) -> None:
     """Import GitLab-style performance indicators (data/performance_indicators/*.yml)."""
-    from kpiframe.check import today_for_folder
     from kpiframe.commands.common import parse_today
     from kpiframe.importers import import_gitlab_pi
 
     day = _parse_date("--as-of", as_of)
-    if day is not None:
-        # Every health would be dated after today, and `check` would not use one of them.
-        now, source = today_for_folder(out, parse_today(today))
-        if day > now:
-            _fail(f"--as-of {day} is after today ({now}, {source}): the files cannot describe a day that has "
-                  "not come yet; give the snapshot's own date (or --today if today is wrong)")
-    _run(lambda: import_gitlab_pi(sources, out, force=force, organization=organization, as_of=day, update=update),
-         output_format)
+    given_today = parse_today(today)
+    _run(lambda: import_gitlab_pi(sources, out, force=force, organization=organization, as_of=day, update=update,
+                                  today=given_today), output_format)
 
 
 def _parse_date(option: str, text: str | None) -> date | None:
@@ -154,7 +138,7 @@ def _run(do_import, output_format: SummaryFormat) -> None:  # type: ignore[no-un
 
     from kpiframe.fsutil import emit
     from kpiframe.importers import ImportProblem
-    from kpiframe.render.import_update import import_json, print_update, update_json
+    from kpiframe.render.import_update import import_json, print_import, print_update, update_json
 
     try:
         summary = do_import()
@@ -167,51 +151,9 @@ def _run(do_import, output_format: SummaryFormat) -> None:  # type: ignore[no-un
     elif summary.update is not None:
         print_update(summary, Console(highlight=False))
     else:
-        print_summary(summary, Console(highlight=False))
+        print_import(summary, Console(highlight=False))
 
 
 def _fail(message: str) -> NoReturn:
     typer.echo(f"kpiframe import: error: {message}", err=True)
     raise typer.Exit(code=2)
-
-
-def print_summary(summary: ImportSummary, console: Console) -> None:
-    from rich.markup import escape
-
-    """The numbers first, then each reason for attention with the places it applies to."""
-    read = "rows" if summary.importer == "csv" else "entries"
-    say = lambda text: console.print(text, soft_wrap=True)  # noqa: E731 (paths must not wrap)
-    say(f"[bold]Imported {summary.entries_read} {read}[/] from {plural(len(summary.sources), 'file')} "
-        f"into {escape(str(summary.out))}")
-    say(f"  KPIs written:    {summary.kpis_written}")
-    as_threshold = f", as a threshold: {summary.thresholds_written}" if summary.importer == "gitlab-pi" else ""
-    say(f"  targets parsed:  {summary.targets_parsed} (written with a date: {summary.targets_written}{as_threshold})")
-    if summary.importer == "gitlab-pi":
-        say(f"  key KPIs:        {summary.key_written}")
-        say(f"  health written:  {summary.health_written}")
-    say(f"  departments:     {len(summary.departments)}"
-        + (f" ({escape(', '.join(summary.departments))})" if summary.departments else ""))
-    say(f"  goals:           {len(summary.goals)}")
-    say(f"  files written:   {len(summary.files_written)}")
-    say(f"  organization:    {escape(summary.organization)} (change it in kpiframe.yaml or with --organization)")
-    if not summary.attention:
-        say("[green]Every value was imported as written.[/]")
-        return
-    say(f"[yellow bold]{plural(len(summary.attention), 'value')} {'needs' if len(summary.attention) == 1 else 'need'} attention[/] "
-        "(each is also noted under 'Import notes' in its KPI's description):")
-    by_reason: dict[str, list[Attention]] = {}
-    for item in summary.attention:
-        by_reason.setdefault(item.why, []).append(item)
-    shown = len(summary.attention) if len(summary.attention) <= MAX_PLACES_SHOWN else PLACES_PER_REASON
-    for why, items in sorted(by_reason.items(), key=lambda pair: (-len(pair[1]), pair[0])):
-        say(f"  [yellow]{len(items):>4}[/] {escape(why)}")
-        for item in items[:shown]:
-            text = f'  "{escape(_short(item.text))}"' if item.text else ""
-            say(f"         {escape(item.where())}  {escape(item.field)}{text}")
-        if len(items) > shown:
-            say(f"         ... and {len(items) - shown} more")
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

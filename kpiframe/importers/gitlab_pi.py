@@ -52,17 +52,22 @@ class _Department:
 
 def import_gitlab_pi(sources: list[Path], out: Path, *, force: bool,
                      organization: str | None = None, as_of: date | None = None,
-                     update: bool = False) -> ImportSummary:
+                     update: bool = False, today: date | None = None) -> ImportSummary:
     """Import GitLab performance-indicator files (or folders of them) into a framework at ``out``.
 
     ``as_of`` is the date the source describes (a snapshot's date): health entries are dated with
-    it; without it they have no date (the source gives none).
+    it; without it they have no date (the source gives none). It may not be after today, taken as
+    `check` takes it for ``out`` (``today`` is the --today given, else `as_of` in its kpiframe.yaml,
+    else the system date): every health would be dated after today, and `check` would use none.
 
     Raises :class:`ImportRefused` when ``out`` is not empty and ``force`` is false, and
-    :class:`ImportInputError` when a source cannot be read as a list of indicators. With
+    :class:`ImportInputError` when ``as_of`` is after today or a source cannot be read as a list
+    of indicators. With
     ``update`` the framework at ``out`` is refreshed keeping the user's edits
     (:mod:`kpiframe.importers.update`).
     """
+    if as_of is not None:
+        _refuse_a_future(as_of, out, today)
     files = _expand_sources(sources)
     check_out_folder(out, force, update)
     summary = ImportSummary(importer="gitlab-pi", sources=[name for _, name in files], out=out,
@@ -88,6 +93,15 @@ def import_gitlab_pi(sources: list[Path], out: Path, *, force: bool,
 
 # --- reading ---------------------------------------------------------------------------------------
 
+
+
+def _refuse_a_future(as_of: date, out: Path, today: date | None) -> None:
+    from kpiframe.check import today_for_folder  # the rule engine loads only when --as-of is given
+
+    now, source = today_for_folder(out, today)
+    if as_of > now:
+        raise ImportInputError(f"--as-of {as_of} is after today ({now}, {source}): the files cannot describe a day "
+                               "that has not come yet; give the snapshot's own date (or --today if today is wrong)")
 
 def _expand_sources(sources: list[Path]) -> list[tuple[Path, str]]:
     """Files in the order given; a folder contributes its *.yml/*.yaml files, sorted, recursively."""

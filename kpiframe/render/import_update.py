@@ -1,6 +1,7 @@
-"""What `kpiframe import ... --update` prints: the counts, then conflicts and what could not be
-reconciled (every one), then what was refreshed, added, kept and found absent (the first few of
-each, the rest counted); or all of it as JSON (``--format json``).
+"""What `kpiframe import` prints: a fresh import's counts and the values needing attention, grouped
+by reason; an update's (``--update``) counts, then conflicts and what could not be reconciled
+(every one), then what was refreshed, added, kept and found absent (the first few of each, the
+rest counted); or all of it as JSON (``--format json``).
 
 Framework and source text is printed as plain text (rich markup in a KPI name stays inert).
 """
@@ -13,16 +14,54 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 
-from kpiframe.importers.common import ImportSummary
+from kpiframe.importers.common import Attention, ImportSummary
 from kpiframe.importers.provenance import RECORD_FILE
 from kpiframe.importers.update_report import Fields, Place, UpdateReport
 from kpiframe.words import kinds, plural
 
 SHOWN_PER_LIST = 10  # refreshed, added, kept, absent: the first ones, then "... and N more"
 VALUE_WIDTH = 60
+MAX_PLACES_SHOWN = 40  # up to this many, every place a value needs attention is listed; else a few per reason
+PLACES_PER_REASON = 3  # (each KPI's description has its own notes)
 Say = Callable[[str | Text], None]
+
+
+def print_import(summary: ImportSummary, console: Console) -> None:
+    """A fresh import: the numbers first, then each reason for attention with the places it applies to."""
+    read = "rows" if summary.importer == "csv" else "entries"
+    say = lambda text: console.print(text, soft_wrap=True)  # noqa: E731 (paths must not wrap)
+    say(f"[bold]Imported {summary.entries_read} {read}[/] from {plural(len(summary.sources), 'file')} "
+        f"into {escape(str(summary.out))}")
+    say(f"  KPIs written:    {summary.kpis_written}")
+    as_threshold = f", as a threshold: {summary.thresholds_written}" if summary.importer == "gitlab-pi" else ""
+    say(f"  targets parsed:  {summary.targets_parsed} (written with a date: {summary.targets_written}{as_threshold})")
+    if summary.importer == "gitlab-pi":
+        say(f"  key KPIs:        {summary.key_written}")
+        say(f"  health written:  {summary.health_written}")
+    say(f"  departments:     {len(summary.departments)}"
+        + (f" ({escape(', '.join(summary.departments))})" if summary.departments else ""))
+    say(f"  goals:           {len(summary.goals)}")
+    say(f"  files written:   {len(summary.files_written)}")
+    say(f"  organization:    {escape(summary.organization)} (change it in kpiframe.yaml or with --organization)")
+    if not summary.attention:
+        say("[green]Every value was imported as written.[/]")
+        return
+    say(f"[yellow bold]{plural(len(summary.attention), 'value')} {'needs' if len(summary.attention) == 1 else 'need'} attention[/] "
+        "(each is also noted under 'Import notes' in its KPI's description):")
+    by_reason: dict[str, list[Attention]] = {}
+    for item in summary.attention:
+        by_reason.setdefault(item.why, []).append(item)
+    shown = len(summary.attention) if len(summary.attention) <= MAX_PLACES_SHOWN else PLACES_PER_REASON
+    for why, items in sorted(by_reason.items(), key=lambda pair: (-len(pair[1]), pair[0])):
+        say(f"  [yellow]{len(items):>4}[/] {escape(why)}")
+        for item in items[:shown]:
+            text = f'  "{escape(_cut(item.text))}"' if item.text else ""
+            say(f"         {escape(item.where())}  {escape(item.field)}{text}")
+        if len(items) > shown:
+            say(f"         ... and {len(items) - shown} more")
 
 
 def print_update(summary: ImportSummary, console: Console) -> None:
@@ -162,5 +201,10 @@ def _places(title: str, items: list[Place], say: Say, limit: int | None = SHOWN_
 def _value(value: Any) -> str:
     if value is None:
         return "(nothing)"
-    text = " ".join(json.dumps(value, ensure_ascii=False, default=str).split())
-    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
+    return _cut(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _cut(text: str, limit: int = VALUE_WIDTH) -> str:
+    """``text`` on one line (runs of white space as one space), cut to ``limit`` characters with "…"."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
