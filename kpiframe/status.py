@@ -139,6 +139,28 @@ class KpiStatus:
     def is_corrected(self) -> bool:
         return bool(self.correcting_plans)
 
+    @property
+    def behind(self) -> bool:
+        """Off-track or at-risk: by the numbers, else by the owner's health (:attr:`concern`)."""
+        return self.concern in (OFF_TRACK, AT_RISK)
+
+    @property
+    def needs_plan(self) -> bool:
+        """Rule missing-action-plan: a live KPI with a dated target, or a threshold it does not
+        meet, that only cancelled plans (or none) address. Unknown, so False, while a plan naming
+        it has errors."""
+        if self.kpi.retired is not None or self.plans_with_errors:
+            return False
+        breached = self.progress.basis == "threshold" and self.status == OFF_TRACK
+        return (self.kpi.final_target is not None or breached) and all(p.status == "cancelled" for p in self.plans)
+
+    @property
+    def uncorrected(self) -> bool:
+        """Rule uncorrected-off-track: a live KPI behind with no plan correcting course (unknown,
+        so False, while a plan naming it has errors)."""
+        return (self.kpi.retired is None and self.behind and not self.is_corrected
+                and not self.plans_with_errors)
+
 
 def kpi_statuses(framework: Framework, today: date) -> dict[str, KpiStatus]:
     """Every KPI's status at ``today``, by id, in the framework's order."""
@@ -245,6 +267,15 @@ def actuals_of(kpi: KPI, framework: Framework) -> list[tuple[date, float]]:
 def correcting(plan: ActionPlan, today: date) -> bool:
     """Whether ``plan`` counts as course correction at ``today`` (see the module docstring)."""
     return plan.is_active and plan.due is not None and plan.due >= today
+
+
+def why_not_correcting(plan: ActionPlan, today: date) -> str:
+    """Why ``plan``, which addresses a KPI behind, is not correcting course at ``today``."""
+    if not plan.is_active:
+        return f"'{plan.id}' is {plan.status}"
+    if plan.due is None:
+        return f"'{plan.id}' is {plan.status} with no due date"
+    return f"'{plan.id}' is {plan.status} but was due {plan.due}"
 
 
 def order_statuses(statuses: dict[str, KpiStatus], sort: str = "department",
@@ -392,5 +423,5 @@ __all__ = [
     "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_DIRECTION", "NO_TARGET", "OFF_TRACK", "ON_TRACK",
     "STATUS_ORDER", "DisputedReading", "KpiStatus", "Reading", "Unjudged", "actuals_of", "correcting", "has_current_numbers",
     "format_number", "format_percent", "json_number", "kpi_statuses", "measure_of", "order_statuses", "status_counts",
-    "threshold_text", "unjudged", "with_unit",
+    "threshold_text", "unjudged", "why_not_correcting", "with_unit",
 ]

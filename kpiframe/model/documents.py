@@ -227,6 +227,11 @@ class ActionPlan(Document):
     def is_active(self) -> bool:
         return self.status in ("planned", "in_progress")
 
+    @property
+    def is_open(self) -> bool:
+        """Not done and not cancelled: still owed (blocked plans too)."""
+        return self.status not in ("done", "cancelled")
+
 
 class Tradeoff(Document):
     kind_name: ClassVar[str] = "Tradeoff"

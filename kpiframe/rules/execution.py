@@ -12,12 +12,12 @@ import textwrap
 from collections.abc import Iterator
 from datetime import date
 
-from kpiframe.model import KPI, ActionPlan
-from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK
+from kpiframe.model import KPI
+from kpiframe.progress import ACHIEVED, OFF_TRACK
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import rule
 from kpiframe.rules.snippets import ARR_BASELINE, ARR_TARGET, GOAL_2026, arr_kpi
-from kpiframe.status import KpiStatus, format_gap, standing, threshold_text, with_unit
+from kpiframe.status import KpiStatus, format_gap, standing, threshold_text, why_not_correcting, with_unit
 
 EXAMPLE_TODAY = date(2026, 6, 30)
 
@@ -65,10 +65,6 @@ def _beside_target(status: KpiStatus) -> str:
     return f"; its target alone says {alone}" if alone is not None and status.kpi.final_target is not None else ""
 
 
-def _still_open(plan: ActionPlan) -> bool:
-    return plan.status not in ("done", "cancelled")
-
-
 @rule(
     code="KF301", slug="missing-action-plan", severity="error",
     summary="A KPI with a target, or a threshold it does not meet, that no action plan addresses (cancelled plans do not count).",
@@ -86,13 +82,10 @@ def missing_action_plan(ctx: RuleContext) -> Iterator[Problem]:
     statuses = ctx.analysis.kpi_statuses
     for kpi in ctx.framework.live_kpis.values():
         status = statuses[kpi.id]
-        final = kpi.final_target
+        if not status.needs_plan:
+            continue
+        final, plans = kpi.final_target, status.plans
         breached = status.progress.basis == "threshold" and status.status == OFF_TRACK
-        if (final is None and not breached) or status.plans_with_errors:
-            continue
-        plans = ctx.framework.plans_for(kpi.id)
-        if any(p.status != "cancelled" for p in plans):
-            continue
         if final is not None:
             message = f"{kpi.label} has a target ({with_unit(final.value, kpi.unit)} by {final.date})"
             if breached:
@@ -122,7 +115,7 @@ def missing_action_plan(ctx: RuleContext) -> Iterator[Problem]:
 )
 def overdue_action_plan(ctx: RuleContext) -> Iterator[Problem]:
     for plan in ctx.framework.plans.values():
-        if plan.due is not None and plan.due < ctx.today and _still_open(plan):
+        if plan.due is not None and plan.due < ctx.today and plan.is_open:
             yield problem(plan, f"{plan.label} was due {plan.due} ({_days_ago(plan.due, ctx.today)}) "
                                 f"and is still {plan.status}", path=("due",), related=plan.addresses,
                           hint="mark it done, give it a new due date, or cancel it")
@@ -145,7 +138,7 @@ def overdue_action_plan(ctx: RuleContext) -> Iterator[Problem]:
 )
 def overdue_milestone(ctx: RuleContext) -> Iterator[Problem]:
     for plan in ctx.framework.plans.values():
-        if not _still_open(plan):
+        if not plan.is_open:
             continue
         for index, milestone in enumerate(plan.milestones):
             if milestone.due is not None and milestone.due < ctx.today and not milestone.done:
@@ -364,14 +357,11 @@ def off_track_kpi(ctx: RuleContext) -> Iterator[Problem]:
 )
 def uncorrected_off_track(ctx: RuleContext) -> Iterator[Problem]:
     for status in ctx.analysis.kpi_statuses.values():
-        if status.kpi.retired is not None:
+        if not status.uncorrected:
             continue
-        concern = status.concern
-        if concern not in (OFF_TRACK, AT_RISK) or status.is_corrected or status.plans_with_errors:
-            continue
-        kpi = status.kpi
+        kpi, concern = status.kpi, status.concern
         if status.plans:
-            why = "; ".join(_why_not_correcting(plan, ctx.today) for plan in status.plans)
+            why = "; ".join(why_not_correcting(plan, ctx.today) for plan in status.plans)
         else:
             why = "no action plan addresses it"
         if status.from_health and kpi.health is not None:
@@ -386,10 +376,3 @@ def uncorrected_off_track(ctx: RuleContext) -> Iterator[Problem]:
                       hint="add or renew a plan addressing it: status planned or in_progress, "
                            "with a due date that has not passed")
 
-
-def _why_not_correcting(plan: ActionPlan, today: date) -> str:
-    if not plan.is_active:
-        return f"'{plan.id}' is {plan.status}"
-    if plan.due is None:
-        return f"'{plan.id}' is {plan.status} with no due date"
-    return f"'{plan.id}' is {plan.status} but was due {plan.due}"

@@ -233,7 +233,7 @@ def retired_reference(ctx: RuleContext) -> Iterator[Problem]:
                        related=[kpi_id], hint=f"point it at the KPI that replaced '{kpi_id}', or remove the reference")
 
     for plan in framework.plans.values():
-        if plan.status in ("done", "cancelled"):
+        if not plan.is_open:
             continue
         for index, kpi_id in enumerate(plan.addresses):
             if kpi_id in retired:
