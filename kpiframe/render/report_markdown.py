@@ -21,12 +21,11 @@ from kpiframe.render.report_text import (
     table,
 )
 from kpiframe.report.views import (
-    BEHIND,
     SUMMARY_TOP,
     Alignment,
+    AlignmentTree,
     DepartmentRow,
     FindingRow,
-    GoalEntry,
     KpiView,
     OverdueMilestone,
     PlanView,
@@ -99,7 +98,7 @@ def _alignment(report: Report) -> list[str]:
     if not alignment.trees:
         lines += ["", "No company goals are defined."]
     for tree in alignment.trees:
-        lines += ["", *_tree(report, tree.entries)]
+        lines += ["", *_tree(report, tree)]
     lines += ["", *_not_traced(report, alignment), "", "### Unmeasured goals", ""]
     if alignment.unmeasured_goals:
         lines.append("Company and department goals no KPI measures, directly or through a sub-goal:")
@@ -126,24 +125,22 @@ def _kpi_text(report: Report, kpi_id: str) -> str:
             f"{md(kpi.owner or 'no owner')}): {kpi_state(kpi)}")
 
 
-def _tree(report: Report, entries: Sequence[GoalEntry]) -> list[str]:
+def _tree(report: Report, tree: AlignmentTree) -> list[str]:
+    entries = tree.entries
     root = entries[0]
     goal = report.goals[root.goal]
     head = [f"### {md(goal.title)}", "", f"{code(goal.id)}, company goal" + (f", {md(goal.owner)}" if goal.owner else "")
             + ("" if goal.measured else ". **Not measured by any KPI.**"), ""]
     lines: list[str] = []
-    kpis = behind = 0
     for entry in entries:
         indent = "  " * entry.depth
         if entry.depth:
             measured = "" if report.goals[entry.goal].measured else " **Not measured by any KPI.**"
             lines.append(f"{'  ' * (entry.depth - 1)}- {_goal_text(report, entry.goal)}{measured}")
         lines += [f"{indent}- KPI {_kpi_text(report, k)}" for k in entry.kpis]
-        kpis += len(entry.kpis)
-        behind += sum(1 for k in entry.kpis if (report.kpis[k].concern or report.kpis[k].status) in BEHIND)
     if len(entries) == 1 and not root.kpis:
         lines.append("- No department goals or KPIs under it.")
-    return head + folded(lines, f"{len(entries) - 1} goals and {kpis} KPIs under it, {behind} of them behind")
+    return head + folded(lines, f"{len(entries) - 1} goals and {tree.kpis} KPIs under it, {tree.behind} of them behind")
 
 
 def _not_traced(report: Report, alignment: Alignment) -> list[str]:
@@ -223,10 +220,16 @@ def _plans_cell(report: Report, kpi: KpiView) -> str:
         text = f"{md(plan.title)} ({md(plan.owner or 'no owner')}): {plan.status.replace('_', ' ')}"
         if plan.overdue_days is not None:
             text += f", {plan.overdue_days} days overdue"
-        elif plan.due is not None and plan.status not in ("done", "cancelled"):
+        elif plan.due is not None and plan.open:
             text += f", due {plan.due}"
         cells.append(text)
     return "; ".join(cells) or "none"
+
+
+def _target_or_threshold(kpi: KpiView) -> str:
+    if kpi.target is None and kpi.threshold_text:
+        return f"threshold {md(kpi.threshold_text)}"
+    return dated(kpi.target, kpi.unit, "by")
 
 
 def _gap(kpi: KpiView) -> str:
@@ -243,12 +246,11 @@ def _execution(report: Report) -> list[str]:
     kpis, plans = report.kpis, report.plans
     lines = ["## Execution gaps", "", "Whether someone is acting on each KPI: plans exist, move, and are current."]
 
-    lines += ["", "### KPIs with a target and no action plan", ""]
+    lines += ["", "### KPIs with a target, or a breached threshold, and no action plan", ""]
     lines += table(["KPI", "Department", "Owner", "Target"],
                    ([f"{md(kpis[k].name)} ({code(k)})", md(report.department_name(kpis[k].department)),
-                     md(kpis[k].owner or "-"),
-                     dated(kpis[k].target, kpis[k].unit, "by")] for k in ex.kpis_without_plan)
-                   ) if ex.kpis_without_plan else none("None: every KPI with a target has a plan.")
+                     md(kpis[k].owner or "-"), _target_or_threshold(kpis[k])] for k in ex.kpis_without_plan)
+                   ) if ex.kpis_without_plan else none("None: every KPI with a target or a breached threshold has a plan.")
 
     lines += ["", "### Behind, and nobody correcting course", ""]
     lines += table(["KPI", "Owner", "Status", "Why no plan counts"],

@@ -220,9 +220,8 @@ def _pct(value: float) -> str:
 
 
 def _plans(row: KpiStatus) -> Text:
-    behind = row.concern in (OFF_TRACK, AT_RISK)
     count = Text(str(len(row.active_plans)))
-    if behind and not row.is_corrected:
+    if row.uncorrected:
         count.stylize("bold red")
         count.append(" none due ahead" if row.active_plans else "", style="bold red")
     return count

@@ -24,7 +24,7 @@ from rich.tree import Tree
 from kpiframe.render.status_table import HEALTH_STYLE, STATUS_STYLE
 from kpiframe.render.styled import LinePrinter
 from kpiframe.report.model import department_slice
-from kpiframe.report.views import BEHIND, Alignment, AlignmentView, GoalEntry
+from kpiframe.report.views import Alignment, AlignmentView, GoalEntry
 from kpiframe.status import format_percent
 
 UNLIMITED_WIDTH = 100_000
@@ -187,8 +187,8 @@ def _add_kpi(parent: Node, view: AlignmentView, kpi_id: str, note: str = "") -> 
     branch = parent.add(label)
     for plan_id in kpi.plans:
         branch.add(_plan_label(view, plan_id))
-    if not kpi.plans and (kpi.target is not None or (kpi.concern or kpi.status) in BEHIND):
-        branch.add(Text("no action plan", style="bold red" if (kpi.concern or kpi.status) in BEHIND else "yellow"))
+    if kpi.no_plan:
+        branch.add(Text("no action plan", style="bold red" if kpi.behind else "yellow"))
 
 
 def _plan_label(view: AlignmentView, plan_id: str) -> Text:

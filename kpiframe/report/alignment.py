@@ -26,7 +26,7 @@ def alignment_of(framework: Framework, goals: dict[str, GoalView], kpis: dict[st
     for goal in goals.values():
         if goal.level != "company" and goal.trace == "company" and goal.parent is not None:
             children.setdefault(goal.parent, []).append(goal.id)
-    trees = tuple(_tree(g.id, children, supporters) for g in framework.company_goals)
+    trees = tuple(_tree(g.id, children, supporters, kpis) for g in framework.company_goals)
     untraced_goals = tuple(Untraced(g.id, _why_goal_untraced(g, goals)) for g in goals.values()
                            if g.trace != "company")
     untraced_kpis = tuple(Untraced(k.id, _why_kpi_untraced(k, goals, traces)) for k in kpis.values()
@@ -36,7 +36,8 @@ def alignment_of(framework: Framework, goals: dict[str, GoalView], kpis: dict[st
                      untraced_goals, unmeasured)
 
 
-def _tree(root: str, children: dict[str, list[str]], supporters: dict[str, list[str]]) -> AlignmentTree:
+def _tree(root: str, children: dict[str, list[str]], supporters: dict[str, list[str]],
+          kpis: dict[str, KpiView]) -> AlignmentTree:
     # Iterative pre-order: parent chains can be long, and only traced goals are in `children`,
     # so there is no loop to guard against.
     entries: list[GoalEntry] = []
@@ -45,7 +46,12 @@ def _tree(root: str, children: dict[str, list[str]], supporters: dict[str, list[
         goal_id, depth = stack.pop()
         entries.append(GoalEntry(goal_id, depth, tuple(supporters.get(goal_id, ()))))
         stack.extend((child, depth + 1) for child in reversed(children.get(goal_id, ())))
-    return AlignmentTree(root, tuple(entries))
+    return _counted(root, tuple(entries), kpis)
+
+
+def _counted(root: str, entries: tuple[GoalEntry, ...], kpis: dict[str, KpiView]) -> AlignmentTree:
+    listed = [kpis[k] for entry in entries for k in entry.kpis]
+    return AlignmentTree(root, entries, kpis=len(listed), behind=sum(1 for k in listed if k.behind))
 
 
 def _why_goal_untraced(goal: GoalView, goals: dict[str, GoalView]) -> str:
@@ -80,7 +86,7 @@ def department_slice(report: Report | AlignmentView, department: str) -> Alignme
     for tree in report.alignment.trees:
         kept = _kept_entries(tree.entries, report, department)
         if kept:
-            trees.append(AlignmentTree(tree.goal, kept))
+            trees.append(_counted(tree.goal, kept, report.kpis))
     mine = {k.id for k in report.kpis.values() if k.department == department}
     return Alignment(
         trees=tuple(trees),

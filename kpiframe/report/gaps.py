@@ -10,7 +10,6 @@ from kpiframe.influence import Conflict, format_path
 from kpiframe.model import Framework
 from kpiframe.report.items import position_of, sorted_behind
 from kpiframe.report.views import (
-    BEHIND,
     Conflicts,
     ConflictView,
     Execution,
@@ -21,44 +20,33 @@ from kpiframe.report.views import (
     TradeoffView,
     Uncorrected,
 )
-from kpiframe.status import KpiStatus
+from kpiframe.status import KpiStatus, why_not_correcting
 
 
 def execution_of(framework: Framework, statuses: dict[str, KpiStatus], kpis: dict[str, KpiView],
                plans: dict[str, PlanView], today: date) -> Execution:
     by_department = sorted(kpis.values(), key=lambda k: (k.department, k.id))
-    without_plan = tuple(k.id for k in by_department
-                         if k.target is not None and all(plans[p].status == "cancelled" for p in k.plans)
-                         and not statuses[k.id].plans_with_errors)
+    without_plan = tuple(k.id for k in by_department if k.needs_plan)
     overdue = sorted((p for p in plans.values() if p.overdue_days is not None),
                      key=lambda p: (-(p.overdue_days or 0), p.id))
     blocked = sorted((p for p in plans.values() if p.status == "blocked"), key=lambda p: (p.department or "", p.id))
     milestones = sorted(
         (OverdueMilestone(plan.id, m.title, m.due, (today - m.due).days)
-         for plan in framework.plans.values() if plan.id in plans and plan.status not in ("done", "cancelled")
+         for plan in framework.plans.values() if plan.id in plans and plan.is_open
          for m in plan.milestones if m.due is not None and m.due < today and not m.done),
         key=lambda m: (m.due, m.plan, m.title))
-    behind = sorted_behind(k for k in kpis.values() if (k.concern or k.status) in BEHIND and not k.correcting_plans
-                            and not statuses[k.id].plans_with_errors)
-    uncorrected = tuple(Uncorrected(k.id, k.concern or k.status, _why_uncorrected(statuses[k.id])) for k in behind)
+    behind = sorted_behind(k for k in kpis.values() if k.uncorrected)
+    uncorrected = tuple(Uncorrected(k.id, k.concern, _why_uncorrected(statuses[k.id], today)) for k in behind)
     stale = sorted((k for k in kpis.values() if k.stale),
                    key=lambda k: (k.latest.date if k.latest and k.latest.date else date.min, k.id))
     return Execution(without_plan, tuple(p.id for p in overdue), tuple(p.id for p in blocked), tuple(milestones),
                      uncorrected, tuple(k.id for k in stale))
 
 
-def _why_uncorrected(status: KpiStatus) -> str:
+def _why_uncorrected(status: KpiStatus, today: date) -> str:
     if not status.plans:
         return "no action plan addresses it"
-    reasons = []
-    for plan in status.plans:
-        if not plan.is_active:
-            reasons.append(f"'{plan.id}' is {plan.status}")
-        elif plan.due is None:
-            reasons.append(f"'{plan.id}' has no due date")
-        else:
-            reasons.append(f"'{plan.id}' was due {plan.due}")
-    return "; ".join(reasons)
+    return "; ".join(why_not_correcting(plan, today) for plan in status.plans)
 
 
 # --------------------------------------------------------------------------- conflicts

@@ -78,7 +78,7 @@ def _verdict(errors: int, warnings: int, empty: bool, kpis: dict[str, KpiView], 
     behind = counts[OFF_TRACK] + counts[AT_RISK]
     # Behind by the owner's health: the numbers cannot judge them (so they are also counted as
     # "cannot be judged"), and course correction acts on the owner's word. Said in both places.
-    by_health = sum(1 for k in kpis.values() if k.concern in BEHIND and k.status not in BEHIND)
+    by_health = sum(1 for k in kpis.values() if k.behind and k.status not in BEHIND)
     judged = len(kpis) - cannot.total
     if not kpis:
         text += f"; there are no {noun}s"
@@ -137,8 +137,8 @@ def header_of(result: CheckResult, title: str, goals, kpis: dict[str, KpiView], 
         unread_kpis=missing.kpis, unread_files=missing.files,
         scorecard=_scorecard(goals, kpis, conflicts, cannot), cannot_be_judged=cannot,
         key_kpis=sum(k.key for k in kpis.values()),
-        key_behind=sum(1 for k in kpis.values() if k.key and (k.concern or k.status) in BEHIND),
-        behind_by_health=sum(1 for k in kpis.values() if k.concern in BEHIND and k.status not in BEHIND),
+        key_behind=sum(1 for k in kpis.values() if k.key and k.behind),
+        behind_by_health=sum(1 for k in kpis.values() if k.behind and k.status not in BEHIND),
         department=department,
     )
 

@@ -10,8 +10,6 @@ from kpiframe.progress import AT_RISK, OFF_TRACK
 from kpiframe.report.views import Dated, GoalView, Health, KpiView, PlanView
 from kpiframe.status import KpiStatus, correcting, threshold_text
 
-_OPEN_PLAN = ("planned", "in_progress", "blocked")  # not done, not cancelled
-
 
 def position_of(document) -> tuple[str, int]:
     origin = document.origin
@@ -53,20 +51,22 @@ def kpi_view(status: KpiStatus, alignment: str) -> KpiView:
         key=kpi.key, threshold=kpi.threshold.value if kpi.threshold else None,
         threshold_text=threshold_text(kpi) if kpi.threshold else None, target_steps=len(kpi.targets),
         health=Health(kpi.health.level, kpi.health.date, kpi.health.note) if kpi.health else None,
-        concern=status.concern, health_disagrees=status.health_disagrees,
+        concern=status.concern, health_disagrees=status.health_disagrees, behind=status.behind,
+        needs_plan=status.needs_plan, uncorrected=status.uncorrected,
+        no_plan=(status.needs_plan or status.uncorrected) and all(p.status == "cancelled" for p in status.plans),
     )
 
 
 def plan_view(plan: ActionPlan, today: date) -> PlanView:
     file, line = position_of(plan)
     overdue = None
-    if plan.due is not None and plan.due < today and plan.status in _OPEN_PLAN:
+    if plan.due is not None and plan.due < today and plan.is_open:
         overdue = (today - plan.due).days
     return PlanView(
         id=plan.id, title=plan.title, owner=plan.owner, department=plan.department, status=plan.status,
         start=plan.start, due=plan.due, addresses=tuple(dict.fromkeys(plan.addresses)), overdue_days=overdue,
         correcting=correcting(plan, today), milestones_done=sum(1 for m in plan.milestones if m.done),
-        milestones_total=len(plan.milestones), file=file, line=line,
+        milestones_total=len(plan.milestones), open=plan.is_open, file=file, line=line,
     )
 
 
@@ -74,5 +74,5 @@ def sorted_behind(kpis) -> list[KpiView]:
     """Key KPIs first; then worst first: off-track, then at-risk (by the numbers, else the owner's
     health); then the larger gap in points; then id."""
     rank = {OFF_TRACK: 0, AT_RISK: 1}
-    return sorted(kpis, key=lambda k: (not k.key, rank.get(k.concern or k.status, 2), k.gap_pp is None,
+    return sorted(kpis, key=lambda k: (not k.key, rank.get(k.concern, 2), k.gap_pp is None,
                                        -(k.gap_pp or 0.0), k.id))

@@ -40,7 +40,6 @@ from kpiframe.report.header import departments_of, finding_row, header_of
 from kpiframe.report.items import goal_view, kpi_alignment, kpi_view, plan_view, sorted_behind
 from kpiframe.report.summary import build_summary
 from kpiframe.report.views import (
-    BEHIND,
     REPORT_VERSION,
     Alignment,
     AlignmentView,
@@ -99,7 +98,7 @@ def build_report(result: CheckResult, *, include_retired: bool = False, key_only
     names = {**{k.id: k.name for k in framework.kpis.values()},
              **{d.id: d.title for d in framework.drivers.values()}}
     conflicts = conflicts_of(result, view.kpis, names, department)
-    gaps = sorted_behind(k for k in kpis.values() if (k.concern or k.status) in BEHIND)
+    gaps = sorted_behind(k for k in kpis.values() if k.behind)
     return Report(
         version=REPORT_VERSION,
         header=header_of(result, view.title, drawn_goals, kpis, execution, conflicts,
@@ -125,7 +124,7 @@ def _diagrams(alignment: Alignment, goals: dict[str, GoalView], kpis: dict[str, 
         goal_levels={g.id: g.level for g in goals.values()},
         kpi_supports={k.id: k.supports for k in kpis.values()},
         trees=[(t.goal, goals[t.goal].title, [e.goal for e in t.entries]) for t in alignment.trees],
-        behind=frozenset(k.id for k in kpis.values() if k.status in BEHIND),
+        behind=frozenset(k.id for k in kpis.values() if k.behind),
         conflicts=[(c.a, c.b) for c in conflicts.unresolved],
         tradeoffs=[(t.between[0], t.between[1]) for t in conflicts.tradeoffs
                    if len(set(t.between)) == 2 and all(k in kpis for k in t.between)],

@@ -25,7 +25,6 @@ from datetime import date, timedelta
 from kpiframe.model import Framework
 from kpiframe.progress import Measure, assess
 from kpiframe.report.views import (
-    BEHIND,
     DUE_WITHIN_DAYS,
     SUMMARY_TOP,
     TREND_POINTS,
@@ -38,8 +37,6 @@ from kpiframe.report.views import (
 )
 from kpiframe.status import JUDGED_STATUSES, actuals_of, measure_of
 
-_OPEN_PLAN = ("planned", "in_progress", "blocked")
-
 
 def build_summary(framework: Framework, today: date, kpis: dict[str, KpiView], plans: dict[str, PlanView],
                   execution: Execution, gaps: list[KpiView]) -> Summary:
@@ -49,7 +46,7 @@ def build_summary(framework: Framework, today: date, kpis: dict[str, KpiView], p
         basis = "key"
     else:
         key_behind, basis = list(gaps), "largest-gaps"
-    key_unjudged = sum(1 for k in keyed if k.status not in JUDGED_STATUSES and (k.concern or k.status) not in BEHIND)
+    key_unjudged = sum(1 for k in keyed if k.status not in JUDGED_STATUSES and not k.behind)
     due, overdue_milestones = _due_soon(framework, plans, today)
     return Summary(
         key_behind=tuple(k.id for k in key_behind), key_basis=basis, key_unjudged=key_unjudged,
@@ -73,7 +70,7 @@ def _due_soon(framework: Framework, plans: dict[str, PlanView], today: date) -> 
     due: list[DueItem] = []
     overdue_milestones = 0
     for plan_id, view in plans.items():
-        if view.status not in _OPEN_PLAN:
+        if not view.open:
             continue
         if view.due is not None and today <= view.due <= horizon:
             due.append(DueItem(plan_id, None, view.due, (view.due - today).days))

@@ -107,6 +107,10 @@ class KpiView:
     health: Health | None = None
     concern: str = ""  # the status course correction acts on (the owner's health when numbers cannot judge)
     health_disagrees: bool = False
+    behind: bool = False  # off-track or at-risk by its concern (the owner's health included)
+    needs_plan: bool = False  # rule missing-action-plan: a target or breached threshold, no plan but cancelled ones
+    uncorrected: bool = False  # rule uncorrected-off-track: behind, and no plan correcting course
+    no_plan: bool = False  # needs a plan, or is uncorrected, and only cancelled plans (or none) address it
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,7 @@ class PlanView:
     addresses: tuple[str, ...]
     overdue_days: int | None  # days past due while still open; None when not overdue
     correcting: bool  # active, with a due date still ahead
+    open: bool  # not done, not cancelled
     milestones_done: int
     milestones_total: int
     file: str
@@ -147,6 +152,8 @@ class GoalEntry:
 class AlignmentTree:
     goal: str
     entries: tuple[GoalEntry, ...]
+    kpis: int  # KPIs under it (one supporting two of its goals counted twice, as listed)
+    behind: int  # ... of them behind (KpiView.behind: the owner's health included)
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,7 @@ class Uncorrected:
 
 @dataclass(frozen=True)
 class Execution:
-    kpis_without_plan: tuple[str, ...]  # a target, and no plan that is not cancelled
+    kpis_without_plan: tuple[str, ...]  # a target or a breached threshold, and no plan that is not cancelled
     overdue_plans: tuple[str, ...]
     blocked_plans: tuple[str, ...]
     overdue_milestones: tuple[OverdueMilestone, ...]
