@@ -78,11 +78,11 @@ def mermaid_diagram(report: Report, diagram: Diagram) -> str:
         if node.kind == "kpi":
             kpi = report.kpis[node.id]
             state = kpi.status + (f" {percent(kpi.progress_pct)}" if kpi.progress_pct is not None else "")
-            if kpi.health is not None and kpi.concern and kpi.concern != kpi.status:
+            if kpi.health is not None and kpi.concern != kpi.status:
                 state += f", owner says {kpi.health.level}"  # coloured by what course correction acts on
             where = [report.department_name(kpi.department)] if diagram.kind == "exceptions" else []
             chart.node(node.id, [*_wrapped(("★ " if kpi.key else "") + kpi.name), *where, state],
-                       _STATUS_CLASS.get(kpi.concern or kpi.status, "no_status"))
+                       _STATUS_CLASS.get(kpi.concern, "no_status"))
             if node.external:
                 chart.node_class(node.id, "external")
         elif node.kind == "driver":

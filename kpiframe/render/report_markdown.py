@@ -185,7 +185,7 @@ def _performance(report: Report) -> list[str]:
 
 def _gap_status(kpi: KpiView) -> str:
     """'🔴 off-track: 16% of the way, 75% expected by then'; by the owner's word when the numbers cannot judge."""
-    concern = kpi.concern or kpi.status
+    concern = kpi.concern
     text = f"{mark(concern)} {concern}"
     if kpi.health is not None and concern != kpi.status:
         return text + f" by its owner's health ({kpi.health.level}); its numbers cannot judge it ({kpi.status})"

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from kpiframe.render.report_diagrams import chartable, trend_chart
 from kpiframe.render.report_text import mark, md, percent, share, table
-from kpiframe.report.views import DUE_WITHIN_DAYS, SUMMARY_TOP, DueItem, KpiView, Report
+from kpiframe.report.views import DUE_WITHIN_DAYS, SUMMARY_TOP, DueItem, KpiView, Report, Uncorrected
 from kpiframe.status import format_gap, with_unit
 
 T = TypeVar("T")
@@ -22,8 +22,10 @@ def summary_section(report: Report) -> list[str]:
     s = report.summary
     lines = ["## Summary", ""]
     lines += _key_behind(report)
-    lines += ["", *_listed(f"**Behind, and nobody correcting course** ({len(s.uncorrected)}):", s.uncorrected,
-                           lambda k: _who(report, report.kpis[k]) + f": {_why_uncorrected(report, k)}.",
+    # The execution gaps' items, in the summary's order (its ids are theirs): each with its reason.
+    lines += ["", *_listed(f"**Behind, and nobody correcting course** ({len(s.uncorrected)}):",
+                           report.execution.uncorrected,
+                           lambda u: _who(report, report.kpis[u.kpi]) + f": {_why_uncorrected(report, u)}.",
                            "the execution gaps", "**Behind, and nobody correcting course:** none.")]
     overdue = _overdue_note(s.overdue_plans, s.overdue_milestones)
     lines += ["", *_listed(f"**Due in the next {DUE_WITHIN_DAYS} days** ({len(s.due_soon)}){overdue}:", s.due_soon,
@@ -100,7 +102,7 @@ def _who(report: Report, kpi: KpiView) -> str:
 
 
 def _behind(report: Report, kpi: KpiView) -> str:
-    concern = kpi.concern or kpi.status
+    concern = kpi.concern
     text = f"{mark(concern)} {_who(report, kpi)}: "
     if kpi.status != concern and kpi.health is not None:
         return text + f"its owner says {md(kpi.health.level)}; its numbers cannot judge it ({kpi.status})."
@@ -124,13 +126,12 @@ def _behind(report: Report, kpi: KpiView) -> str:
     return text + "."
 
 
-def _why_uncorrected(report: Report, kpi_id: str) -> str:
-    found = next((u for u in report.execution.uncorrected if u.kpi == kpi_id), None)
-    kpi = report.kpis[kpi_id]
-    state = f"{mark(kpi.concern or kpi.status)} {kpi.concern or kpi.status}"
-    if kpi.concern and kpi.concern != kpi.status:
+def _why_uncorrected(report: Report, uncorrected: Uncorrected) -> str:
+    kpi = report.kpis[uncorrected.kpi]
+    state = f"{mark(kpi.concern)} {kpi.concern}"
+    if kpi.concern != kpi.status:
         state += " by its owner's health"
-    return f"{state}; {md(found.reason)}" if found else state
+    return f"{state}; {md(uncorrected.reason)}"
 
 
 def _overdue_note(plans: int, milestones: int) -> str:

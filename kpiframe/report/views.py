@@ -100,12 +100,12 @@ class KpiView:
     correcting_plans: tuple[str, ...]
     file: str
     line: int
+    concern: str  # the status course correction acts on (the owner's health when numbers cannot judge)
     key: bool = False
     threshold: float | None = None  # a standing level (`threshold.value`)
     threshold_text: str | None = None  # '≥ 95%'
     target_steps: int = 0  # steps of a target path (`targets:`), the last one being `target` here
     health: Health | None = None
-    concern: str = ""  # the status course correction acts on (the owner's health when numbers cannot judge)
     health_disagrees: bool = False
     behind: bool = False  # off-track or at-risk by its concern (the owner's health included)
     needs_plan: bool = False  # rule missing-action-plan: a target or breached threshold, no plan but cancelled ones
