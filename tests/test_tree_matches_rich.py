@@ -42,15 +42,15 @@ def console(mode: dict[str, str]) -> Console:
     return Console(file=io.StringIO(), highlight=False, markup=False, _environ={**environ, **mode})
 
 
-def rendered_by_rich(view, mode: dict[str, str], department: str | None) -> str:
+def rendered_by_rich(view, mode: dict[str, str]) -> str:
     out = console(mode)
     if not out.is_terminal:
         out.width = max(out.width, UNLIMITED_WIDTH)
-    out.print(build_tree(view, department))
+    out.print(build_tree(view))
     return out.file.getvalue()  # type: ignore[attr-defined]
 
 
-def rendered(view, mode: dict[str, str], department: str | None, *, by_rich: bool = False) -> str:
+def rendered(view, mode: dict[str, str], *, by_rich: bool = False) -> str:
     """``print_tree``'s output; ``by_rich``: it is expected to hand the tree to rich, else to lay it out itself."""
     out = console(mode)
     handed: list[object] = []
@@ -61,14 +61,14 @@ def rendered(view, mode: dict[str, str], department: str | None, *, by_rich: boo
         real_print(*args, **kwargs)  # type: ignore[arg-type]
 
     out.print = print_and_note  # type: ignore[method-assign]
-    print_tree(view, out, department)
+    print_tree(view, out)
     assert bool(handed) == by_rich
     return out.file.getvalue()  # type: ignore[attr-defined]
 
 
-def view_of(root: Path, today: str):
+def view_of(root: Path, today: str, department: str | None = None):
     loaded = load_framework(root, LoadOptions(today=date.fromisoformat(today)))
-    return build_alignment_view(loaded.analysis, loaded.root)
+    return build_alignment_view(loaded.analysis, loaded.root, department=department)
 
 
 def long_labels(root: Path, odd_title: str = "") -> Path:
@@ -158,22 +158,22 @@ def messy(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name, department", [("acme", None), ("acme", "sales"), ("silos", None)])
 def test_tree_of_the_examples_is_what_rich_prints(name: str, department: str | None, mode: str):
-    view = view_of(EXAMPLES / name, "2026-09-30")
-    assert rendered(view, MODES[mode], department) == rendered_by_rich(view, MODES[mode], department)
+    view = view_of(EXAMPLES / name, "2026-09-30", department)
+    assert rendered(view, MODES[mode]) == rendered_by_rich(view, MODES[mode])
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_tree_of_a_messy_register_is_what_rich_prints(messy: Path, mode: str):
     view = view_of(messy, "2026-09-30")
-    assert rendered(view, MODES[mode], None) == rendered_by_rich(view, MODES[mode], None)
+    assert rendered(view, MODES[mode]) == rendered_by_rich(view, MODES[mode])
 
 
 @pytest.mark.parametrize("mode", [*MODES, *NARROW])
 def test_tree_with_long_labels_wraps_as_rich_does(tmp_path: Path, mode: str):
     view = view_of(long_labels(tmp_path / "fw"), "2026-06-30")
     env = MODES.get(mode) or NARROW[mode]
-    output = rendered(view, env, None, by_rich=mode == "colour-13")
-    assert output == rendered_by_rich(view, env, None)
+    output = rendered(view, env, by_rich=mode == "colour-13")
+    assert output == rendered_by_rich(view, env)
     if mode == "colour-60":  # the goal's title goes on under its own guide, not under its sibling's
         lines = output.splitlines()
         first = next(i for i, line in enumerate(lines) if "Reduce the number" in line)
@@ -184,4 +184,4 @@ def test_tree_with_long_labels_wraps_as_rich_does(tmp_path: Path, mode: str):
 @pytest.mark.parametrize("mode", ["pipe", "colour-60"])
 def test_a_label_rich_would_reshape_is_printed_by_rich(tmp_path: Path, title: str, mode: str):
     view = view_of(long_labels(tmp_path / "fw", title), "2026-06-30")
-    assert rendered(view, MODES[mode], None, by_rich=True) == rendered_by_rich(view, MODES[mode], None)
+    assert rendered(view, MODES[mode], by_rich=True) == rendered_by_rich(view, MODES[mode])

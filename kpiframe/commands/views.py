@@ -134,8 +134,9 @@ def tree(
 
     loaded = load(context, path, LoadOptions(today=parse_today(today)))
     require_department(loaded.analysis, department)
-    view = build_alignment_view(loaded.analysis, loaded.root, include_retired=show_all, key_only=key_only)
-    print_tree(view, make_console(), department)
+    view = build_alignment_view(loaded.analysis, loaded.root, include_retired=show_all, key_only=key_only,
+                                department=department)
+    print_tree(view, make_console())
 
 
 def graph(

@@ -23,7 +23,6 @@ from rich.tree import Tree
 
 from kpiframe.render.status_table import HEALTH_STYLE, STATUS_STYLE
 from kpiframe.render.styled import LinePrinter
-from kpiframe.report.model import department_slice
 from kpiframe.report.views import Alignment, AlignmentView, GoalEntry
 from kpiframe.status import format_percent
 
@@ -52,12 +51,12 @@ class _Reshaped(Exception):
     """rich would lay this tree out in a way the line printer does not: let rich print it."""
 
 
-def print_tree(view: AlignmentView, console: Console, department: str | None = None) -> None:
+def print_tree(view: AlignmentView, console: Console) -> None:
     if not console.is_terminal:
         # A file or a pipe: nothing limits the width, so never wrap or crop a line. A tree is not
         # padded to the width, so a wide console costs nothing (measuring a big tree would).
         console.width = max(console.width, UNLIMITED_WIDTH)
-    root = tree_nodes(view, department)
+    root = tree_nodes(view)
     printer = LinePrinter(console)
     try:
         lines = _lines(root, console, printer)
@@ -69,9 +68,9 @@ def print_tree(view: AlignmentView, console: Console, department: str | None = N
     printer.flush()
 
 
-def build_tree(view: AlignmentView, department: str | None = None) -> Tree:
+def build_tree(view: AlignmentView) -> Tree:
     """The tree as rich's ``Tree``: what rich itself prints, the reference for :func:`print_tree`."""
-    return as_rich_tree(tree_nodes(view, department))
+    return as_rich_tree(tree_nodes(view))
 
 
 def as_rich_tree(root: Node) -> Tree:
@@ -122,8 +121,8 @@ def _children(node: Node, indent: str) -> list[tuple[Node, str, bool]]:
     return [(node.children[i], indent, i == last) for i in range(last, -1, -1)]
 
 
-def tree_nodes(view: AlignmentView, department: str | None = None) -> Node:
-    alignment = view.alignment if department is None else department_slice(view, department)
+def tree_nodes(view: AlignmentView) -> Node:
+    alignment, department = view.alignment, view.department
     title = Text(f"{view.title}: goals and KPIs at {view.today}", style="bold")
     if department is not None:
         title.append(f" (department {view.department_name(department)})", style="bold cyan")

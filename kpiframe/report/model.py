@@ -29,6 +29,7 @@ nothing in these facts, only in the findings listed in the appendix.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from kpiframe.analysis import Analysis
@@ -54,9 +55,10 @@ __all__ = ["build_alignment_view", "build_report", "department_slice", "finding_
 
 
 def build_alignment_view(analysis: Analysis, root: Path, *, include_retired: bool = False,
-                         key_only: bool = False) -> AlignmentView:
+                         key_only: bool = False, department: str | None = None) -> AlignmentView:
     """Goals, KPIs, plans and alignment; retired KPIs are left out unless ``include_retired`` (`--all`),
-    and KPIs not marked `key: true` when ``key_only`` (`--key`)."""
+    KPIs not marked `key: true` when ``key_only`` (`--key`), and with ``department`` the alignment
+    is that department's slice (its goals and KPIs, and the goals they roll up to)."""
     framework, today = analysis.framework, analysis.today
     statuses, traces = analysis.kpi_statuses, analysis.traces
     goals = {g.id: goal_view(g, traces, analysis.measured_goals) for g in framework.goals.values()}
@@ -66,9 +68,12 @@ def build_alignment_view(analysis: Analysis, root: Path, *, include_retired: boo
     kpis = {k.id: kpi_view(statuses[k.id], kpi_alignment(k, traces)) for k in shown.values()}
     plans = {p.id: plan_view(p, today) for p in framework.plans.values()}
     organization = framework.config.organization
-    return AlignmentView(title=organization or root.resolve().name or str(root), today=today,
+    view = AlignmentView(title=organization or root.resolve().name or str(root), today=today,
                          alignment=alignment_of(framework, goals, kpis, traces), goals=goals, kpis=kpis, plans=plans,
                          department_name=framework.config.department_name)
+    if department is None:
+        return view
+    return replace(view, alignment=department_slice(view, department), department=department)
 
 
 def build_report(result: CheckResult, *, include_retired: bool = False, key_only: bool = False,

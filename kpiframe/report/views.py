@@ -351,3 +351,4 @@ class AlignmentView:
     kpis: dict[str, KpiView]
     plans: dict[str, PlanView]
     department_name: Callable[[str], str]  # what people call a department (config's `departments:`)
+    department: str | None = None  # `--department`: ``alignment`` is this department's slice
