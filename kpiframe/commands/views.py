@@ -153,7 +153,8 @@ def graph(
 
     As dot, KPIs are filled by their status at today and influences coloured by whether they help."""
     from kpiframe.check import LoadOptions
-    from kpiframe.render.graph_export import RENDERERS, export_graph, graph_dot, graph_facts
+    from kpiframe.graph_view import export_graph, graph_facts
+    from kpiframe.render.graph_export import RENDERERS, graph_dot
 
     loaded = load(context, path, LoadOptions(today=parse_today(today)))
     exported = export_graph(loaded.framework, loaded.graph)

@@ -5,19 +5,17 @@ Every goal, KPI, driver, action plan and trade-off is a node; every link is an e
 influence edges with their ``sign`` (+1 or -1). Edges point the way the documents refer:
 a sub-goal to its parent, a KPI to the goal it supports, a plan to its KPI.
 
-Output is deterministic: nodes sorted by id, edges by (source, target).
+Output is deterministic: nodes sorted by id, edges by (source, target). The graph and the facts
+drawn on it are built in kpiframe.graph_view.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 import networkx as nx
 
-from kpiframe.analysis import Analysis
-from kpiframe.model import ActionPlan, Document, Framework
+from kpiframe.graph_view import GraphFacts
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.mermaid import Flowchart
 
@@ -32,38 +30,6 @@ KIND_COLOURS = {
 DOT_SHAPES = {"Goal": "box", "KPI": "ellipse", "Driver": "hexagon", "ActionPlan": "note", "Tradeoff": "diamond"}
 _DOTTED_RELS = ("between", "arbitrates")
 _SIGN_COLOURS = {1: "#2ca02c", -1: "#d62728"}
-
-
-def export_graph(framework: Framework, graph: nx.DiGraph) -> nx.DiGraph:
-    """A sorted copy of the framework graph, each node labelled for people."""
-    out: nx.DiGraph = nx.DiGraph()
-    if framework.config.organization:
-        out.graph["organization"] = framework.config.organization
-    for node in sorted(graph.nodes):
-        out.add_node(node, **_node_attributes(framework.by_id[node], graph.nodes[node]))
-    for source, target in sorted(graph.edges):
-        data = graph.edges[source, target]
-        attributes = {"rel": data["rel"]}
-        if "sign" in data:
-            attributes["sign"] = data["sign"]
-        out.add_edge(source, target, **attributes)
-    return out
-
-
-def _node_attributes(document: Document, data: dict) -> dict:
-    kind = data["kind"]
-    label = getattr(document, "title", None) or getattr(document, "name", None) or document.id
-    attributes = {"kind": kind, "label": label}
-    extra = {
-        "department": data.get("department"),
-        "level": getattr(document, "level", None),
-        "unit": getattr(document, "unit", None),
-        "direction": getattr(document, "direction", None),
-        "status": getattr(document, "status", None) if kind == "ActionPlan" else None,
-        "due": document.due.isoformat() if isinstance(document, ActionPlan) and document.due else None,
-    }
-    attributes.update({key: value for key, value in extra.items() if value is not None})
-    return attributes
 
 
 # --------------------------------------------------------------------------- JSON
@@ -88,25 +54,6 @@ def dot_quote(text: object) -> str:
 
 def _dot_attributes(attributes: dict) -> str:
     return ", ".join(f"{key}={dot_quote(value)}" for key, value in attributes.items())
-
-
-@dataclass(frozen=True)
-class GraphFacts:
-    """What the DOT picture shows beyond the graph, read from the analysis."""
-
-    statuses: Mapping[str, tuple[str, bool]]  # KPI id -> (the status it is judged by, judged by its owner's health)
-    effects: Mapping[tuple[str, str], int]  # influence (source, target) -> +1 helps, -1 works against, 0 unknown
-    department_names: Mapping[str, str]
-
-
-def graph_facts(analysis: Analysis) -> GraphFacts:
-    config = analysis.framework.config
-    departments = sorted({data["department"] for _, data in analysis.graph.nodes(data=True) if data.get("department")})
-    return GraphFacts(
-        statuses={kpi_id: (row.concern, row.from_health) for kpi_id, row in analysis.kpi_statuses.items()},
-        effects=analysis.influence_effects,
-        department_names={d: config.department_name(d) for d in departments},
-    )
 
 
 # (fill, font) per status a KPI is judged by; the statuses that are no judgement share grey.
