@@ -91,3 +91,21 @@ def test_record_says_the_threshold_decided_and_what_the_target_alone_says(tmp_pa
     result = CliRunner().invoke(app, ["record", "both", "56", "--today", TODAY])
     assert result.exit_code == 0, result.output
     assert "now off-track (does not hold its threshold ≥ 99%; its target alone says on-track)" in result.stdout
+
+
+def test_tree_and_report_show_the_threshold_beside_a_target_and_which_decided(framework):
+    root = framework({"a.yaml": docs(GOAL, kpi("both", *BOTH))})
+    tree = CliRunner().invoke(app, ["tree", str(root), "--today", TODAY], env={"COLUMNS": "220"}).output
+    [line] = [line for line in tree.splitlines() if " both " in line]
+    assert "off-track" in line and "≥ 99% to hold, breached" in line
+    report = CliRunner().invoke(app, ["report", str(root), "--today", TODAY]).output
+    assert "against the threshold ≥ 99% (its target alone says on-track)" in report
+    assert "60% by 2026-12-31, from 50% on 2026-01-01; hold ≥ 99%" in report
+
+
+def test_tree_and_report_say_a_health_dated_after_today_is_not_used_yet(framework):
+    root = framework({"a.yaml": docs(GOAL, kpi("later", "health: {level: problem, date: 2027-06-01}"))})
+    tree = CliRunner().invoke(app, ["tree", str(root), "--today", TODAY], env={"COLUMNS": "220"}).output
+    assert "health problem dated 2027-06-01, after today: not used yet" in tree
+    report = CliRunner().invoke(app, ["report", str(root), "--today", TODAY]).output
+    assert "owner's health: problem (2027-06-01), dated after today: not used until then" in report

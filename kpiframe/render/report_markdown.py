@@ -209,7 +209,8 @@ def _target_cell(kpi: KpiView) -> str:
         return "hold " + md(kpi.threshold_text)
     text = dated(kpi.target, kpi.unit, "by")
     text += f" ({kpi.target_steps} steps)" if kpi.target_steps > 1 else ""
-    return text + (f", from {dated(kpi.baseline, kpi.unit)}" if kpi.baseline is not None else "")
+    text += f", from {dated(kpi.baseline, kpi.unit)}" if kpi.baseline is not None else ""
+    return text + (f"; hold {md(kpi.threshold_text)}" if kpi.threshold_text else "")
 
 
 def _plans_cell(report: Report, kpi: KpiView) -> str:

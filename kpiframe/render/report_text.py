@@ -105,8 +105,10 @@ def kpi_state(kpi: KpiView) -> str:
     text = ("key KPI, " if kpi.key else "") + f"{mark(kpi.status)} {kpi.status}"
     if kpi.latest is not None and kpi.latest.date is not None:
         text += f" at its last reading ({kpi.latest.date})"
-    if kpi.threshold_text and kpi.target is None:
+    if kpi.threshold_text and (kpi.target is None or kpi.target_status is not None):
         text += f" against the threshold {md(kpi.threshold_text)}"
+        if kpi.target_status is not None:  # a breached threshold decided, beside a target
+            text += f" (its target alone says {kpi.target_status})"
     if kpi.progress_pct is not None:
         text += f": {percent(kpi.progress_pct)} of the way"
         if kpi.expected_pct is not None and kpi.status != ACHIEVED:
@@ -115,6 +117,8 @@ def kpi_state(kpi: KpiView) -> str:
         text += ", numbers stale"
     if kpi.health is not None:
         text += f"; owner's health: {kpi.health.level}" + (f" ({kpi.health.date})" if kpi.health.date else "")
+        if kpi.health_ahead:
+            text += ", dated after today: not used until then"
         if kpi.health_disagrees:
             text += ", which the numbers contradict"
     return text

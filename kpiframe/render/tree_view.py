@@ -174,11 +174,15 @@ def _add_kpi(parent: Node, view: AlignmentView, kpi_id: str, note: str = "") -> 
             label.append(f" at its last reading ({kpi.latest.date})", style="dim")
     if kpi.threshold_text and kpi.target is None:
         label.append(f"  {kpi.threshold_text}")
+    elif kpi.threshold_text:  # beside a target: a floor that decides when breached
+        label.append(f"  {kpi.threshold_text} to hold" + (", breached" if kpi.threshold_met is False else ""))
     if kpi.stale:
         label.append("  stale", style="bold yellow")
     if kpi.health is not None:
         label.append("  health ", style="dim")
         label.append(kpi.health.level, style=HEALTH_STYLE.get(kpi.health.level, ""))
+        if kpi.health_ahead:
+            label.append(f" dated {kpi.health.date}, after today: not used yet", style="yellow")
         if kpi.health_disagrees:
             label.append(" ≠ numbers", style="yellow")
     if note:

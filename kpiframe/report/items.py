@@ -51,6 +51,7 @@ def kpi_view(status: KpiStatus, alignment: str) -> KpiView:
         key=kpi.key, threshold=kpi.threshold.value if kpi.threshold else None,
         threshold_text=threshold_text(kpi) if kpi.threshold else None, target_steps=len(kpi.targets),
         health=Health(kpi.health.level, kpi.health.date, kpi.health.note) if kpi.health else None,
+        health_ahead=status.health_ahead, threshold_met=progress.threshold_met, target_status=progress.target_status,
         concern=status.concern, health_disagrees=status.health_disagrees, behind=status.behind,
         needs_plan=status.needs_plan, uncorrected=status.uncorrected,
         no_plan=(status.needs_plan or status.uncorrected) and all(p.status == "cancelled" for p in status.plans),

@@ -106,6 +106,9 @@ class KpiView:
     threshold_text: str | None = None  # '≥ 95%'
     target_steps: int = 0  # steps of a target path (`targets:`), the last one being `target` here
     health: Health | None = None
+    health_ahead: bool = False  # the health is dated after today: not used until then (future-health)
+    threshold_met: bool | None = None  # whether the latest holds the threshold; None without either
+    target_status: str | None = None  # what the target alone says, when a breached threshold decided
     health_disagrees: bool = False
     behind: bool = False  # off-track or at-risk by its concern (the owner's health included)
     needs_plan: bool = False  # rule missing-action-plan: a target or breached threshold, no plan but cancelled ones
