@@ -1,9 +1,10 @@
 """`kpiframe record KPI VALUE`: a check-in, appended to the framework's actuals CSV.
 
-:func:`plan_check_in` decides everything from a finished check (nothing is written): which
+:func:`plan_check_in` decides everything from the loaded framework (nothing is written): which
 file gets the row, the file's new text, and the configuration's new text when `actuals:` must
-name a new file. :func:`write_check_in` writes those files; the command line then checks the
-framework again and prints the KPI's new status, so what it prints is what was read back.
+name a new file. :func:`write_check_in` writes those files; the command line then loads the
+framework again and prints the KPI's new status, so what it prints is what was read back. No
+rule runs: every refusal reads the load (a KPI with errors is one the loader could not model).
 
 Decisions:
 
@@ -41,7 +42,7 @@ import csv
 import io
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -52,10 +53,11 @@ from kpiframe.actuals_csv import (
     parse_iso_date,
     parse_plain_number,
 )
-from kpiframe.check import CheckResult
+from kpiframe.check import LoadedFramework
 from kpiframe.fsutil import write_output
 from kpiframe.load.discover import is_excluded
 from kpiframe.load.source import DiskSource
+from kpiframe.model import KPI
 from kpiframe.record_config import ConfigEditRefused, add_actuals_entry
 from kpiframe.status import KpiStatus, readings_of
 from kpiframe.textedit import newline_of
@@ -76,22 +78,17 @@ class CheckIn:
     day: date
     value: str  # as typed, after the plain-number test
     csv_file: str  # relative to the framework root
-    already: str = ""  # where the same value is already recorded ('' when it is new)
+    already: tuple[str, int] | None = None  # (file, line) where the same value is already recorded
     writes: tuple[tuple[Path, str], ...] = ()  # (path, new text), CSV file first
     created: tuple[Path, ...] = ()  # files that do not exist yet
-    config_note: str = ""  # how the configuration changed, for the user
-    notes: list[str] = field(default_factory=list)
+    config_note: str = ""  # how the configuration changed, for the user ('' when `created` says it)
 
 
-def plan_check_in(result: CheckResult, kpi_id: str, value: str, day: str | None, note: str | None,
+def plan_check_in(result: LoadedFramework, kpi_id: str, value: str, day: str | None, note: str | None,
                   csv_file: Path | None = None) -> CheckIn:
     """Decide the check-in (see the module's decisions); raises :class:`CheckInRefused`."""
     framework = result.framework
-    kpi = framework.kpis.get(kpi_id)
-    if kpi is None:
-        raise CheckInRefused(not_a_kpi(result, kpi_id))
-    if kpi.retired is not None:
-        raise CheckInRefused(f"KPI {kpi_id!r} is retired; a retired KPI takes no more numbers")
+    kpi = live_kpi(result, kpi_id, "numbers")
     number, problem, hint = parse_plain_number(value.strip())
     if number is None:
         raise CheckInRefused(f"{_fragment(problem)}: {_fragment(hint)}")
@@ -101,7 +98,7 @@ def plan_check_in(result: CheckResult, kpi_id: str, value: str, day: str | None,
             continue
         file, line, _ = reading.place(kpi)
         if reading.value == number:
-            return CheckIn(kpi_id, when, value.strip(), reading.file or file, already=f"{file}:{line}")
+            return CheckIn(kpi_id, when, value.strip(), reading.file or file, already=(file, line))
         raise CheckInRefused(
             f"KPI {kpi_id!r} already has {_number(reading.value)} on {when} ({file}:{line}); "
             f"kpiframe does not overwrite a reading: correct that line if it is wrong")
@@ -112,8 +109,9 @@ def plan_check_in(result: CheckResult, kpi_id: str, value: str, day: str | None,
     if not _listed(result, rel):
         config_path, config_text, config_note = _config_with(result, rel)
         writes.append((config_path, config_text))
-        if not config_path.exists():
+        if not config_path.exists():  # the note that it was created says what it holds
             created.append(config_path)
+            config_note = ""
     return CheckIn(kpi_id, when, value.strip(), rel, writes=tuple(writes), created=tuple(created),
                    config_note=config_note)
 
@@ -145,15 +143,26 @@ def write_check_in(check_in: PlannedWrites) -> None:
         raise
 
 
-def status_after(result: CheckResult, kpi_id: str) -> KpiStatus:
-    """The KPI's status in the check made after the write (what was read back)."""
+def status_after(result: LoadedFramework, kpi_id: str) -> KpiStatus:
+    """The KPI's status in the load made after the write (what was read back)."""
     return result.analysis.kpi_statuses[kpi_id]
 
 
 # --------------------------------------------------------------------------- the checks
 
 
-def not_a_kpi(result: CheckResult, kpi_id: str) -> str:
+def live_kpi(result: LoadedFramework, kpi_id: str, what: str) -> KPI:
+    """The KPI ``kpi_id``, refused when there is none (or it has errors) and when it is retired:
+    a retired KPI takes no more ``what`` (numbers, assessments)."""
+    kpi = result.framework.kpis.get(kpi_id)
+    if kpi is None:
+        raise CheckInRefused(not_a_kpi(result, kpi_id))
+    if kpi.retired is not None:
+        raise CheckInRefused(f"KPI {kpi_id!r} is retired; a retired KPI takes no more {what}")
+    return kpi
+
+
+def not_a_kpi(result: LoadedFramework, kpi_id: str) -> str:
     from kpiframe.suggest import closest
 
     framework = result.framework
@@ -197,7 +206,7 @@ def _number(value: float) -> str:
 # --------------------------------------------------------------------------- which file
 
 
-def _target_file(result: CheckResult, kpi_id: str, chosen: Path | None) -> tuple[Path, list[Path]]:
+def _target_file(result: LoadedFramework, kpi_id: str, chosen: Path | None) -> tuple[Path, list[Path]]:
     """The CSV file to append to, and [it] when it does not exist yet."""
     root = result.root
     if chosen is not None:
@@ -222,7 +231,7 @@ def _target_file(result: CheckResult, kpi_id: str, chosen: Path | None) -> tuple
     return root / choice, []
 
 
-def _matched_files(result: CheckResult) -> list[str]:
+def _matched_files(result: LoadedFramework) -> list[str]:
     config = result.framework.config
     source = DiskSource(result.root, None)
     found: set[str] = set()
@@ -241,7 +250,7 @@ def _inside(pattern: str) -> bool:
     return bool(pattern.strip()) and not pure.is_absolute() and ".." not in pure.parts
 
 
-def _listed(result: CheckResult, rel: str) -> bool:
+def _listed(result: LoadedFramework, rel: str) -> bool:
     """Whether the check will read ``rel`` once it exists: an `actuals:` pattern matches it."""
     config = result.framework.config
     if is_excluded(rel, config.exclude) or any(part.startswith(".") for part in rel.split("/")):
@@ -319,7 +328,7 @@ def _csv_line(fields: list[str], newline: str) -> str:
 # --------------------------------------------------------------------------- the configuration
 
 
-def _config_with(result: CheckResult, rel: str) -> tuple[Path, str, str]:
+def _config_with(result: LoadedFramework, rel: str) -> tuple[Path, str, str]:
     """(the configuration file, its new text, what changed) with ``rel`` added to `actuals:`."""
     framework = result.framework
     if framework.config_file is None:

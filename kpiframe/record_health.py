@@ -1,8 +1,8 @@
 """`kpiframe record KPI --health LEVEL`: the owner's assessment, set in the KPI's own document.
 
 `health` is one mapping on a KPI (`{level, date, note}`): the owner's latest judgement. Recording
-one replaces it; git keeps the earlier ones. :func:`plan_health` decides everything from a finished
-check (nothing is written); :func:`kpiframe.record.write_check_in` writes it like an actual.
+one replaces it; git keeps the earlier ones. :func:`plan_health` decides everything from the loaded
+framework (nothing is written); :func:`kpiframe.record.write_check_in` writes it like an actual.
 
 Decisions:
 
@@ -37,10 +37,10 @@ from typing import Any
 
 import yaml
 
-from kpiframe.check import CheckResult
-from kpiframe.record import CheckInRefused, check_in_day, not_a_kpi
+from kpiframe.check import LoadedFramework
+from kpiframe.record import CheckInRefused, check_in_day, live_kpi
 from kpiframe.textedit import Edit, apply_edits, line_end, newline_of
-from kpiframe.yamlspans import field_span, kept_comments
+from kpiframe.yamlspans import field_span, kept_comments, last_end
 
 LEVELS = ("okay", "attention", "problem")
 
@@ -61,14 +61,9 @@ class HealthCheckIn:
     created: tuple[Path, ...] = ()  # always empty: the KPI's file exists (write_check_in reads it)
 
 
-def plan_health(result: CheckResult, kpi_id: str, level: str, day: str | None, note: str | None) -> HealthCheckIn:
+def plan_health(result: LoadedFramework, kpi_id: str, level: str, day: str | None, note: str | None) -> HealthCheckIn:
     """Decide the health check-in (see the module's decisions); raises :class:`CheckInRefused`."""
-    framework = result.framework
-    kpi = framework.kpis.get(kpi_id)
-    if kpi is None:
-        raise CheckInRefused(not_a_kpi(result, kpi_id))
-    if kpi.retired is not None:
-        raise CheckInRefused(f"KPI {kpi_id!r} is retired; a retired KPI takes no more assessments")
+    kpi = live_kpi(result, kpi_id, "assessments")
     if level not in LEVELS:
         raise CheckInRefused(f"--health {level!r} is not one of {', '.join(LEVELS)}")
     when = check_in_day(day, result.today, "health")
@@ -133,8 +128,8 @@ def _with_health(text: str, rel: str, index: int, kpi_id: str, new: dict[str, An
             raise CheckInRefused(f"{rel}:{key.start_mark.line + 1}: `health` is written in a way this command "
                                  f"cannot edit safely; {_by_hand(flow)}")
         line = key.start_mark.line + 1
-        if value.start_mark.line == key.start_mark.line and body.count("\n", start, _end(value)) == 0:
-            edit = Edit(offset + start, offset + _end(value), f": {flow}")  # a comment after it stays
+        if value.start_mark.line == key.start_mark.line and body.count("\n", start, last_end(value)) == 0:
+            edit = Edit(offset + start, offset + last_end(value), f": {flow}")  # a comment after it stays
         else:
             span_start, span_end = field_span(body, key, value)
             comments = kept_comments(body, key, value, span_start, span_end, newline)
@@ -144,7 +139,7 @@ def _with_health(text: str, rel: str, index: int, kpi_id: str, new: dict[str, An
             line += comments.count("\n") - body.count("\n", span_start, key.start_mark.index)
     else:
         last_key, last_value = mapping.value[-1]
-        end = _end(last_value)
+        end = last_end(last_value)
         at = end if body[end - 1:end] == "\n" else line_end(body, end)
         prefix = newline if at == len(body) and not body.endswith("\n") else ""  # a last line without its break
         indent = " " * last_key.start_mark.column
@@ -175,16 +170,6 @@ def _document(text: str, rel: str, index: int, kpi_id: str, flow: str) -> yaml.M
                 break
             return node
     raise CheckInRefused(f"KPI {kpi_id!r} is not found in {rel} as the check read it; check again")
-
-
-def _end(node: yaml.Node) -> int:
-    """Where the text of ``node`` ends: its last scalar's end for a block collection (a block's own
-    end mark lies at the next key and would take the comments before it along)."""
-    if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
-        return _end(node.value[-1][1])
-    if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
-        return _end(node.value[-1])
-    return node.end_mark.index
 
 
 def mapping_data(node: yaml.MappingNode) -> dict[Any, Any]:

@@ -10,20 +10,20 @@ import yaml
 from kpiframe.textedit import line_end
 
 
-def _last_end(node: yaml.Node) -> int:
+def last_end(node: yaml.Node) -> int:
     """Where a value's own text ends: a block collection's end mark lies after the comments and
     blank lines that follow it, so its last item's end is used instead."""
     if not isinstance(node, yaml.CollectionNode) or node.flow_style or not node.value:
         return int(node.end_mark.index)
     last = node.value[-1]
-    return _last_end(last[1] if isinstance(node, yaml.MappingNode) else last)
+    return last_end(last[1] if isinstance(node, yaml.MappingNode) else last)
 
 
 def field_span(text: str, key_node: yaml.Node, value_node: yaml.Node) -> tuple[int, int]:
     """From the start of the key's line to the end of the value's last line (a block scalar's
     trailing blank lines are left out: they separate, they are not the value)."""
     start = text.rfind("\n", 0, key_node.start_mark.index) + 1
-    end = max(_last_end(value_node), int(key_node.end_mark.index))
+    end = max(last_end(value_node), int(key_node.end_mark.index))
     if end > start and text[end - 1] == "\n":
         while True:
             previous = text.rfind("\n", start, end - 1) + 1

@@ -128,7 +128,7 @@ def run_check(context: typer.Context, path: Path, options: CheckOptions, quiet: 
     return result
 
 
-def load(context: typer.Context, path: Path, options: LoadOptions) -> LoadedFramework:
+def load(context: typer.Context, path: Path, options: LoadOptions, quiet: bool = False) -> LoadedFramework:
     """The framework without the rules, for the commands that show it; a bad path exits 2."""
     from kpiframe.check import UsageError, load_framework
 
@@ -136,7 +136,8 @@ def load(context: typer.Context, path: Path, options: LoadOptions) -> LoadedFram
         loaded = load_framework(path, options, stage(context))
     except UsageError as exc:
         usage_error(str(exc))
-    notice_missing_config(path, loaded)
+    if not quiet:
+        notice_missing_config(path, loaded)
     return loaded
 
 

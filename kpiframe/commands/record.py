@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kpiframe.commands.common import PathArg, TodayOpt, choice, parse_today, run_check, say, usage_error
+from kpiframe.commands.common import PathArg, TodayOpt, choice, load, parse_today, say, usage_error
 from kpiframe.fsutil import emit
 
 HEALTH_LEVELS = ("okay", "attention", "problem")  # kpiframe.record_health.LEVELS (a test keeps them equal)
@@ -32,7 +32,7 @@ def record(
 ) -> None:
     """Record a check-in: append KPI's VALUE to the actuals CSV, and/or set the owner's --health in the
     KPI's file (atomically), and print its new status."""
-    from kpiframe.check import CheckOptions
+    from kpiframe.check import LoadOptions
     from kpiframe.record import CheckInRefused, plan_check_in, status_after, write_check_in
     from kpiframe.record_health import plan_health
     from kpiframe.render.checkin import record_lines
@@ -51,8 +51,8 @@ def record(
         usage_error("give the VALUE to record, --health LEVEL, or both")
     if value is None and csv_file is not None:
         usage_error("--file names the actuals CSV file for a VALUE; give the VALUE too")
-    options = CheckOptions(today=parse_today(today), select=("KF0",))
-    before = run_check(context, path, options)
+    options = LoadOptions(today=parse_today(today))
+    before = load(context, path, options)
     try:  # everything is decided, and may be refused, before anything is written
         check_in = plan_check_in(before, kpi, value, day, note, csv_file) if value is not None else None
         health_in = plan_health(before, kpi, health, day, note) if health is not None else None
@@ -61,7 +61,7 @@ def record(
     for planned in (check_in, health_in):
         if planned is not None:
             write_check_in(planned)
-    after = run_check(context, path, options, quiet=True)
+    after = load(context, path, options, quiet=True)
     status_line, notes = record_lines(check_in, health_in, status_after(after, kpi), after.root)
     for line in notes:
         say(line)

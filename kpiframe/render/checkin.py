@@ -34,15 +34,15 @@ def _value_head(check_in: CheckIn, status: KpiStatus, root: Path) -> tuple[str, 
     paths = FilePaths.for_people(root)
     kpi = status.kpi
     recorded = f"{with_unit(float(check_in.value), kpi.unit)} on {check_in.day}"
-    if check_in.already:
-        head = f"{kpi.id}: {recorded} is already recorded ({paths(check_in.already.rsplit(':', 1)[0])}:" \
-               f"{check_in.already.rsplit(':', 1)[1]}); nothing written"
+    if check_in.already is not None:
+        file, line = check_in.already
+        head = f"{kpi.id}: {recorded} is already recorded ({paths(file)}:{line}); nothing written"
     else:
         head = f"{kpi.id}: recorded {recorded} in {paths(check_in.csv_file)}"
     notes = []
     for created in check_in.created:
         notes.append(f"kpiframe: created {paths(_rel(root, created))}")
-    if check_in.config_note and not any(str(c).endswith(("kpiframe.yaml",)) for c in check_in.created):
+    if check_in.config_note:
         notes.append(f"kpiframe: {check_in.config_note}")
     return head, notes
 
@@ -79,7 +79,7 @@ def _state(status: KpiStatus) -> str:
     elif progress.status == ACHIEVED and kpi.final_target is not None:
         text += f" (target {with_unit(kpi.final_target.value, kpi.unit)} by {kpi.final_target.date})"
     elif progress.basis == "threshold" and progress.latest_value is not None:
-        holds = "holds" if progress.status != "off-track" else "does not hold"
+        holds = "holds" if progress.threshold_met else "does not hold"
         alone = f"; its target alone says {progress.target_status}" if progress.target_status else ""
         text += f" ({holds} its threshold {threshold_text(kpi)}{alone})"
     if status.staleness.stale:
