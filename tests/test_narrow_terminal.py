@@ -174,3 +174,17 @@ def test_narrow_status_folds_an_id_too_long_for_the_width_and_keeps_it_whole(fra
     assert lines[start].endswith("✓ ok")
     folded = [lines[start].split()[0], *(line.split()[0] for line in lines[start + 1:start + 3] if line.strip())]
     assert "".join(folded) == long_id
+
+
+def test_a_tab_or_line_break_in_a_cell_keeps_the_narrow_layout(framework):
+    """One unit with a tab (or a name with a line break) used to hand the whole table back to rich's
+    squeezed layout: ids cut, the Status column gone (trial 17). It is shown as a space instead."""
+    files = {**FILES, "kpis.yaml": FILES["kpis.yaml"].replace("unit: accounts", 'unit: "accounts\\tk"', 1)
+             .replace("name: logo-churn", 'name: "logo\\nchurn"', 1)}
+    lines = plain(run(NARROW_NO_COLOUR, "status", str(framework(files)), "--today", TODAY).output)
+    header = next(line for line in lines if line.split()[:1] == ["KPI"])
+    assert header.split() == ["KPI", "Latest", "Target", "Status"]
+    table = rows(lines)
+    assert " ".join(table["renewals-on-time"].split()[-2:]) == "✓ ok"
+    assert " ".join(table["logo-churn"].split()[-2:]) == "✗ off"
+    assert all(cell_len(line) <= 60 and "\t" not in line for line in lines)

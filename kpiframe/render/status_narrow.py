@@ -44,15 +44,13 @@ def short_status(row: KpiStatus) -> Text:
 def print_narrow_table(console: Console, title: str, columns: tuple[tuple[str, str], ...],
                        cells: list[list[Text | str]], rows: list[KpiStatus], sections: list[bool]) -> bool:
     """The table with the columns that fit ``console.width``, an id too long for it folded onto the
-    next lines; False (nothing printed) when even that leaves the ids under ``MIN_KPI_WIDTH`` cells,
-    or a cell holds a line break or a tab."""
+    next lines; False (nothing printed) when even that leaves the ids under ``MIN_KPI_WIDTH`` cells.
+    A tab or line break in a cell is shown as a space: one odd unit must not turn the layout off."""
     status_at = [name for name, _ in columns].index("Status")
     texts = []
     for row, row_cells in zip(rows, cells):
-        converted = [Text(cell) if isinstance(cell, str) else cell for cell in row_cells]
+        converted = [_one_line(Text(cell) if isinstance(cell, str) else cell) for cell in row_cells]
         converted[status_at] = short_status(row)
-        if any("\n" in text.plain or "\t" in text.plain for text in converted):
-            return False
         texts.append(converted)
     widths = [max([cell_len(name)] + [cell_len(row[i].plain) for row in texts]) for i, (name, _) in enumerate(columns)]
     kept = list(range(len(columns)))
@@ -88,6 +86,16 @@ def print_narrow_table(console: Console, title: str, columns: tuple[tuple[str, s
         printer.print(line)
     printer.flush()
     return True
+
+
+def _one_line(text: Text) -> Text:
+    """``text`` with each tab and line break as a space (same length, so its styles stay in place)."""
+    plain = text.plain
+    if "\t" not in plain and "\n" not in plain:
+        return text
+    flat = text.copy()
+    flat.plain = plain.replace("\t", " ").replace("\n", " ")
+    return flat
 
 
 def _total(widths: list[int], kept: list[int]) -> int:
