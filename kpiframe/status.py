@@ -278,6 +278,17 @@ def why_not_correcting(plan: ActionPlan, today: date) -> str:
     return f"'{plan.id}' is {plan.status} but was due {plan.due}"
 
 
+def why_none_shown(*, key_only: bool = False, department: str | None = None) -> str | None:
+    """What an empty `status` means, said instead of an empty table: the slice asked for is empty
+    (``department`` is the department's name). None: the framework has no KPI to show at all."""
+    if key_only:
+        return "No KPI " + (f"of the department {department} " if department else "") + \
+            "is marked `key: true`: status --key has nothing to show."
+    if department is not None:
+        return f"The department {department} has no KPIs."
+    return None
+
+
 def order_statuses(statuses: dict[str, KpiStatus], sort: str = "department",
                    department: str | None = None, *, include_retired: bool = False,
                    key_only: bool = False) -> list[KpiStatus]:

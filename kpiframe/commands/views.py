@@ -39,7 +39,7 @@ def status(
     """Show every KPI: baseline, latest actual, target, progress vs expected, status and active plans."""
     from kpiframe.analysis import unread
     from kpiframe.check import LoadOptions
-    from kpiframe.status import order_statuses, status_totals
+    from kpiframe.status import order_statuses, status_totals, why_none_shown
 
     loaded = load(context, path, LoadOptions(today=parse_today(today)))
     require_department(loaded.analysis, department)
@@ -55,7 +55,9 @@ def status(
         from kpiframe.render.status_table import print_status_table
         from kpiframe.render.text import make_console
 
-        print_status_table(loaded, rows, totals, missing, make_console(), grouped=sort == "department")
+        name = None if department is None else loaded.framework.config.department_name(department)
+        print_status_table(loaded, rows, totals, missing, make_console(), grouped=sort == "department",
+                           none_shown=why_none_shown(key_only=key_only, department=name))
 
 
 def report(

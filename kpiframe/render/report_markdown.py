@@ -91,12 +91,23 @@ def _header(report: Report) -> list[str]:
 # --------------------------------------------------------------------------- 2. alignment
 
 
+def _no_trees(report: Report) -> str:
+    """Why no company goal's tree is shown: in a department's report, the company goals may well exist."""
+    department = report.header.department
+    if department is None:
+        return "No company goals are defined."
+    name = md(report.department_name(department))
+    if report.kpis or any(g.department == department for g in report.goals.values()):
+        return f"None of the department {name}'s goals or KPIs rolls up to a company goal."
+    return f"The department {name} has no goals or KPIs."
+
+
 def _alignment(report: Report) -> list[str]:
     alignment = report.alignment
     lines = ["## Alignment", "",
              "Each company goal with the department and team goals under it, and the KPIs that measure them."]
     if not alignment.trees:
-        lines += ["", "No company goals are defined."]
+        lines += ["", _no_trees(report)]
     for tree in alignment.trees:
         lines += ["", *_tree(report, tree)]
     lines += ["", *_not_traced(report, alignment), "", "### Unmeasured goals", ""]

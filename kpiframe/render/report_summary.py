@@ -77,14 +77,19 @@ def _listed(head: str, items: Iterable[T], line: Callable[[T], str], where: str,
 def _key_behind(report: Report) -> list[str]:
     s, h = report.summary, report.header
     unjudged = f"; {s.key_unjudged} cannot be judged" if s.key_unjudged else ""
+    department = md(report.department_name(h.department)) if h.department is not None else None
     if s.key_basis == "key":
         head = f"**Key KPIs behind** ({len(s.key_behind)} of {h.key_kpis} key KPIs{unjudged}):"
         empty = f"**Key KPIs behind:** none of the {h.key_kpis} key KPIs{unjudged}."
+        if not h.key_kpis:  # `--key`, and none is marked
+            where = f"of the department {department} " if department else ""
+            empty = f"**Key KPIs behind:** no KPI {where}is marked `key: true`."
     else:
         head = f"**Largest gaps** ({len(s.key_behind)} KPIs behind; no KPI is marked `key: true`):"
         cannot = h.cannot_be_judged.total
         if not report.kpis:
-            empty = "**Largest gaps:** there are no KPIs."
+            empty = (f"**Largest gaps:** the department {department} has no KPIs." if department
+                     else "**Largest gaps:** there are no KPIs.")
         elif cannot == len(report.kpis):
             empty = "**Largest gaps:** none known: no KPI can be judged yet."
         elif cannot:  # never "no KPI is behind" while some cannot be judged

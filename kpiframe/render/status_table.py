@@ -28,7 +28,7 @@ UNIT_MAX_WIDTH = 10
 
 
 def print_status_table(loaded: LoadedFramework, rows: list[KpiStatus], totals: StatusTotals, unread: Unread,
-                       console: Console, *, grouped: bool = False) -> None:
+                       console: Console, *, grouped: bool = False, none_shown: str | None = None) -> None:
     """The table, then a line of counts. ``grouped``: rows are sorted by department; separate them.
 
     Decisions: the table is laid out here, not by rich's ``Table``, whenever it fits as it is
@@ -36,7 +36,11 @@ def print_status_table(loaded: LoadedFramework, rows: list[KpiStatus], totals: S
     5.8 s for the same command as JSON. The lines are byte for byte what rich prints (box
     SIMPLE_HEAD, no edge padding); anything rich would reshape (a too-narrow terminal, a unit
     folded at 10 cells, a newline or a tab in a cell, a title wider than the table) goes to rich.
+    ``none_shown``: said instead of an empty table (`--key` or `--department` chose no KPI).
     """
+    if not rows and none_shown is not None:
+        console.print(Text(none_shown), soft_wrap=True)
+        return
     organization = loaded.framework.config.organization
     title = f"{organization}: KPI status at {loaded.today}" if organization else f"KPI status at {loaded.today}"
     department_name = loaded.framework.config.department_name

@@ -59,7 +59,9 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _verdict(errors: int, warnings: int, empty: bool, kpis: dict[str, KpiView], execution: Execution,
-             conflicts: Conflicts, cannot: Unjudged, key_only: bool = False) -> tuple[str, str]:
+             conflicts: Conflicts, cannot: Unjudged, key_only: bool = False,
+             department: str | None = None) -> tuple[str, str]:
+    """``department``: the name of the one department reported on (`--department`)."""
     # With --key the findings are still the whole framework's, but the KPIs are the key ones:
     # each count says which it is, so that "5 warnings; 1 of 4 KPIs" does not read as one scope.
     noun = "key KPI" if key_only else "KPI"
@@ -80,8 +82,13 @@ def _verdict(errors: int, warnings: int, empty: bool, kpis: dict[str, KpiView], 
     # "cannot be judged"), and course correction acts on the owner's word. Said in both places.
     by_health = sum(1 for k in kpis.values() if k.behind and k.status not in BEHIND)
     judged = len(kpis) - cannot.total
-    if not kpis:
-        text += f"; there are no {noun}s"
+    if not kpis:  # say which slice is empty, and why: "there are no KPIs" was false under --key
+        if key_only:
+            text += "; no KPI " + (f"of the department {department} " if department else "") + "is marked `key: true`"
+        elif department is not None:
+            text += f"; the department {department} has no KPIs"
+        else:
+            text += f"; there are no {noun}s"
     elif not behind and not by_health:
         if not judged:
             text += f"; no {noun} can be judged yet"
@@ -128,7 +135,8 @@ def header_of(result: CheckResult, title: str, goals, kpis: dict[str, KpiView], 
     severities = Counter(f.severity for f in findings)
     empty = not result.framework.documents and not result.findings
     verdict, verdict_text = _verdict(severities[Severity.ERROR], severities[Severity.WARNING], empty, kpis,
-                                     execution, conflicts, cannot, key_only)
+                                     execution, conflicts, cannot, key_only,
+                                     None if department is None else result.framework.config.department_name(department))
     missing = unread(result.framework, result.findings)
     return Header(
         title=title, organization=organization,

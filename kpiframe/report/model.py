@@ -118,7 +118,7 @@ def build_report(result: CheckResult, *, include_retired: bool = False, key_only
         diagrams=_diagrams(alignment, drawn_goals, kpis, conflicts, gaps, frozenset(framework.drivers)),
         findings=tuple(finding_row(f) for f in (*findings, *suppressed)),
         goals=goals, kpis=kpis, plans=plans, names=names,
-        summary=build_summary(framework, today, kpis, plans, execution, gaps),
+        summary=build_summary(framework, today, kpis, plans, execution, gaps, key_only=key_only),
     )
 
 

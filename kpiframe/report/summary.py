@@ -39,9 +39,12 @@ from kpiframe.status import JUDGED_STATUSES, actuals_of, measure_of
 
 
 def build_summary(framework: Framework, today: date, kpis: dict[str, KpiView], plans: dict[str, PlanView],
-                  execution: Execution, gaps: list[KpiView]) -> Summary:
+                  execution: Execution, gaps: list[KpiView], *, key_only: bool = False) -> Summary:
+    """``key_only`` (`--key`): the key KPIs, even when none is marked, and only the plans for them."""
     keyed = [k for k in kpis.values() if k.key]
-    if keyed:
+    if key_only:
+        plans = {p_id: p for p_id, p in plans.items() if any(a in kpis for a in p.addresses)}
+    if keyed or key_only:
         key_behind = [k for k in gaps if k.key]
         basis = "key"
     else:
