@@ -271,11 +271,17 @@ def correcting(plan: ActionPlan, today: date) -> bool:
 
 def why_not_correcting(plan: ActionPlan, today: date) -> str:
     """Why ``plan``, which addresses a KPI behind, is not correcting course at ``today``."""
+    return f"'{plan.id}' {not_correcting_because(plan, today)}"
+
+
+def not_correcting_because(plan: ActionPlan, today: date) -> str:
+    """:func:`why_not_correcting` without the plan's id ("is blocked"), for outputs that name the
+    plan by its title."""
     if not plan.is_active:
-        return f"'{plan.id}' is {plan.status}"
+        return f"is {plan.status}"
     if plan.due is None:
-        return f"'{plan.id}' is {plan.status} with no due date"
-    return f"'{plan.id}' is {plan.status} but was due {plan.due}"
+        return f"is {plan.status} with no due date"
+    return f"is {plan.status} but was due {plan.due}"
 
 
 def why_none_shown(*, key_only: bool = False, department: str | None = None) -> str | None:
@@ -434,5 +440,5 @@ __all__ = [
     "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_DIRECTION", "NO_TARGET", "OFF_TRACK", "ON_TRACK",
     "STATUS_ORDER", "DisputedReading", "KpiStatus", "Reading", "Unjudged", "actuals_of", "correcting", "has_current_numbers",
     "format_number", "format_percent", "json_number", "kpi_statuses", "measure_of", "order_statuses", "status_counts",
-    "threshold_text", "unjudged", "why_not_correcting", "with_unit",
+    "threshold_text", "unjudged", "why_not_correcting", "not_correcting_because", "with_unit",
 ]

@@ -19,6 +19,7 @@ from kpiframe.render.report_text import (
     none,
     percent,
     table,
+    why_uncorrected,
 )
 from kpiframe.report.views import (
     SUMMARY_TOP,
@@ -267,7 +268,7 @@ def _execution(report: Report) -> list[str]:
     lines += ["", "### Behind, and nobody correcting course", ""]
     lines += table(["KPI", "Owner", "Status", "Why no plan counts"],
                    ([f"{md(kpis[u.kpi].name)} ({code(u.kpi)})", md(kpis[u.kpi].owner or "-"),
-                     f"{mark(u.status)} {u.status}", md(u.reason)] for u in ex.uncorrected)
+                     f"{mark(u.status)} {u.status}", why_uncorrected(report, u)] for u in ex.uncorrected)
                    ) if ex.uncorrected else none(
         "None: every KPI that is behind has a planned or in-progress plan due ahead.")
 

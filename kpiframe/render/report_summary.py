@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from kpiframe.render.report_diagrams import chartable, trend_chart
-from kpiframe.render.report_text import mark, md, percent, share, table
+from kpiframe.render.report_text import mark, md, percent, share, table, why_uncorrected
 from kpiframe.report.views import DUE_WITHIN_DAYS, SUMMARY_TOP, DueItem, KpiView, Report, Uncorrected
 from kpiframe.status import format_gap, with_unit
 
@@ -136,7 +136,7 @@ def _why_uncorrected(report: Report, uncorrected: Uncorrected) -> str:
     state = f"{mark(kpi.concern)} {kpi.concern}"
     if kpi.concern != kpi.status:
         state += " by its owner's health"
-    return f"{state}; {md(uncorrected.reason)}"
+    return f"{state}; {why_uncorrected(report, uncorrected)}"
 
 
 def _overdue_note(plans: int, milestones: int) -> str:

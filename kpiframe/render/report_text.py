@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
-from kpiframe.report.views import Dated, KpiView, PlanView, Report, ScoreLine
+from kpiframe.report.views import Dated, KpiView, PlanView, Report, ScoreLine, Uncorrected
 from kpiframe.status import format_percent, with_unit
 
 STATUS_MARK = {OFF_TRACK: "🔴", AT_RISK: "🟠", ON_TRACK: "🟢", ACHIEVED: "✅"}
@@ -139,3 +139,17 @@ def plans_cell(report: Report, kpi: KpiView) -> str:
 
 def none(text: str) -> list[str]:
     return [text]
+
+
+def why_uncorrected(report: Report, found: Uncorrected) -> str:
+    """Why no plan of a KPI behind counts, each plan by its title and owner (as the gaps table names
+    them): "Renegotiate the contracts (Morgan Hale) was due 2026-06-30"."""
+    if not found.plans:
+        return md(found.reason)
+    named = []
+    for plan_id, what in found.plans:
+        plan = report.plans.get(plan_id)
+        what = what.replace("in_progress", "in progress")  # a plan's status in words, as plan_state says it
+        named.append(f"{md(plan.title)} ({md(plan.owner or 'no owner')}) {md(what)}" if plan is not None
+                     else f"{code(plan_id)} {md(what)}")
+    return "; ".join(named)

@@ -20,7 +20,7 @@ from kpiframe.report.views import (
     TradeoffView,
     Uncorrected,
 )
-from kpiframe.status import KpiStatus, why_not_correcting
+from kpiframe.status import KpiStatus, not_correcting_because, why_not_correcting
 
 
 def execution_of(framework: Framework, statuses: dict[str, KpiStatus], kpis: dict[str, KpiView],
@@ -36,17 +36,17 @@ def execution_of(framework: Framework, statuses: dict[str, KpiStatus], kpis: dic
          for m in plan.milestones if m.due is not None and m.due < today and not m.done),
         key=lambda m: (m.due, m.plan, m.title))
     behind = sorted_behind(k for k in kpis.values() if k.uncorrected)
-    uncorrected = tuple(Uncorrected(k.id, k.concern, _why_uncorrected(statuses[k.id], today)) for k in behind)
+    uncorrected = tuple(_uncorrected(k.id, k.concern, statuses[k.id], today) for k in behind)
     stale = sorted((k for k in kpis.values() if k.stale),
                    key=lambda k: (k.latest.date if k.latest and k.latest.date else date.min, k.id))
     return Execution(without_plan, tuple(p.id for p in overdue), tuple(p.id for p in blocked), tuple(milestones),
                      uncorrected, tuple(k.id for k in stale))
 
 
-def _why_uncorrected(status: KpiStatus, today: date) -> str:
-    if not status.plans:
-        return "no action plan addresses it"
-    return "; ".join(why_not_correcting(plan, today) for plan in status.plans)
+def _uncorrected(kpi: str, concern: str, status: KpiStatus, today: date) -> Uncorrected:
+    reason = "; ".join(why_not_correcting(plan, today) for plan in status.plans) or "no action plan addresses it"
+    return Uncorrected(kpi, concern, reason, tuple((plan.id, not_correcting_because(plan, today))
+                                                   for plan in status.plans))
 
 
 # --------------------------------------------------------------------------- conflicts

@@ -186,7 +186,10 @@ class OverdueMilestone:
 class Uncorrected:
     kpi: str
     status: str
-    reason: str
+    reason: str  # in plan ids: "'vendor-renegotiation' is in_progress but was due 2026-06-30; 'pilot' is blocked"
+    # Each plan of the KPI and why it does not count ("is blocked", "is planned with no due
+    # date", ...), so the report can name plans by title and owner; none: no plan addresses the KPI.
+    plans: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
