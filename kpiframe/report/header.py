@@ -138,6 +138,8 @@ def header_of(result: CheckResult, title: str, goals, kpis: dict[str, KpiView], 
                                      execution, conflicts, cannot, key_only,
                                      None if department is None else result.framework.config.department_name(department))
     missing = unread(result.framework, result.findings)
+    framework = result.framework
+    whole = department is None and not key_only
     return Header(
         title=title, organization=organization,
         today=result.today, verdict=verdict, verdict_text=verdict_text, files=summary["files"],
@@ -148,6 +150,8 @@ def header_of(result: CheckResult, title: str, goals, kpis: dict[str, KpiView], 
         key_behind=sum(1 for k in kpis.values() if k.key and k.behind),
         behind_by_health=sum(1 for k in kpis.values() if k.behind and k.status not in BEHIND),
         department=department,
+        kpis_repeated=max(summary["documents"].get("KPI", 0) - len(framework.kpis), 0) if whole else 0,
+        kpis_retired=max(len(framework.kpis) - len(kpis), 0) if whole else 0,
     )
 
 

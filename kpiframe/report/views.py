@@ -57,6 +57,9 @@ class Header:
     key_behind: int = 0  # ... of them behind (by their numbers, else by their owner's health)
     behind_by_health: int = 0  # KPIs the numbers cannot judge whose owner's health says behind
     department: str | None = None  # `report --department`: the one department reported on
+    # Why the KPI documents counted in the header outnumber the KPIs the report counts (whole report only):
+    kpis_repeated: int = 0  # KPI documents whose id an earlier one has (the id is one KPI)
+    kpis_retired: int = 0  # retired KPIs left out (`--all` shows them)
 
 
 @dataclass(frozen=True)
