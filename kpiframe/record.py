@@ -198,7 +198,7 @@ def _fragment(sentence: str) -> str:
 
 
 def _number(value: float) -> str:
-    from kpiframe.status import format_number
+    from kpiframe.numbers import format_number
 
     return format_number(value)
 

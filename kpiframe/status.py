@@ -22,7 +22,6 @@ Decisions:
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +29,7 @@ from typing import Any
 
 from kpiframe.model import KPI, ActionPlan, Framework
 from kpiframe.model.documents import Health
+from kpiframe.numbers import format_gap, format_share, with_unit
 from kpiframe.progress import (
     ACHIEVED,
     AT_RISK,
@@ -314,68 +314,12 @@ def order_statuses(statuses: dict[str, KpiStatus], sort: str = "department",
     return sorted(rows, key=lambda s: (not s.kpi.key, keys[sort](s)))
 
 
-# Beyond this, a number is shown in scientific form (1.7e+308), never as its 309 digits.
-_PLAIN_LIMIT = 1e15
-
-
-def format_number(value: float | None) -> str:
-    """A number as a person writes it: 1200, 12.5, 0.042, 1.7e+308; '-' when there is none.
-    At most 15 digits before the point, so a table or a message stays readable."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    if abs(value) >= _PLAIN_LIMIT:
-        return f"{value:.3g}"
-    if value == int(value):
-        return str(int(value))
-    if abs(value) >= 1:
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{value:.3g}"
-
-
-def json_number(value: float | None) -> float | None:
-    """A number for JSON output: a whole number as an integer (160, however it is held), else two
-    decimals (stable from run to run), but a tiny number keeps
-    three significant digits instead of becoming 0, and one past 15 digits is a float (1e+300),
-    as JSON readers hold numbers anyway, never 300 digits written out."""
-    if value is None or isinstance(value, bool):
-        return value
-    if not math.isfinite(value):
-        return None
-    if abs(value) >= _PLAIN_LIMIT:
-        return float(f"{value:.6g}")
-    if value and abs(value) < 0.01:
-        return float(f"{value:.3g}")
-    if isinstance(value, float) and value.is_integer():
-        return int(value)  # 160, as written, not 160.0 (readings are held as floats)
-    return round(value, 2) if isinstance(value, float) else value
-
-
-def format_percent(value: float) -> str:
-    """A share in whole percent (72%), bounded like :func:`format_number` (1.2e+31%)."""
-    if not math.isfinite(value):
-        return "-"
-    return f"{round(value):d}%" if abs(value) < _PLAIN_LIMIT else f"{value:.3g}%"
-
-
-def with_unit(value: float | None, unit: str | None) -> str:
-    """A number with its unit: '12%' (no space before a percent sign), '1200 USD', '3.5 days'."""
-    text = format_number(value)
-    if value is None or not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
-
-
 def threshold_text(kpi: KPI) -> str:
     """A KPI's threshold as a person reads it: '≥ 95%' (increase), '≤ 2500 ms' (decrease)."""
     if kpi.threshold is None:
         return "-"
     sign = {"increase": "≥ ", "decrease": "≤ "}.get(kpi.direction or "", "level ")
     return sign + with_unit(kpi.threshold.value, kpi.unit or "")
-
-
-def format_share(value: float) -> str:
-    """'24.5%': a share of the way with at most one decimal, as a message quotes it."""
-    return f"{format_number(round(value, 1))}%" if math.isfinite(value) else "-"
 
 
 def standing(status: KpiStatus) -> str:
@@ -390,17 +334,6 @@ def standing(status: KpiStatus) -> str:
     unit = kpi.unit or ""
     return (text + f" (latest {with_unit(progress.latest_value, unit)}, expected "
             f"{with_unit(progress.expected_value, unit)}: {format_gap(progress.gap_units, unit)})")
-
-
-def format_gap(gap_units: float | None, unit: str | None) -> str:
-    """'12 USD behind', '3 days ahead'; a gap in a percentage KPI is in percentage points, since
-    '1.3% behind' reads as a relative gap."""
-    if gap_units is None:
-        return "the gap cannot be computed"
-    unit = unit or ""
-    shown_unit = "percentage points" if unit.strip().lower() in ("%", "percent", "pct") else unit
-    side = "behind" if gap_units >= 0 else "ahead"
-    return f"{with_unit(abs(gap_units), shown_unit)} {side}"
 
 
 def measure_of(kpi: KPI, actuals: list[tuple[date, float]]) -> Measure:
@@ -439,6 +372,6 @@ def _status_of(kpi: KPI, framework: Framework, today: date, tolerances: Toleranc
 __all__ = [
     "ACHIEVED", "AT_RISK", "NO_BASELINE", "NO_DATA", "NO_DIRECTION", "NO_TARGET", "OFF_TRACK", "ON_TRACK",
     "STATUS_ORDER", "DisputedReading", "KpiStatus", "Reading", "Unjudged", "actuals_of", "correcting", "has_current_numbers",
-    "format_number", "format_percent", "json_number", "kpi_statuses", "measure_of", "order_statuses", "status_counts",
-    "threshold_text", "unjudged", "why_not_correcting", "not_correcting_because", "with_unit",
+    "kpi_statuses", "measure_of", "not_correcting_because", "order_statuses", "status_counts", "threshold_text",
+    "unjudged", "why_not_correcting",
 ]

@@ -62,7 +62,7 @@ def latest_entries(kpi: KPI) -> dict[str, tuple[int, Revision]]:
 
 def describe(value: Any, unit: str | None = "") -> str:
     """A field value in a message: '12 M USD by 2026-12-31', 'increase', 'nothing'."""
-    from kpiframe.status import with_unit
+    from kpiframe.numbers import with_unit
 
     if value is None:
         return "nothing"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kpiframe.numbers import format_percent, with_unit
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.record import CheckIn
 from kpiframe.record_health import HealthCheckIn
 from kpiframe.render.locations import FilePaths
-from kpiframe.status import KpiStatus, format_percent, threshold_text, with_unit
+from kpiframe.status import KpiStatus, threshold_text
 
 _JUDGED = (ON_TRACK, AT_RISK, OFF_TRACK)
 

@@ -15,8 +15,8 @@ from typing import Any
 from kpiframe.findings import Finding, Severity
 from kpiframe.history.compare import Change
 from kpiframe.history.verdicts import Comparison
+from kpiframe.numbers import format_number
 from kpiframe.render.report_markdown import md, table
-from kpiframe.status import format_number
 
 DIFF_VERSION = 1
 # Groups of changes, in the order they are shown, each with its title.

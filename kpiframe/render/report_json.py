@@ -12,8 +12,8 @@ import json
 from datetime import date
 from typing import Any
 
+from kpiframe.numbers import json_number
 from kpiframe.report.views import Report
-from kpiframe.status import json_number
 
 
 def render_report_json(report: Report) -> str:

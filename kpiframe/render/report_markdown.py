@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kpiframe.numbers import format_gap, with_unit
 from kpiframe.render.report_diagrams import diagrams_section
 from kpiframe.render.report_summary import summary_section
 from kpiframe.render.report_text import (
@@ -33,7 +34,6 @@ from kpiframe.report.views import (
     Report,
     TradeoffView,
 )
-from kpiframe.status import format_gap, with_unit
 from kpiframe.words import KIND_WORDS
 
 __all__ = ["findings_table", "md", "render_markdown", "table"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from kpiframe.numbers import format_gap, with_unit
 from kpiframe.render.report_diagrams import chartable, trend_chart
 from kpiframe.render.report_text import mark, md, percent, share, table, why_uncorrected
 from kpiframe.report.views import DUE_WITHIN_DAYS, SUMMARY_TOP, DueItem, KpiView, Report, Uncorrected
-from kpiframe.status import format_gap, with_unit
 
 T = TypeVar("T")
 

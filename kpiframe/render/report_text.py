@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from kpiframe.numbers import format_percent, with_unit
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.report.views import Dated, KpiView, PlanView, Report, ScoreLine, Uncorrected
-from kpiframe.status import format_percent, with_unit
 
 STATUS_MARK = {OFF_TRACK: "🔴", AT_RISK: "🟠", ON_TRACK: "🟢", ACHIEVED: "✅"}
 NO_STATUS_MARK = "⚪"

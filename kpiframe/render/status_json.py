@@ -9,7 +9,8 @@ from typing import Any
 
 from kpiframe.analysis import Unread
 from kpiframe.check import LoadedFramework
-from kpiframe.status import KpiStatus, StatusTotals, json_number
+from kpiframe.numbers import json_number
+from kpiframe.status import KpiStatus, StatusTotals
 
 STATUS_JSON_VERSION = 1
 

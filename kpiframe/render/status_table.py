@@ -12,10 +12,11 @@ from rich.text import Text
 
 from kpiframe.analysis import Unread
 from kpiframe.check import LoadedFramework
+from kpiframe.numbers import format_number, format_percent
 from kpiframe.progress import ACHIEVED, AT_RISK, OFF_TRACK, ON_TRACK
 from kpiframe.render.styled import LinePrinter
 from kpiframe.render.text import print_table
-from kpiframe.status import KpiStatus, StatusTotals, format_number, format_percent, threshold_text
+from kpiframe.status import KpiStatus, StatusTotals, threshold_text
 
 STATUS_STYLE = {ACHIEVED: "bold green", ON_TRACK: "green", AT_RISK: "yellow", OFF_TRACK: "bold red"}
 BAR_WIDTH = 10

@@ -21,10 +21,10 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
+from kpiframe.numbers import format_percent
 from kpiframe.render.status_table import HEALTH_STYLE, STATUS_STYLE
 from kpiframe.render.styled import LinePrinter
 from kpiframe.report.views import Alignment, AlignmentView, GoalEntry
-from kpiframe.status import format_percent
 
 UNLIMITED_WIDTH = 100_000
 PLAN_STYLE = {"in_progress": "green", "planned": "cyan", "blocked": "bold red", "done": "dim", "cancelled": "dim strike"}

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from datetime import date
 
 from kpiframe.model import KPI
+from kpiframe.numbers import format_gap, with_unit
 from kpiframe.progress import ACHIEVED, OFF_TRACK
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import rule
 from kpiframe.rules.snippets import ARR_BASELINE, ARR_TARGET, GOAL_2026, arr_kpi
-from kpiframe.status import KpiStatus, format_gap, standing, threshold_text, why_not_correcting, with_unit
+from kpiframe.status import KpiStatus, standing, threshold_text, why_not_correcting
 
 EXAMPLE_TODAY = date(2026, 6, 30)
 

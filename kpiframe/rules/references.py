@@ -9,10 +9,10 @@ from kpiframe.findings import Fix
 from kpiframe.load.document import path_text
 from kpiframe.model import KPI, ActionPlan, Document, Driver, Goal, Tradeoff
 from kpiframe.model.framework import InvalidDocument
+from kpiframe.numbers import format_number
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import documents, rule
 from kpiframe.rules.snippets import COMPANY_GOAL, NEW_ARR_KPI
-from kpiframe.status import format_number
 from kpiframe.suggest import Suggester, closest, one_edit_away
 
 _GOAL_AND_KPI = documents(COMPANY_GOAL, NEW_ARR_KPI + "    supports: [{ref}]\n")

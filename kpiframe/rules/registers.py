@@ -24,10 +24,11 @@ import itertools
 from collections.abc import Iterator
 
 from kpiframe.model import KPI
+from kpiframe.numbers import with_unit
 from kpiframe.rules.context import Problem, RuleContext, problem
 from kpiframe.rules.declare import documents, rule
 from kpiframe.rules.snippets import COMPANY_GOAL
-from kpiframe.status import threshold_text, with_unit
+from kpiframe.status import threshold_text
 
 _KPI_HEAD = """
     kind: KPI
