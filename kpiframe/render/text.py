@@ -57,11 +57,19 @@ def _place(shown: str, finding: Finding) -> str:
 
 MESSAGE_INDENT = "    "
 HINT = "hint: "
+_HEAD_AFTER_PLACE = "  " + " " * 7 + "  " + " "  # what a finding's first line adds to its place, code and slug
 
 
 def _print_finding(printer: LinePrinter, place: str, finding: Finding, wrap_at: int | None = None) -> None:
     line = Text(place, style="bold")
     line.append("  ")
+    if wrap_at is not None and cell_len(place) + len(_HEAD_AFTER_PLACE) + len(finding.code) + len(finding.rule) > wrap_at:
+        # The place alone is most of the line: it goes on a line of its own (a path longer than the
+        # terminal folded, as the terminal would), and severity and code start the next, at the
+        # message's indent, so the message and its hint still line up under them.
+        for piece in Text(place.rstrip(), style="bold").wrap(printer.console, wrap_at, overflow="fold"):
+            printer.print(piece)
+        line = Text(MESSAGE_INDENT)
     line.append(f"{finding.severity.value:<7}", style=SEVERITY_STYLE[finding.severity])
     line.append(f"  {finding.code} ", style="bold")
     line.append(f"{finding.rule}  ", style="dim")
