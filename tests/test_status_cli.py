@@ -227,3 +227,19 @@ def test_status_takes_today_from_the_environment(root):
 def test_status_on_a_missing_folder_is_a_usage_error(tmp_path):
     result = run(str(tmp_path / "nowhere"), "--today", TODAY)
     assert result.exit_code == 2
+
+
+def test_status_laid_out_by_rich_keeps_emoji_codes_in_framework_text_literal(tmp_path):
+    """A ':' in a cell hands the table to rich, which turned `:tada:` in an organization name into
+    an emoji, even in a pipe (trial 17): framework text is inert in every output."""
+    from tests.conftest import write_tree
+
+    root = write_tree(tmp_path / "fw", {
+        "kpiframe.yaml": "organization: 'Party :tada: Co'\ndepartments: [ops]\n",
+        "fw.yaml": "kind: Goal\nid: grow\ntitle: Grow\nlevel: company\n---\n"
+                   "kind: KPI\nid: a\nname: ':rocket: launches'\ndepartment: ops\nowner: O\nunit: 'h:m'\n"
+                   "direction: increase\nsupports: [grow]\n"})
+    result = CliRunner().invoke(app, ["status", str(root), "--today", "2026-06-30"],
+                                env={"NO_COLOR": "1", "COLUMNS": "200", "FORCE_COLOR": None, "KPIFRAME_TODAY": None})
+    assert result.output.splitlines()[0].rstrip() == "Party :tada: Co: KPI status at 2026-06-30"
+    assert "🎉" not in result.output and "h:m" in result.output

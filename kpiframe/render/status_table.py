@@ -141,7 +141,9 @@ def _justify(text: str, width: int, justify: str) -> str:
 
 def _print_rich_table(console: Console, title: str, columns: tuple[tuple[str, str], ...],
                       rows: list[list[Text | str]], sections: list[bool]) -> None:
-    table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    # Text, not str: rich reads :emoji: codes in a plain string, and framework text stays as written.
+    table = Table(title=Text(title, style="table.title"), title_justify="left", header_style="bold",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
     # Ids, numbers and bars stay on one line; only the department wraps when the terminal is narrow.
     table.add_column("KPI", no_wrap=True)
     table.add_column("Department", overflow="fold", min_width=10)
@@ -157,7 +159,7 @@ def _print_rich_table(console: Console, title: str, columns: tuple[tuple[str, st
     for row, end_section in zip(rows, sections):
         # Sorted by department, a rule between departments makes each one's block easy to find;
         # key KPIs come first, as a block of their own.
-        table.add_row(*row, end_section=end_section)
+        table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in row), end_section=end_section)
     print_table(console, table)
 
 
