@@ -278,8 +278,12 @@ def latest_actual(actuals: Iterable[tuple[date, float]], today: date) -> tuple[d
             raw_date, raw_value = entry
         except (TypeError, ValueError):
             continue
-        when = _as_date(raw_date)
-        value = _finite(raw_value)
+        when: date | None
+        value: float | None
+        if raw_date.__class__ is date and raw_value.__class__ is float and math.isfinite(raw_value):
+            when, value = raw_date, raw_value  # the common case, settled actuals: no conversion needed
+        else:
+            when, value = _as_date(raw_date), _finite(raw_value)
         if when is None or value is None or when > today:
             continue
         if best is None or when >= best[0]:
