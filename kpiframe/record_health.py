@@ -33,16 +33,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
 from kpiframe.check import LoadedFramework
+from kpiframe.model.documents import HealthLevel
 from kpiframe.record import CheckInRefused, check_in_day, live_kpi
 from kpiframe.textedit import Edit, apply_edits, line_end, newline_of
 from kpiframe.yamlspans import field_span, kept_comments, last_end
 
-LEVELS = ("okay", "attention", "problem")
+LEVELS = get_args(HealthLevel)  # the schema's levels, in its order
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,12 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _behind_by_health(kpis: dict[str, KpiView]) -> int:
+    """KPIs behind by their owner's health: the numbers cannot judge them (so they are also counted
+    as "cannot be judged"), and course correction acts on the owner's word. Said in both places."""
+    return sum(1 for k in kpis.values() if k.behind and k.status not in BEHIND)
+
+
 def _verdict(errors: int, warnings: int, empty: bool, kpis: dict[str, KpiView], execution: Execution,
              conflicts: Conflicts, cannot: Unjudged, key_only: bool = False,
              department: str | None = None) -> tuple[str, str]:
@@ -78,9 +84,7 @@ def _verdict(errors: int, warnings: int, empty: bool, kpis: dict[str, KpiView], 
         text += " (the whole framework)"
     counts = Counter(k.status for k in kpis.values())
     behind = counts[OFF_TRACK] + counts[AT_RISK]
-    # Behind by the owner's health: the numbers cannot judge them (so they are also counted as
-    # "cannot be judged"), and course correction acts on the owner's word. Said in both places.
-    by_health = sum(1 for k in kpis.values() if k.behind and k.status not in BEHIND)
+    by_health = _behind_by_health(kpis)
     judged = len(kpis) - cannot.total
     if not kpis:  # say which slice is empty, and why: "there are no KPIs" was false under --key
         if key_only:
@@ -148,7 +152,7 @@ def header_of(result: CheckResult, title: str, goals, kpis: dict[str, KpiView], 
         scorecard=_scorecard(goals, kpis, conflicts, cannot), cannot_be_judged=cannot,
         key_kpis=sum(k.key for k in kpis.values()),
         key_behind=sum(1 for k in kpis.values() if k.key and k.behind),
-        behind_by_health=sum(1 for k in kpis.values() if k.behind and k.status not in BEHIND),
+        behind_by_health=_behind_by_health(kpis),
         department=department,
         kpis_repeated=max(summary["documents"].get("KPI", 0) - len(framework.kpis), 0) if whole else 0,
         kpis_retired=max(len(framework.kpis) - len(kpis), 0) if whole else 0,
