@@ -26,7 +26,7 @@ import networkx as nx
 from kpiframe.findings import Finding
 from kpiframe.influence import ConflictScan, KpiPole, Settlement, SignedGraph, agreements_of, find_conflicts
 from kpiframe.model import Framework, Tradeoff
-from kpiframe.status import KpiStatus, kpi_statuses, status_counts
+from kpiframe.status import DisputedReading, KpiStatus, kpi_statuses, settled_readings, status_counts
 
 if TYPE_CHECKING:
     from kpiframe.sources import ResolvedQuery
@@ -45,6 +45,17 @@ class SummaryFacts:
     kpis_by_status: dict[str, int] | None = None  # in STATUS_ORDER, zeros included
     kpis_without_direction: int | None = None  # left out of the conflict search; said only when some are
     resolved_conflicts: int | None = None  # cross-department conflicts a trade-off covers
+
+    @classmethod
+    def merged(cls, parts: list[SummaryFacts]) -> SummaryFacts:
+        """One summary from the facts of processes that ran the rules between them: each fact
+        from whichever process computed it (any that did computes it the same way)."""
+        known: dict[str, Any] = {}
+        for part in parts:
+            for name, value in vars(part).items():
+                if value is not None:
+                    known.setdefault(name, value)
+        return cls(**known)
 
     def as_dict(self) -> dict[str, Any]:
         """The facts that are known, by name in alphabetical order (the JSON summary's keys)."""
@@ -206,6 +217,18 @@ class Analysis:
     def kpi_statuses(self) -> dict[str, KpiStatus]:
         """Every KPI's progress, staleness and plans at today, by id, in the framework's order."""
         return kpi_statuses(self.framework, self.today)
+
+    @cached_property
+    def disputed_actuals(self) -> dict[str, tuple[DisputedReading, ...]]:
+        """The KPIs with two different actuals for one date, and those readings, by id, in the
+        framework's order. Taken from the statuses when they are computed, else read without
+        them (a sixth of their cost), so that rules needing only this do not need the statuses."""
+        statuses = self.__dict__.get("kpi_statuses")
+        if statuses is not None:
+            return {kpi_id: status.disputed for kpi_id, status in statuses.items() if status.disputed}
+        framework, today = self.framework, self.today
+        found = {kpi_id: settled_readings(kpi, framework, today)[1] for kpi_id, kpi in framework.kpis.items()}
+        return {kpi_id: disputed for kpi_id, disputed in found.items() if disputed}
 
     # ------------------------------------------------------------------ data sources
 

@@ -52,6 +52,15 @@ class LoadOptions:
 class CheckOptions(LoadOptions):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    # Run some of a large framework's rules in a forked helper (rules.engine.run_rules). The
+    # answers the helper computes stay there, so only a caller that reads no analysis afterwards
+    # (the `check` command) asks for it; the report, which reads it, gets each answer computed once.
+    share_rules: bool = False
+
+
+# Below this many documents the rules take too little time to be worth a helper (a fork, and
+# the findings sent back, cost about 10 ms).
+SHARE_RULES_MIN_DOCUMENTS = 2_000
 
 
 @dataclass
@@ -263,8 +272,9 @@ def check_loaded(loaded: LoadedFramework, options: CheckOptions = CheckOptions()
         with _timed(timings, "rules"):
             stage.enter("running rules")
             findings += selection.config_findings
-            findings += run_rules(context, selection, stage)
-            facts = loaded.analysis.summary_facts()  # before any view computes more answers
+            share = options.share_rules and loaded.jobs > 1 and len(framework.documents) >= SHARE_RULES_MIN_DOCUMENTS
+            found, facts = run_rules(context, selection, stage, share=share)  # facts: before views compute more
+            findings += found
             active, suppressed = settle_findings(findings, framework, selection)
     stage.enter("rendering")
     return CheckResult(root=loaded.root, framework=framework, today=loaded.today, findings=active,

@@ -1,4 +1,4 @@
-"""Forked helper processes, shared by the parallel parse and the rules split.
+"""Forked helper processes: the parallel parse's workers, and :func:`fork_work` for the rules.
 
 Plain ``os.fork`` and pipes rather than multiprocessing: a helper shares the parent's memory
 without pickling it, starts in milliseconds, and its death shows as end-of-file on its pipe, so
@@ -12,6 +12,8 @@ import os
 import pickle
 import signal
 import struct
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, cast
 
 _LENGTH = struct.Struct("<Q")
 # Where there is no fork (Windows), every caller does all its work in one process.
@@ -22,8 +24,16 @@ _STOPPING = {signal.SIGINT, signal.SIGTERM}
 _LIVE: set[int] = set()
 
 
+Result = TypeVar("Result")
+
+
 class WorkerError(Exception):
-    """A bug that happened in a helper process; the message names the exception it raised."""
+    """A bug that happened in a helper process; the message names the exception it raised.
+    ``where``: what the helper was doing, when it could tell (see :func:`fork_work`)."""
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 def fork_with_pipe() -> tuple[int, int, int] | None:
@@ -109,3 +119,51 @@ def stop_all() -> None:
     """Stop and reap every helper still running: kpiframe is leaving (Ctrl-C, SIGTERM)."""
     for pid in sorted(_LIVE):
         finish(pid, kill=True)
+
+
+class Beside(Generic[Result]):
+    """Work running in a forked helper (:func:`fork_work`)."""
+
+    def __init__(self, pid: int, read_end: int) -> None:
+        self.pid = pid
+        self._pipe = os.fdopen(read_end, "rb")
+        self._done = False
+
+    def result(self) -> tuple[Result] | None:
+        """Wait for the work: ``(what it returned,)``, or None when the helper died without
+        answering (killed, out of memory): the caller then does the work itself. A bug in the
+        work raises :class:`WorkerError` here."""
+        message = cast("tuple[Any, ...] | None", receive(self._pipe))  # what fork_work sends
+        self.close()
+        if message is None:
+            return None
+        if message[0] == "error":
+            raise WorkerError(message[1], message[2])
+        return (cast(Result, message[1]),)
+
+    def close(self) -> None:
+        """Stop the helper if it is still at work, and reap it; safe to call twice."""
+        if not self._done:
+            self._done = True
+            self._pipe.close()
+            finish(self.pid, kill=True)  # it has answered or died by now, unless the caller gave up
+
+
+def fork_work(work: Callable[[], Result], where: Callable[[], str | None] = lambda: None) -> Beside[Result] | None:
+    """Start ``work`` in a forked helper, which shares this process's memory as it was at the
+    fork and sends back only what ``work`` returns (pickled). None when no process can be had:
+    the caller does the work itself. ``where`` is asked in the helper when the work raises, to
+    say what it was doing. Close the handle (:meth:`Beside.close`) in a ``finally``."""
+    forked = fork_with_pipe()
+    if forked is None:
+        return None
+    pid, read_end, write_end = forked
+    if pid == 0:  # pragma: no cover - the helper, whose coverage is not collected
+        try:
+            answer = work()
+            send(write_end, ("done", answer))
+        except BaseException as exc:  # noqa: BLE001 - a bug: the parent reports it
+            send(write_end, ("error", f"{type(exc).__name__}: {exc}", where()))
+        finally:
+            os._exit(0)  # no atexit handlers, no flushing of stdout buffers inherited from the parent
+    return Beside(pid, read_end)

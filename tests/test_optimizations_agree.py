@@ -1,8 +1,10 @@
 """Every speed-up is an optimization, never a change of answer: a generated framework gives the
-same findings with parallel or serial parsing and with the garbage collector paused or not."""
+same findings with parallel or serial parsing, with its rules shared with a helper or not, and
+with the garbage collector paused or not."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from datetime import date
@@ -10,10 +12,13 @@ from datetime import date
 import pytest
 
 from benchmarks.generate import generate
+from kpiframe import check as check_module
+from kpiframe.analysis import SummaryFacts
 from kpiframe.check import CheckOptions, run_check
 from kpiframe.forking import WorkerError
 from kpiframe.load import parallel
 from kpiframe.render.json_out import render_check_json
+from kpiframe.rules import engine, registry
 from kpiframe.stage import Stage
 
 
@@ -141,3 +146,77 @@ def test_deep_nesting_is_judged_the_same_by_a_worker(tmp_path, monkeypatch, dept
     assert [f["rule"] for f in serial["findings"] if f["file"] == "zz/deep.yaml"] == [expected]
 
 
+
+
+# The rules of a large framework shared with a forked helper (rules.engine.run_rules)
+
+def _with_rule(monkeypatch, slug: str, check) -> None:
+    monkeypatch.setitem(registry.RULES, slug, dataclasses.replace(registry.RULES[slug], check=check))
+
+
+def test_rules_shared_with_a_helper_give_the_same_findings_and_summary(generated, monkeypatch):
+    baseline = findings_json(generated, jobs=1)
+    monkeypatch.setattr(check_module, "SHARE_RULES_MIN_DOCUMENTS", 0)
+    started = []
+    real_fork_work = engine.fork_work
+
+    def counting(*args, **kwargs):
+        beside = real_fork_work(*args, **kwargs)
+        started.append(beside)
+        return beside
+
+    monkeypatch.setattr(engine, "fork_work", counting)
+    assert findings_json(generated, jobs=2, share_rules=True) == baseline
+    assert started and started[0] is not None, "a helper ran some of the rules"
+    assert "kpis_by_status" in baseline["summary"], "a fact computed in the helper came back"
+    assert findings_json(generated, jobs=1, share_rules=True) == baseline  # KPIFRAME_JOBS=1: no helper
+    assert len(started) == 1
+
+
+def test_a_rules_helper_that_dies_has_its_rules_run_here(generated, monkeypatch):
+    baseline = findings_json(generated, jobs=1)
+    monkeypatch.setattr(check_module, "SHARE_RULES_MIN_DOCUMENTS", 0)
+    parent, stale = os.getpid(), registry.RULES["stale-kpi"].check
+
+    def dies_in_the_helper(ctx):
+        if os.getpid() != parent:
+            os._exit(9)  # as if killed by the out-of-memory killer
+        return stale(ctx)
+
+    _with_rule(monkeypatch, "stale-kpi", dies_in_the_helper)
+    assert findings_json(generated, jobs=2, share_rules=True) == baseline
+
+
+def test_a_bug_in_a_rules_helper_is_reported_with_its_rule(generated, monkeypatch):
+    monkeypatch.setattr(check_module, "SHARE_RULES_MIN_DOCUMENTS", 0)
+    parent = os.getpid()
+
+    def fails_in_the_helper(ctx):
+        if os.getpid() != parent:
+            raise KeyError("simulated bug")
+        return iter(())
+
+    _with_rule(monkeypatch, "stale-kpi", fails_in_the_helper)
+    stage = Stage()
+    with pytest.raises(WorkerError, match="KeyError: 'simulated bug'"):
+        run_check(generated, CheckOptions(today=date(2026, 9, 30), jobs=2, share_rules=True), stage)
+    assert stage.name == "running rule KF310 stale-kpi"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the helper was reaped
+
+
+def test_the_helper_takes_whole_families_from_the_last_up_to_half_the_rules():
+    rules = [r for r in registry.all_rules() if r.check is not None]
+    theirs = engine.helper_share(rules)
+    assert theirs == rules[len(rules) - len(theirs):] and 0 < len(theirs) <= len(rules) // 2
+    families = {r.code[:3] for r in theirs}
+    assert not families & {r.code[:3] for r in rules[:len(rules) - len(theirs)]}, "no family is split"
+    only_one_family = [r for r in rules if r.code.startswith("KF3")]
+    assert engine.helper_share(only_one_family) == [], "one family is never split"
+
+
+def test_summary_facts_merge_takes_each_fact_from_the_process_that_computed_it():
+    here = SummaryFacts(capped_conflicts=2, resolved_conflicts=1)
+    helper = SummaryFacts(kpis_by_status={"on-track": 3})
+    assert SummaryFacts.merged([here, helper]).as_dict() == {
+        "capped_conflicts": 2, "kpis_by_status": {"on-track": 3}, "resolved_conflicts": 1}

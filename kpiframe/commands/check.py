@@ -59,7 +59,8 @@ def check(
     unknown = unknown_selectors(selected + ignored)
     if unknown:
         raise typer.BadParameter(unknown_selectors_message(unknown))
-    options = CheckOptions(today=parse_today(today), select=selected, ignore=ignored, today_from=today_from(context))
+    options = CheckOptions(today=parse_today(today), select=selected, ignore=ignored, today_from=today_from(context),
+                           share_rules=True)
     if (fix or diff) and since is not None:
         usage_error("--fix and --diff change the working tree; leave out --since")
     if fix or diff:

@@ -208,9 +208,10 @@ def _references(document: Document) -> Iterable[tuple[tuple, str, tuple[type[Doc
                           "      - {date: 2026-06-30, value: 2600000}\n",
 )
 def conflicting_actuals(ctx: RuleContext) -> Iterator[Problem]:
-    for status in ctx.analysis.kpi_statuses.values():
-        kpi = status.kpi
-        for dispute in status.disputed:
+    kpis = ctx.framework.kpis
+    for kpi_id, disputed in ctx.analysis.disputed_actuals.items():
+        kpi = kpis[kpi_id]
+        for dispute in disputed:
             first_file, first_line, _ = dispute.first.place(kpi)
             file, line, column = dispute.later.place(kpi)
             message = (f"{kpi.label} has two different actuals for {dispute.later.date}: "
