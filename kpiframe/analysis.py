@@ -222,13 +222,19 @@ class Analysis:
     def disputed_actuals(self) -> dict[str, tuple[DisputedReading, ...]]:
         """The KPIs with two different actuals for one date, and those readings, by id, in the
         framework's order. Taken from the statuses when they are computed, else read without
-        them (a sixth of their cost), so that rules needing only this do not need the statuses."""
+        them (a twentieth of their cost: only KPIs with a date given twice are settled), so that rules needing only this do not need the statuses."""
         statuses = self.__dict__.get("kpi_statuses")
         if statuses is not None:
             return {kpi_id: status.disputed for kpi_id, status in statuses.items() if status.disputed}
-        framework, today = self.framework, self.today
-        found = {kpi_id: settled_readings(kpi, framework, today)[1] for kpi_id, kpi in framework.kpis.items()}
-        return {kpi_id: disputed for kpi_id, disputed in found.items() if disputed}
+        framework, today, rows = self.framework, self.today, self.framework.csv_actuals
+        found = {}
+        for kpi_id, kpi in framework.kpis.items():
+            dates = [actual.date for actual in kpi.actuals] + [row.date for row in rows.get(kpi_id, ())]
+            if len(set(dates)) < len(dates):  # only a date given twice can be disputed
+                disputed = settled_readings(kpi, framework, today)[1]
+                if disputed:
+                    found[kpi_id] = disputed
+        return found
 
     # ------------------------------------------------------------------ data sources
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kpiframe.check import LoadOptions, load_framework
 from tests.conftest import by_rule, check_tree
 
 GOAL = "kind: Goal\nid: grow\ntitle: Grow\nlevel: company\n"
@@ -99,6 +100,19 @@ def test_two_csv_files_that_disagree_do_not_depend_on_file_order(framework):
     assert "12 (data/a.csv:2) and 8.4 (data/b.csv:2)" in finding.message
     # Judged at the last reading nobody disputes, and the message said the disputed one is not used.
     assert result.analysis.kpi_statuses["arr"].progress.latest_date == date(2026, 5, 31)
+
+
+def test_the_disputed_actuals_are_the_same_read_alone_or_from_the_statuses(framework):
+    """conflicting-actuals reads them without the statuses (its process may not compute them)."""
+    files = {"goals.yaml": GOAL, "kpis.yaml": kpi("arr", *TARGET, "actuals:", "  - {date: 2026-06-15, value: 12}"),
+             "p.yaml": PLAN, "o.yaml": kpi("other", "actuals:", "  - {date: 2026-06-15, value: 1}"),
+             "data/a.csv": "kpi,date,value\narr,2026-06-15,8.4\nother,2026-06-15,1\n"}
+    root = framework(files, config=CSV_CONFIG)
+    alone = load_framework(root, LoadOptions(today=date(2026, 9, 30))).analysis
+    after = load_framework(root, LoadOptions(today=date(2026, 9, 30))).analysis
+    after.kpi_statuses  # noqa: B018 - computed first, so the disputes are taken from them
+    assert list(alone.disputed_actuals) == ["arr"], "an identical repeat is no dispute"
+    assert alone.disputed_actuals == after.disputed_actuals
 
 
 def test_two_rows_of_one_csv_file_that_disagree(framework):
