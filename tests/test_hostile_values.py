@@ -9,9 +9,12 @@ import re
 from datetime import date
 
 import pytest
+from pydantic_core import PydanticCustomError
 from typer.testing import CliRunner
 
 from kpiframe.cli import app
+from kpiframe.load.document import Text
+from kpiframe.model import types
 from kpiframe.progress import is_stale, next_due
 from tests.conftest import write_tree
 
@@ -131,3 +134,29 @@ def test_huge_and_tiny_numbers_are_readable_and_bounded_in_every_view(tmp_path):
             assert max(map(len, text.splitlines())) < 200, f"{view}: a table sized by a number"
     status = run_view(("status",), root)
     assert "1.7e+308" in status and "1e+300" in status and "4.94e-324" in status
+
+
+_NUMBER_TEXTS = ["12", "0012", "2400000", "0.93", "12.", ".5", ".", "..5", "1.2.3", "-3", "+4.5", "1e5", "1E-3",
+                 " 12", "12 ", "1_000", "١٢", "²", "12٫5", "inf", ".inf", ".nan", "NaN", "", "1" * 400 + ".5",
+                 "9" * 5000, "0x1f", "12%"]
+_DATE_TEXTS = ["2026-06-15", "2026-13-45", "2026-02-30", " 2026-06-15", "2026-06-15 ", "2026-W24-1", "20260615",
+               "２０２６-06-15", "2026-6-15", ""]
+
+
+def _outcome(parse, value):
+    try:
+        return "ok", parse(value), type(parse(value))
+    except PydanticCustomError as error:
+        return "error", error.type, error.message()
+
+
+@pytest.mark.parametrize("text", _NUMBER_TEXTS)
+def test_the_number_shortcut_reads_every_text_as_the_careful_reading_does(text):
+    assert _outcome(types.parse_number, text) == _outcome(types._parse_any_number, text)
+    assert _outcome(types.parse_number, Text(text)) == _outcome(types._parse_any_number, Text(text))
+
+
+@pytest.mark.parametrize("text", _DATE_TEXTS)
+def test_the_date_shortcut_reads_every_text_as_the_careful_reading_does(text):
+    assert _outcome(types.parse_date, text) == _outcome(types._parse_any_date, text)
+    assert _outcome(types.parse_date, Text(text)) == _outcome(types._parse_any_date, Text(text))

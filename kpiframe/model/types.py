@@ -40,6 +40,21 @@ def describe(value: Any) -> str:
 
 
 def parse_number(value: Any) -> float | int:
+    # Most numbers are plain digits with at most one point (2400000, 0.93): read those at once.
+    # Text (quoted) is a str subclass, so `type(...) is str` keeps it on the careful path below.
+    if type(value) is str and value.isascii():
+        bare = value.replace(".", "", 1)
+        if bare.isdigit():
+            if len(bare) == len(value):
+                return _whole_number(value)
+            number = float(value)
+            if math.isfinite(number):
+                return number
+    return _parse_any_number(value)
+
+
+def _parse_any_number(value: Any) -> float | int:
+    """:func:`parse_number` without its shortcut (tests/test_hostile_values.py keeps them equal)."""
     if isinstance(value, bool) or value is None:
         raise PydanticCustomError("kf_number", "must be a number, got {got}", {"got": describe(value)})
     if isinstance(value, (int, float)):
@@ -81,6 +96,16 @@ def _whole_number(text: str) -> int:
 
 
 def parse_date(value: Any) -> date:
+    if type(value) is str and _DATE_RE.fullmatch(value):  # the usual case: as below, without strip()
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass  # 2026-13-45: said below
+    return _parse_any_date(value)
+
+
+def _parse_any_date(value: Any) -> date:
+    """:func:`parse_date` without its shortcut (tests/test_hostile_values.py keeps them equal)."""
     if isinstance(value, date):
         return value
     if isinstance(value, str) and _DATE_RE.fullmatch(value.strip()):
