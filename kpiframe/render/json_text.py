@@ -22,13 +22,15 @@ class _Unknown(Exception):
     pass
 
 
-def dumps_indented(value: Any, indent: int = 2) -> str:
-    """``json.dumps(value, indent=indent, ensure_ascii=False)``."""
+def dumps_indented(value: Any, indent: int = 2, level: int = 0) -> str:
+    """``json.dumps(value, indent=indent, ensure_ascii=False)``; ``level``: as written nested that
+    deep in an indented document (every line after the first indented ``level`` times more)."""
     out: list[str] = []
     try:
-        _write(value, out, "\n", " " * indent)
+        _write(value, out, "\n" + " " * (indent * level), " " * indent)
     except (_Unknown, RecursionError):
-        return json.dumps(value, indent=indent, ensure_ascii=False)
+        text = json.dumps(value, indent=indent, ensure_ascii=False)
+        return text.replace("\n", "\n" + " " * (indent * level)) if level else text  # strings hold no raw newline
     return "".join(out)
 
 
