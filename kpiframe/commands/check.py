@@ -16,6 +16,7 @@ from kpiframe.commands.common import (
     SinceOpt,
     TodayOpt,
     choice,
+    collector_paused,
     load_pair,
     parse_today,
     run_check,
@@ -51,8 +52,9 @@ def check(
 
     With --since REV, also compare with the framework at that git revision: targets relaxed,
     baselines changed and directions flipped without a `revisions:` entry, KPIs deleted."""
-    from kpiframe.check import CheckOptions
-    from kpiframe.rules.engine import unknown_selectors, unknown_selectors_message
+    with collector_paused():
+        from kpiframe.check import CheckOptions
+        from kpiframe.rules.engine import unknown_selectors, unknown_selectors_message
 
     started = time.perf_counter()
     selected, ignored = split_selectors(select), split_selectors(ignore)
