@@ -27,3 +27,13 @@ def test_json_check_does_not_import_rich(tmp_path):
     loaded = imported_modules("check", str(tmp_path), "--format", "json")
     assert "pydantic" in loaded  # the check did run
     assert not [m for m in loaded if m.split(".")[0] == "rich"]
+
+
+def test_text_check_of_a_folder_imports_no_toml_parser_and_no_tables(tmp_path):
+    # tomllib only for a configuration in pyproject.toml; rich's tables only for the table views
+    (tmp_path / "kpiframe.yaml").write_text("organization: Acme\n")
+    (tmp_path / "a.yaml").write_text("kind: Driver\nid: d\ntitle: D\n")
+    loaded = imported_modules("check", str(tmp_path))
+    assert "rich.console" in loaded  # the text report was printed
+    assert "tomllib" not in loaded
+    assert "rich.table" not in loaded

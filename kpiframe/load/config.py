@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 CONFIG_NAMES = ("kpiframe.yaml", "kpiframe.yml")
@@ -32,6 +31,8 @@ def _has_kpiframe_table(pyproject: Path) -> bool:
         raw = pyproject.read_bytes()
     except OSError:
         return False  # cannot be read, so nothing says it is ours
+    import tomllib  # here: most frameworks keep their configuration in kpiframe.yaml
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):

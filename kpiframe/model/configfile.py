@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +92,8 @@ def _pyproject_from_bytes(data: bytes, rel: str) -> tuple[Config, RawDocument | 
     text, problem = decode_utf8(data)
     if problem is not None:
         return Config(), None, [Finding(rule="unreadable-file", file=rel, **problem)]
+    import tomllib  # here: most frameworks keep their configuration in kpiframe.yaml
+
     try:
         table = tomllib.loads(text).get("tool", {}).get("kpiframe")
     except tomllib.TOMLDecodeError as exc:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.measure import Measurement
-from rich.table import Table
 from rich.text import Text
 
 from kpiframe.check import CheckResult
@@ -19,6 +19,9 @@ from kpiframe.render.locations import FilePaths
 from kpiframe.render.styled import LinePrinter
 from kpiframe.render.timings import timings_text
 from kpiframe.words import kinds, plural
+
+if TYPE_CHECKING:
+    from rich.table import Table  # only the table views build tables (render/status_table.py): check never does
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
