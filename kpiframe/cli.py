@@ -1,8 +1,6 @@
 """Stage 7: the command line. The typer app, the commands mounted in order (each lives in
 :mod:`kpiframe.commands`), and :func:`main`, which turns whatever escapes a command into an exit code."""
 
-from __future__ import annotations
-
 import sys
 
 import typer

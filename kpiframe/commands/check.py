@@ -1,7 +1,5 @@
 """`kpiframe check`, `rules` and `explain`: the linter's commands."""
 
-from __future__ import annotations
-
 import os
 import time
 from pathlib import Path
@@ -93,7 +91,7 @@ def check(
     raise typer.Exit(result.exit_code(fail_on.value))
 
 
-def _append_step_summary(result: CheckResult, path: Path) -> None:
+def _append_step_summary(result: "CheckResult", path: Path) -> None:
     """Add the findings to GitHub's step summary: appended, as GitHub expects (other steps' and
     tools' summaries share the file)."""
     from kpiframe.fsutil import append_text, could_not_write, refuse_inputs
@@ -126,7 +124,7 @@ def explain(rule: str = typer.Argument(..., metavar="RULE", help="A rule code (K
     emit(explain_text(found))
 
 
-def _write_report(result: CheckResult, fmt: str, output_file: Path, elapsed: float, timings: bool,
+def _write_report(result: "CheckResult", fmt: str, output_file: Path, elapsed: float, timings: bool,
                   rendering: dict[str, Any]) -> None:
     """`check --output-file`: the report goes to the file, the summary line to stdout."""
     from kpiframe.render.formats import render_check
@@ -140,7 +138,7 @@ def _write_report(result: CheckResult, fmt: str, output_file: Path, elapsed: flo
         console.print(timings_line(result), soft_wrap=True)
 
 
-def _fixed(context: typer.Context, path: Path, options: CheckOptions, *, diff: bool, quiet: bool) -> CheckResult:
+def _fixed(context: typer.Context, path: Path, options: "CheckOptions", *, diff: bool, quiet: bool) -> "CheckResult":
     """`check --fix`: fix, say what was fixed, and hand back the check after it. `check --diff`:
     print the diff and exit (1 when there is something to fix)."""
     from kpiframe.fixes import run_fixes, unified_diff

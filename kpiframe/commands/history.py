@@ -1,7 +1,5 @@
 """`kpiframe diff` and `kpiframe history`: the framework across git revisions."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 

@@ -7,8 +7,6 @@ reported, and normal: they are the gaps to close), 2 when the import was refused
 could not be read or a file could not be written.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import date
 from enum import Enum

@@ -1,8 +1,6 @@
 """``kpiframe pull``: the command. The work is in :mod:`kpiframe.pull`, the output in
 :mod:`kpiframe.render.pull_view`."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 

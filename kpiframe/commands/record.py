@@ -1,7 +1,5 @@
 """`kpiframe record`: a check-in, appended safely to the actuals."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

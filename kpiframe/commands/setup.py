@@ -1,7 +1,5 @@
 """`kpiframe schema` and `kpiframe init`: setting a framework up."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 

@@ -1,8 +1,6 @@
 """The commands that show a framework without judging the build: `status`, `report`, `tree`,
 `graph` and `impact`. Each loads, asks the analysis, and hands the answer to a renderer."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer
