@@ -1,7 +1,5 @@
 """The configuration: ``kpiframe.yaml`` at the framework root, or ``[tool.kpiframe]`` in pyproject.toml."""
 
-from __future__ import annotations
-
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
@@ -26,7 +24,7 @@ class Tolerances(_Section):
     at_risk: Number = 25
 
     @model_validator(mode="after")
-    def _bands_in_order(self) -> Tolerances:
+    def _bands_in_order(self) -> "Tolerances":
         if self.at_risk < self.on_track:  # the at-risk band would be empty: nothing could be at risk
             raise PydanticCustomError(
                 "kf_tolerances", "must give `at_risk` at least `on_track`, got on_track {on_track} and at_risk "
@@ -52,7 +50,7 @@ class PullSettings(_Section):
     concurrency: Count = 4  # queries in flight per source
 
     @model_validator(mode="after")
-    def _usable(self) -> PullSettings:
+    def _usable(self) -> "PullSettings":
         pure = PurePosixPath(self.output)
         if pure.is_absolute() or ".." in pure.parts or pure.suffix.lower() != ".csv" or not pure.stem:
             raise PydanticCustomError(

@@ -4,8 +4,6 @@ Field names are the file format's contract (see the README's format reference). 
 forbids unknown fields, so that a typo (``tagret``) is reported instead of ignored.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, ClassVar, Final, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr

@@ -5,8 +5,6 @@ text into numbers, dates and yes/no only where the schema wants them, and refuse
 a guess: a quoted "12%" in a number field, ``.inf``, a date like 2026-13-45.
 """
 
-from __future__ import annotations
-
 import math
 import re
 from datetime import date
