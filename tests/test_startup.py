@@ -38,6 +38,7 @@ def test_text_check_of_a_folder_imports_no_toml_parser_and_no_tables(tmp_path):
     assert "rich.console" in loaded  # the text report was printed
     assert "tomllib" not in loaded
     assert "rich.table" not in loaded
+    assert "kpiframe.load.gitrepo" not in loaded  # git plumbing: only diff, --since, history, CI formats
 
 
 def test_an_app_of_the_named_command_alone_answers_as_the_whole_app():

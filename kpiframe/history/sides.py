@@ -32,7 +32,8 @@ from kpiframe.check import (
     resolve_root,
 )
 from kpiframe.load.gitrepo import GitError, GitRepo
-from kpiframe.load.source import DiskSource, FileSource, GitTreeSource
+from kpiframe.load.gitsource import GitTreeSource
+from kpiframe.load.source import DiskSource, FileSource
 from kpiframe.stage import Stage
 
 

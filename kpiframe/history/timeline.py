@@ -32,7 +32,8 @@ from kpiframe.history.fields import plain
 from kpiframe.load.config import CONFIG_NAMES
 from kpiframe.load.discover import YAML_SUFFIXES
 from kpiframe.load.gitrepo import Commit, GitError, GitRepo, relative
-from kpiframe.load.source import GitTreeSource, glob_regex
+from kpiframe.load.gitsource import GitTreeSource
+from kpiframe.load.source import glob_regex
 from kpiframe.load.yamlfile import parse_text
 from kpiframe.model import KPI
 from kpiframe.model.validate import validate_document

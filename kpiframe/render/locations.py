@@ -31,7 +31,6 @@ from pathlib import Path
 
 from kpiframe.check import CheckResult
 from kpiframe.findings import Finding
-from kpiframe.load.gitrepo import repository_root
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,8 @@ class FilePaths:
     @classmethod
     def for_ci(cls, root: Path, cwd: Path | None = None) -> FilePaths:
         """Relative to the repository holding the framework, else to the working directory."""
+        from kpiframe.load.gitrepo import repository_root  # here: only the CI formats need git
+
         return cls(Path(root), repository_root(Path(root)) or Path(cwd if cwd is not None else os.getcwd()))
 
     def __call__(self, file: str) -> str:
