@@ -7,6 +7,11 @@ import sys
 import typer
 from typer.core import TyperGroup
 
+try:  # typer 0.2x imports its parameter converters (and much of pydantic) on the first parse; imported
+    import typer._adapters  # noqa: F401  here, they load with the CLI, while kpiframe/entry.py pauses the collector
+except ImportError:  # an older typer converts without them
+    pass
+
 from kpiframe import __version__
 from kpiframe.commands import check as check_commands
 from kpiframe.commands import history, setup, views
