@@ -22,6 +22,11 @@ def main() -> None:
             os.write(2, f"kpiframe: could not write standard output: {exc.strerror}\n".encode())
             exit_now(2)
         return
+    # kpiframe's models are its own business: a pydantic plugin installed beside it (an observability
+    # SDK, say) must not watch, or send anywhere, the validation of a framework's documents; and
+    # looking for plugins reads every installed package's entry points (~2 ms). Unless the
+    # environment says otherwise (PYDANTIC_DISABLE_PLUGINS= turns them back on).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # Importing builds tens of thousands of objects that live until the end (pydantic's validators,
     # typer's and rich's tables), and the cyclic collector scans them again at every threshold while
     # they load: about a fifth of a small check's time. Collect nothing while importing, then

@@ -61,3 +61,32 @@ def test_an_app_of_the_named_command_alone_answers_as_the_whole_app():
         whole, alone = runner.invoke(app, argv), runner.invoke(lean, argv)
         timeless = [re.sub(r", \d+\.\d\ds\)", ")", run.output) for run in (whole, alone)]  # the text summary's time
         assert (alone.exit_code, timeless[1]) == (whole.exit_code, timeless[0]), argv
+
+
+def test_pydantic_plugins_do_not_watch_a_check_unless_asked(tmp_path):
+    # A pydantic plugin installed beside kpiframe (an entry point in group `pydantic`) would see every
+    # document validated; the executable leaves plugins out unless PYDANTIC_DISABLE_PLUGINS is set.
+    import os
+
+    site = tmp_path / "site"
+    (site / "watcher-1.0.dist-info").mkdir(parents=True)
+    (site / "watcher-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: watcher\nVersion: 1.0\n")
+    (site / "watcher-1.0.dist-info" / "entry_points.txt").write_text("[pydantic]\nwatcher = watcher:plugin\n")
+    marker = tmp_path / "loaded"
+    (site / "watcher.py").write_text(f"open({str(marker)!r}, 'w').close()\n"
+                                     "class Plugin:\n    def new_schema_validator(self, *args, **kwargs):\n"
+                                     "        return None, None, None\nplugin = Plugin()\n")
+    framework = tmp_path / "fw"
+    framework.mkdir()
+    (framework / "kpiframe.yaml").write_text("organization: Acme\n")
+    (framework / "a.yaml").write_text("kind: Driver\nid: d\ntitle: D\n")
+    for setting, loaded in ((None, False), ("", True)):
+        env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+        env["PYTHONPATH"] = os.pathsep.join([str(site), *filter(None, [env.get("PYTHONPATH")])])
+        if setting is not None:
+            env["PYDANTIC_DISABLE_PLUGINS"] = setting
+        done = subprocess.run([sys.executable, "-m", "kpiframe", "check", str(framework)], env=env,
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert marker.exists() is loaded
+        marker.unlink(missing_ok=True)
