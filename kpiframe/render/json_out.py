@@ -35,21 +35,24 @@ def render_check_json(result: CheckResult, *, timings: bool = False, cwd: Path |
     summary = result.summary()
     if timings:
         summary["timings"] = {phase: round(seconds, 4) for phase, seconds in result.timings.items()}
-    return "".join((
-        '{\n  "version": ', dumps_indented(JSON_VERSION), ',\n  "findings": ', _findings(result.findings, paths),
-        ',\n  "suppressed": ', _findings(result.suppressed, paths), ',\n  "summary": ', dumps_indented(summary, level=1),
-        "\n}\n",
-    ))
+    out = ['{\n  "version": ', dumps_indented(JSON_VERSION), ',\n  "findings": ']
+    _findings(result.findings, paths, out)
+    out.append(',\n  "suppressed": ')
+    _findings(result.suppressed, paths, out)
+    out += (',\n  "summary": ', dumps_indented(summary, level=1), "\n}\n")
+    return "".join(out)  # one join of the whole: 16 MB copied once, not once per list
 
 
-def _findings(findings: list[Finding], paths: FilePaths) -> str:
-    """``findings`` as the JSON list that is the value of a top-level key."""
+def _findings(findings: list[Finding], paths: FilePaths, out: list[str]) -> None:
+    """``findings`` as the JSON list that is the value of a top-level key, added to ``out``."""
     if not findings:
-        return "[]"
+        out.append("[]")
+        return
     quote, tail = encode_basestring, _TAIL
     heads: dict[str, tuple[str | None, Severity | None, str]] = {}  # rule -> code, severity, text to the message
     places: dict[str, str] = {}  # file -> the text from it to the line: a file has many findings
-    texts = []
+    texts = out
+    texts.append("[\n    ")
     for f in findings:
         line, column, subject, related, suppressed_by = f.line, f.column, f.subject, f.related, f.suppressed_by
         try:
@@ -69,7 +72,8 @@ def _findings(findings: list[Finding], paths: FilePaths) -> str:
             ))
         except (TypeError, AttributeError):  # a field of a type a finding does not have: the general writer decides
             texts.append(dumps_indented(_finding(f, paths), level=2))
-    return "[\n    " + ",\n    ".join(texts) + "\n  ]"
+        texts.append(",\n    ")
+    texts[-1] = "\n  ]"
 
 
 def _related(related: tuple) -> str:
