@@ -145,3 +145,25 @@ def test_the_installed_command_from_three_working_directories(repo: Path, tmp_pa
         token = done.stdout.split()[0]
         path, line, column = token.rsplit(":", 2)
         assert (cwd / path).is_file() and (line, column) == ("10", "1"), done.stdout
+
+
+def test_files_written_plainly_are_named_as_the_careful_way_names_them(tmp_path: Path, monkeypatch):
+    """A plainly written file is named from where the root stands to the base, worked out once
+    (speed); that gives what joining, resolving and comparing each file gives, links included."""
+    from kpiframe.render import locations
+
+    (tmp_path / "a/b/c").mkdir(parents=True)
+    (tmp_path / "x").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "a/b")
+    (tmp_path / "x/la").symlink_to(tmp_path / "a")
+    folders = [tmp_path, tmp_path / "a", tmp_path / "a/b", tmp_path / "link", tmp_path / "x", tmp_path / "x/la",
+               tmp_path / "a/b/c", tmp_path / "a/b/c/d", Path("/")]
+    files = ["k.yaml", "b/k.yaml", "c/d/k.yaml", "b/c", "é/ü.yaml", "./k.yaml", "../k.yaml", "b/../k.yaml", "..k"]
+
+    def names(fast: bool) -> list[str]:
+        with monkeypatch.context() as patch:
+            if not fast:
+                patch.setattr(locations, "_plain", lambda file: False)
+            return [FilePaths(root, base)(file) for root in folders for base in folders for file in files]
+
+    assert names(fast=True) == names(fast=False)

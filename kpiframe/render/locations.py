@@ -68,11 +68,41 @@ class FilePaths:
         return named
 
     def _name(self, file: str) -> str:
+        if _plain(file):
+            named = self._plain_name(file)
+            if named is not None:
+                return named
         given = os.path.abspath(os.path.join(self.root, file))
         inside = _relative_inside(given, self._base)
         if inside is None:  # the same places may be spelt through links: compare real folders
             inside = _relative_inside(os.path.join(self._real_root, file), self._real_base)
         return Path(inside if inside is not None else given).as_posix()
+
+    def _plain_name(self, file: str) -> str | None:
+        """What :meth:`_name` gives for a file written plainly (see :func:`_plain`), from where the
+        root stands to the base, worked out once: no path arithmetic per file (1,117 files named
+        from outside their tree: 0.019 -> 0.005 s of CPU). None: work it out per file."""
+        if self._abs_root.endswith("/"):  # the root is the file system's root: no shortcut
+            return None
+        for placement in ("_root_placement", "_real_placement"):  # the real folders only when needed, as below
+            where, prefix = getattr(self, placement)
+            if where == "inside":
+                return Path(file if prefix == os.curdir else f"{prefix}/{file}").as_posix()
+            if where == "base inside":
+                return None
+        return Path(f"{self._abs_root}/{file}").as_posix()
+
+    @cached_property
+    def _abs_root(self) -> str:
+        return os.path.abspath(self.root)
+
+    @cached_property
+    def _root_placement(self) -> tuple[str, str]:
+        return _placement(self._abs_root, self._base)
+
+    @cached_property
+    def _real_placement(self) -> tuple[str, str]:
+        return _placement(self._real_root, self._real_base)
 
     # The folders, worked out once rather than per file: a real path is a system call per part of
     # it (0.03 s of CPU for the 1,100 files of a messy register).
@@ -87,6 +117,23 @@ class FilePaths:
     @cached_property
     def _real_base(self) -> str:
         return os.path.realpath(self.base)
+
+
+def _placement(folder: str, base: str) -> tuple[str, str]:
+    """Where ``folder`` stands to ``base`` (both absolute and normal): ("inside", its path from the
+    base, ``.`` for the base itself), ("base inside", "") when the base lies under it (some of its
+    files may be under the base), else ("outside", "") (none of them is)."""
+    inside = _relative_inside(folder, base)
+    if inside is not None:
+        return "inside", inside
+    return ("outside", "") if _relative_inside(base, folder) is None else ("base inside", "")
+
+
+def _plain(file: str) -> bool:
+    """Whether ``file`` is a relative POSIX path already in normal form (no ``.``, ``..`` or empty
+    part): then it names the same file joined to any folder, as the discovery writes every file."""
+    return (os.sep == "/" and file != os.curdir and not file.startswith(("/", os.pardir))
+            and os.path.normpath(file) == file)
 
 
 def _relative_inside(path: str, base: str) -> str | None:
