@@ -16,6 +16,7 @@ The output is markdown, ready for the README's performance section.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -635,8 +636,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def compile_package() -> None:
+    """Write the bytecode of the kpiframe package the children run, as an install does.
+
+    With PYTHONDONTWRITEBYTECODE set (some shells and CI images set it) and no bytecode in the
+    tree, every child would compile each of kpiframe's modules at every start: the start-up
+    figures measured that (1.78x instead of 1.38x the libraries' import), not kpiframe. The peers
+    and the libraries run from their installed bytecode.
+    """
+    compileall.compile_dir(REPO_ROOT / "kpiframe", quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    compile_package()
     temporary = None if args.keep else tempfile.TemporaryDirectory(prefix="kpiframe-bench-")
     workdir = args.keep or Path(temporary.name)  # type: ignore[union-attr]
     workdir.mkdir(parents=True, exist_ok=True)
