@@ -8,9 +8,9 @@ that share words and letters with the word first, and difflib ranks only those.
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
 _SHORTLIST = 30
@@ -57,18 +57,30 @@ class Suggester:
         self._counts: dict[str, int] = {}
         self._postings: dict[str, list[int]] = {}
         self._by_word: dict[str, list[int]] = {}
-        self._by_length: dict[int, list[str]] = {}  # made on the first one_edit_away
+        self._by_length: dict[int, tuple[list[str], list[str]]] = {}  # made on the first one_edit_away
         for index, candidate in enumerate(self.candidates):
             for part in _words(candidate):
                 self._by_word.setdefault(part, []).append(index)
 
     def one_edit_away(self, word: str) -> list[str]:
-        """:func:`one_edit_away` against these candidates, looking only at those whose length
-        can be one edit away (a whole scan per dangling reference cost ~8 ms at 10,000 ids)."""
+        """:func:`one_edit_away` against these candidates, looking only at those that keep the
+        word's first or last ``k = (len(word) - 1) // 2`` letters: one edit leaves one of the two
+        untouched (it falls after the first k letters, or at least k letters before the end, in
+        both words). Ids of each length are kept sorted, and sorted spelt backwards, so both sets
+        are a range found by bisection. Scanning every id of a near length compared ~10,000 ids
+        a lookup at 100,000 (1.5 s for 151 dangling references)."""
         if not self._by_length:
-            for candidate in self.candidates:
-                self._by_length.setdefault(len(candidate), []).append(candidate)
-        near = (c for size in (len(word) - 1, len(word), len(word) + 1) for c in self._by_length.get(size, ()))
+            for candidate in self.candidates:  # sorted, so each length's list is too
+                self._by_length.setdefault(len(candidate), ([], []))[0].append(candidate)
+            for forwards, backwards in self._by_length.values():
+                backwards += sorted(candidate[::-1] for candidate in forwards)
+        k = max(len(word) - 1, 0) // 2
+        start, end = word[:k], word[len(word) - k:][::-1]
+        near: set[str] = set()
+        for size in (len(word) - 1, len(word), len(word) + 1):
+            forwards, backwards = self._by_length.get(size, ([], []))
+            near.update(_starting_with(forwards, start))
+            near.update(reversed_id[::-1] for reversed_id in _starting_with(backwards, end))
         return sorted(c for c in near if _one_edit(word, c))
 
     def closest(self, word: str, cutoff: float = 0.6) -> str | None:
@@ -130,6 +142,14 @@ class Suggester:
                 at = self._text.find(gram, at + 1)
             self._postings[gram] = found
         return self._postings[gram]
+
+
+def _starting_with(ordered: list[str], prefix: str) -> Iterator[str]:
+    """The strings of the sorted ``ordered`` that start with ``prefix``."""
+    for index in range(bisect_left(ordered, prefix), len(ordered)):
+        if not ordered[index].startswith(prefix):
+            return
+        yield ordered[index]
 
 
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kpiframe.suggest import Suggester, closest
+from kpiframe.suggest import Suggester, closest, one_edit_away
 
 DEPARTMENTS = ["sales", "finance", "people", "logistics", "marketing", "support", "product", "legal"]
 METRICS = ["win-rate", "headcount", "cycle-time", "churn", "nps", "opex-ratio", "dso", "throughput"]
@@ -64,3 +64,21 @@ def test_suggestions_do_not_depend_on_the_hash_seed():
                               env={"PYTHONHASHSEED": seed, "PATH": ""}, cwd=Path(__file__).parents[1]).stdout
                for seed in ("1", "2", "3")}
     assert len(outputs) == 1, outputs
+
+
+def _one_letter_edits(word: str) -> set[str]:
+    letters = "ab-0"
+    deleted = {word[:i] + word[i + 1:] for i in range(len(word))}
+    replaced = {word[:i] + c + word[i + 1:] for i in range(len(word)) for c in letters}
+    inserted = {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in letters}
+    return deleted | replaced | inserted
+
+
+def test_one_edit_away_by_first_and_last_letters_finds_what_comparing_every_id_finds():
+    """The suggester looks only at ids that keep the word's first or last letters; an edit
+    anywhere (first letter, middle, last, the end) must still be found, and nothing more."""
+    candidates = IDS[::37] + WORDS + ["a", "ab", "b", "abc", "x-1", "x-12"]
+    indexed = Suggester(candidates)
+    words = {"", "a", "c", "zz"} | {edit for c in candidates[::3] for edit in _one_letter_edits(c)}
+    for word in sorted(words):
+        assert indexed.one_edit_away(word) == one_edit_away(word, candidates), word
