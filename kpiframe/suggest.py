@@ -93,8 +93,9 @@ class Suggester:
         pool = self._sharing_words(word) or self._sharing_rare_grams(grams)
         inner = _grams(word)  # unpadded: looked up inside bare ids
         # `in` on a short string is a C scan: cheaper than building each candidate's trigram set.
-        shared = {k: sum(gram in self.candidates[k] for gram in inner) for k in pool}
-        best = sorted(pool, key=lambda k: (-shared[k], k))[:_SHORTLIST]
+        candidates = self.candidates
+        shared = {k: sum(map(candidates[k].__contains__, inner)) for k in pool}
+        best = _most_first(shared)[:_SHORTLIST]
         return [self.candidates[k] for k in sorted(best)]
 
     def _sharing_words(self, word: str) -> list[int]:
@@ -105,7 +106,7 @@ class Suggester:
             posting = self._by_word.get(part, ())
             if len(posting) <= _COMMON_WORD:
                 holding.update(posting)
-        return sorted(holding, key=lambda k: (-holding[k], k))[:_POOL]
+        return _most_first(holding)[:_POOL]
 
     def _sharing_rare_grams(self, grams: set[str]) -> list[int]:
         # Rare trigrams discriminate; common ones ("kpi", "-20") would make every lookup scan
@@ -114,7 +115,7 @@ class Suggester:
         holding: Counter[int] = Counter()
         for gram in rarest:
             holding.update(self._posting(gram))
-        return sorted(holding, key=lambda k: (-holding[k], k))[:_POOL]
+        return _most_first(holding)[:_POOL]
 
     def _haystack(self) -> None:
         if not self._text:
@@ -142,6 +143,13 @@ class Suggester:
                 at = self._text.find(gram, at + 1)
             self._postings[gram] = found
         return self._postings[gram]
+
+
+def _most_first(counts: dict[int, int]) -> list[int]:
+    """The keys by count, most first, equal counts by key: ``sorted(counts, key=lambda k:
+    (-counts[k], k))`` with no Python call per key (a stable sort by count, descending, of the
+    keys in order), which mattered at 100,000 ids."""
+    return sorted(sorted(counts), key=counts.__getitem__, reverse=True)
 
 
 def _starting_with(ordered: list[str], prefix: str) -> Iterator[str]:
