@@ -121,7 +121,7 @@ def test_a_bug_in_a_parse_worker_is_reported_with_its_file(generated, monkeypatc
         os.waitpid(-1, os.WNOHANG)  # the worker was reaped
 
 
-@pytest.mark.parametrize("value, jobs", [("0", 1), ("1", 1), ("3", 3), ("999", 16), ("many", None)])
+@pytest.mark.parametrize("value, jobs", [("0", 1), ("1", 1), ("3", 3), ("999", 16), ("many", None), ("²", None), ("٩", None)])
 def test_kpiframe_jobs(monkeypatch, value, jobs):
     monkeypatch.setenv("KPIFRAME_JOBS", value)
     expected = jobs if jobs is not None else min(parallel.MAX_JOBS, len(os.sched_getaffinity(0)))

@@ -51,7 +51,7 @@ SLOT_SPARE = 1 << 20
 def default_jobs() -> int:
     """KPIFRAME_JOBS if set (0 or 1 = serial), else one process per core, at most MAX_JOBS."""
     value = os.environ.get("KPIFRAME_JOBS", "").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # not "²" (int() refuses it) nor "٩" (a number, not one typed here)
         return max(1, min(int(value), MAX_EXPLICIT_JOBS))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(MAX_JOBS, cores))
