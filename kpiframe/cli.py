@@ -6,6 +6,7 @@ import sys
 
 import typer
 from typer.core import TyperGroup
+from typer.main import get_command_name
 
 try:  # typer 0.2x imports its parameter converters (and much of pydantic) on the first parse; imported
     import typer._adapters  # noqa: F401  here, they load with the CLI, while kpiframe/entry.py pauses the collector
@@ -91,7 +92,7 @@ def _app_for(args: list[str]) -> typer.Typer:
     if not args:
         return app
     named = [c for c in app.registered_commands
-             if (c.name or (c.callback and c.callback.__name__.lower().replace("_", "-"))) == args[0]]  # typer's naming
+             if (c.name or (c.callback and get_command_name(c.callback.__name__))) == args[0]]
     groups = [g for g in app.registered_groups if g.name == args[0]]
     if len(named) + len(groups) != 1:
         return app
