@@ -9,11 +9,10 @@ record where a load or check is, for the internal-error message (:mod:`kpiframe.
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from kpiframe.analysis import Analysis, SummaryFacts
+from kpiframe.collector import collector_paused
 from kpiframe.findings import Finding, Severity
 from kpiframe.graph import build_graph
 from kpiframe.load.actuals import read_actuals_files
@@ -375,21 +375,9 @@ def _timed(timings: dict[str, float], phase: str) -> Iterator[None]:
         timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - start
 
 
-@contextmanager
-def _gc_paused(pause: bool) -> Iterator[None]:
+def _gc_paused(pause: bool) -> AbstractContextManager[None]:
     # A check allocates millions of small objects that all live until it ends, so the cyclic
     # collector's repeated scans of them are pure cost (several times the parse itself on a large
-    # framework). Reference counting still frees everything that is dropped. Afterwards the
-    # survivors are frozen, so that collections while rendering do not scan them either.
-    # KPIFRAME_GC=on keeps the collector running (the benchmark compares both).
-    pause = pause and os.environ.get("KPIFRAME_GC") != "on"
-    was_enabled = gc.isenabled()
-    if pause:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if pause:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
+    # framework); see kpiframe.collector. KPIFRAME_GC=on keeps the collector running (the
+    # benchmark compares both).
+    return collector_paused(pause and os.environ.get("KPIFRAME_GC") != "on")

@@ -4,7 +4,6 @@ pre-commit and CI call it often; everything else goes to the typer app in kpifra
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import sys
 from typing import NoReturn
@@ -27,16 +26,10 @@ def main() -> None:
     # looking for plugins reads every installed package's entry points (~2 ms). Unless the
     # environment says otherwise (PYDANTIC_DISABLE_PLUGINS= turns them back on).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    # Importing builds tens of thousands of objects that live until the end (pydantic's validators,
-    # typer's and rich's tables), and the cyclic collector scans them again at every threshold while
-    # they load: about a fifth of a small check's time. Collect nothing while importing, then
-    # freeze what was imported, so that later collections skip it too.
-    gc.disable()
-    try:
+    from kpiframe.collector import collector_paused
+
+    with collector_paused():  # what the CLI imports lives to the end: no scans of it while it loads
         from kpiframe.cli import main as run_cli
-    finally:
-        gc.freeze()
-        gc.enable()
 
     try:
         run_cli()

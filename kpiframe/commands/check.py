@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from kpiframe.collector import collector_paused
 from kpiframe.commands.common import (
     FailOn,
     PathArg,
@@ -14,7 +15,6 @@ from kpiframe.commands.common import (
     SinceOpt,
     TodayOpt,
     choice,
-    collector_paused,
     load_pair,
     parse_today,
     run_check,

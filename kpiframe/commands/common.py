@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import gc
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -21,22 +18,6 @@ if TYPE_CHECKING:
     from kpiframe.check import CheckOptions, CheckResult, LoadedFramework, LoadOptions
     from kpiframe.history.sides import Pair
     from kpiframe.stage import Stage
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Around a command's first import of the checking machinery (kpiframe.check pulls in the
-    models, networkx's algorithms, the rules), as kpiframe/entry.py does for the CLI's own modules:
-    no cyclic collection while it loads, then freeze what it built. Importing builds tens of
-    thousands of objects that live to the end; collections would scan them again and again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()  # else the first collection afterwards scans everything imported, at once
-        if was_enabled:
-            gc.enable()
 
 
 class CheckFormat(str, Enum):
